@@ -1,0 +1,32 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const providerRoots = ['@cdktf/provider-aws', '@cdktf/provider-helm', '@cdktf/provider-kubernetes'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'cdktf.out/**', 'dist/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      // The provider package roots load every resource binding (about 5 s and 500 MB per process).
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: providerRoots.map((name) => ({
+            name,
+            message: `Import by deep path (${name}/lib/<resource>): the package root costs ~5 s and ~500 MB.`,
+          })),
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

@@ -1,0 +1,8 @@
+/** Unit and synth tests. The end-to-end suites (real JupyterHub) run with jest.e2e.config.js. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+};
