@@ -1,0 +1,49 @@
+import { EnvironmentInput } from '../schema';
+import { STATE_BUCKET } from '../state-bucket';
+
+/**
+ * A week-long event sized for the ICESat-2 2020 hackweek: 80 people at once, each
+ * guaranteed 1.75 CPU and 7G (limits 4 and 8G), so four fit on an m5.2xlarge and the
+ * peak needs 20 user nodes; max 25 leaves headroom for instructors and stragglers.
+ */
+export const hackweek: EnvironmentInput = {
+  name: 'hackweek',
+  tier: 'production',
+  region: 'us-west-2',
+  state: { backend: 's3', ...STATE_BUCKET },
+  network: { vpcCidr: '10.40.0.0/16' },
+  cluster: {
+    admins: ['arn:aws:iam::123456789012:role/HubAdmin'],
+    logRetentionDays: 30,
+  },
+  nodePools: {
+    core: { instanceType: 'm5.xlarge', minSize: 1, maxSize: 3 },
+    user: { user: { instanceType: 'm5.2xlarge', minSize: 0, maxSize: 25 } },
+    gpu: { gpu: { instanceType: 'g4dn.xlarge', minSize: 0, maxSize: 2 } },
+  },
+  hub: {
+    peakUsers: 80,
+    profiles: [
+      {
+        slug: 'icesat2',
+        displayName: 'Hackweek: 1.75 CPU, 7 GB',
+        description: 'The tutorial environment, four participants per node.',
+        default: true,
+        pool: 'user',
+        cpu: { guarantee: 1.75, limit: 4 },
+        memory: { guarantee: '7G', limit: '8G' },
+      },
+      {
+        slug: 'gpu',
+        displayName: 'GPU: 1 NVIDIA T4 (instructors)',
+        description: 'For the machine-learning tutorial leads.',
+        pool: 'gpu',
+        cpu: { guarantee: 2, limit: 4 },
+        memory: { guarantee: '12G', limit: '14G' },
+        gpus: 1,
+        startTimeoutSeconds: 900,
+        allowedGroups: ['instructors'],
+      },
+    ],
+  },
+};

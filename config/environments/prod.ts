@@ -1,0 +1,25 @@
+import { EnvironmentInput } from '../schema';
+import { STATE_BUCKET } from '../state-bucket';
+import { STANDARD_PROFILES } from '../profiles';
+
+/** The research group's everyday hub. */
+export const prod: EnvironmentInput = {
+  name: 'prod',
+  tier: 'production',
+  region: 'us-west-2',
+  state: { backend: 's3', ...STATE_BUCKET },
+  network: { vpcCidr: '10.30.0.0/16' },
+  cluster: {
+    admins: ['arn:aws:iam::123456789012:role/HubAdmin'],
+    logRetentionDays: 365,
+  },
+  nodePools: {
+    core: { instanceType: 'm5.xlarge', minSize: 2, maxSize: 4 },
+    user: {
+      user: { instanceType: 'm5.2xlarge', minSize: 0, maxSize: 10 },
+      large: { instanceType: 'm5.4xlarge', minSize: 0, maxSize: 4 },
+    },
+    gpu: { gpu: { instanceType: 'g4dn.xlarge', minSize: 0, maxSize: 4 } },
+  },
+  hub: { peakUsers: 100, profiles: STANDARD_PROFILES },
+};

@@ -1,0 +1,38 @@
+/**
+ * Server sizes shared by the general-purpose environments: the research-cloud service
+ * guide's default (2 CPU, 1.5 GB), large-memory (8 CPU, 7.5 GB) and GPU instances.
+ * The hackweek environment defines its own.
+ */
+import { EnvironmentInput } from './schema';
+
+type ProfileInput = EnvironmentInput['hub']['profiles'][number];
+
+export const STANDARD_PROFILES: ProfileInput[] = [
+  {
+    slug: 'default',
+    displayName: 'Default: 2 CPU, 1.5 GB',
+    description: 'Everyday notebooks and small datasets.',
+    default: true,
+    pool: 'user',
+    cpu: { guarantee: 0.5, limit: 2 },
+    memory: { guarantee: '1.5G', limit: '1.5G' },
+  },
+  {
+    slug: 'large-memory',
+    displayName: 'Large memory: 8 CPU, 7.5 GB',
+    description: 'For scripts that process large datasets.',
+    pool: 'large',
+    cpu: { guarantee: 2, limit: 8 },
+    memory: { guarantee: '7.5G', limit: '7.5G' },
+  },
+  {
+    slug: 'gpu',
+    displayName: 'GPU: 1 NVIDIA T4, 4 CPU, 14 GB',
+    description: 'CUDA and OpenGL work. Starting takes up to 10 minutes while a GPU node boots.',
+    pool: 'gpu',
+    cpu: { guarantee: 2, limit: 4 },
+    memory: { guarantee: '12G', limit: '14G' },
+    gpus: 1,
+    startTimeoutSeconds: 900,
+  },
+];

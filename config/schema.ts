@@ -1,0 +1,137 @@
+/**
+ * The typed shape of an environment and the rules its values must follow. Every default
+ * is resolved here, so stacks and constructs receive complete, checked values.
+ */
+import { z } from 'zod';
+import { parseCidr } from '../lib/cidr';
+import { INSTANCE_TYPES, KNOWN_INSTANCE_TYPES } from '../lib/instance-types';
+import { isMemoryQuantity } from '../lib/quantities';
+import { DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from '../lib/versions';
+
+const NAME = /^[a-z][a-z0-9]{1,11}$/;
+const POOL_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 3653];
+
+const cidr = z.string().refine((value) => parseCidr(value) !== undefined, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an IPv4 CIDR such as 10.0.0.0/16`,
+});
+
+const instanceType = z.string().refine((value) => value in INSTANCE_TYPES, {
+  error: (issue) =>
+    `unknown instance type ${JSON.stringify(issue.input)}; known: ${KNOWN_INSTANCE_TYPES.join(', ')}`,
+});
+
+const memory = z.string().refine(isMemoryQuantity, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a memory size such as 7G or 512M`,
+});
+
+const poolSize = z.number().int().min(0).max(1000);
+
+/** Scaling bounds and disk of a managed node group. */
+const nodePoolFields = {
+  instanceType,
+  minSize: poolSize,
+  /** @default minSize; ignored by Terraform after creation, the autoscaler owns it. */
+  desiredSize: poolSize.optional(),
+  maxSize: poolSize.min(1),
+  /** Root volume (gp3, encrypted). @default 100 */
+  diskSizeGiB: z.number().int().min(20).max(16384).default(100),
+};
+
+const nodePool = z.strictObject(nodePoolFields);
+
+const gpuPool = z.strictObject({
+  ...nodePoolFields,
+  /** AL2 GPU AMIs are end of life; only the NVIDIA variants of AL2023 and Bottlerocket. */
+  amiType: z.enum(['AL2023_x86_64_NVIDIA', 'BOTTLEROCKET_x86_64_NVIDIA']).default('AL2023_x86_64_NVIDIA'),
+});
+
+const resourcePair = <T extends z.ZodType>(value: T) =>
+  z.strictObject({ guarantee: value.optional(), limit: value.optional() });
+
+const profile = z.strictObject({
+  slug: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/),
+  displayName: z.string().min(1),
+  description: z.string().default(''),
+  /** The profile pre-selected in the spawn form. @default the first profile */
+  default: z.boolean().default(false),
+  /** Name of the user or GPU pool its servers run on. */
+  pool: z.string(),
+  cpu: resourcePair(z.number().positive()),
+  memory: resourcePair(memory),
+  /** NVIDIA GPUs per server. @default 0 */
+  gpus: z.number().int().min(0).default(0),
+  /** Seconds a server may take to start, including a node scale-up. @default the hub's startTimeout */
+  startTimeoutSeconds: z.number().int().min(60).optional(),
+  /** Only these users may pick the profile. @default everyone */
+  allowedUsers: z.array(z.string().min(1)).optional(),
+  /** Only members of these groups may pick the profile. @default everyone */
+  allowedGroups: z.array(z.string().min(1)).optional(),
+});
+
+export const environmentSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(NAME, { error: 'must be 2-12 lower-case letters or digits, starting with a letter' }),
+  /** Production tiers get admins required, deletion protection and HA networking. */
+  tier: z.enum(['development', 'staging', 'production']),
+  region: z.string().regex(REGION, { error: 'must be an AWS region such as us-west-2' }),
+  /** Where Terraform keeps this environment's state. */
+  state: z.discriminatedUnion('backend', [
+    z.strictObject({ backend: z.literal('local') }),
+    z.strictObject({ backend: z.literal('s3'), bucket: z.string().min(3), region: z.string().regex(REGION) }),
+  ]),
+  tags: z.record(z.string(), z.string()).default({}),
+  network: z.strictObject({
+    vpcCidr: cidr,
+    /** @default 3 */
+    availabilityZones: z
+      .number()
+      .int()
+      .min(2, { error: 'must be at least 2 (EKS needs two AZs)' })
+      .max(6)
+      .default(3),
+    /** One NAT gateway per AZ survives an AZ outage; a single one is cheaper. @default 'one-per-az' */
+    natGateways: z.enum(['one-per-az', 'single']).default('one-per-az'),
+  }),
+  cluster: z.strictObject({
+    /** @default DEFAULT_KUBERNETES_VERSION */
+    kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS).default(DEFAULT_KUBERNETES_VERSION),
+    /** CIDRs allowed to reach the public API endpoint; empty keeps the endpoint private. @default [] */
+    publicEndpointCidrs: z.array(cidr).default([]),
+    /** IAM principals granted cluster admin through access entries. */
+    admins: z.array(
+      z.string().regex(IAM_PRINCIPAL_ARN, {
+        error: 'must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)',
+      }),
+    ),
+    /** @default 90 */
+    logRetentionDays: z
+      .number()
+      .refine((days) => LOG_RETENTION_DAYS.includes(days), {
+        error: (issue) =>
+          `${issue.input} is not one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
+      })
+      .default(90),
+  }),
+  nodePools: z.strictObject({
+    core: nodePool.default({ instanceType: 'm5.xlarge', minSize: 1, maxSize: 3, diskSizeGiB: 100 }),
+    user: z.record(z.string().regex(POOL_NAME), nodePool),
+    gpu: z.record(z.string().regex(POOL_NAME), gpuPool).default({}),
+  }),
+  hub: z.strictObject({
+    /** Users expected at the same time; the user pools must host them at max size. */
+    peakUsers: z.number().int().min(1),
+    profiles: z.array(profile).min(1),
+  }),
+});
+
+/** What an environment file writes: defaults may be left out. */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** A validated environment with every default resolved. */
+export type Environment = z.output<typeof environmentSchema>;
+export type NodePoolConfig = z.output<typeof nodePool>;
+export type GpuPoolConfig = z.output<typeof gpuPool>;
+export type ProfileConfig = z.output<typeof profile>;

@@ -1,0 +1,99 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
+import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { AwsAccount } from '../aws-account';
+import { serviceTrustPolicy } from '../iam/policy-document';
+import { OidcIssuer } from './service-account-role';
+
+/** Every control-plane log type EKS offers; audit and authenticator are the record of who did what. */
+export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
+
+export interface HubEksClusterProps {
+  readonly account: AwsAccount;
+  readonly name: string;
+  readonly kubernetesVersion: string;
+  /** Private subnets in at least two AZs for the control plane's network interfaces. */
+  readonly subnetIds: string[];
+  /** CIDRs allowed to the public endpoint; empty keeps the API private. */
+  readonly publicEndpointCidrs: readonly string[];
+  /** IAM principal ARNs granted cluster admin. */
+  readonly admins: readonly string[];
+  readonly secretsKeyArn: string;
+  readonly logKeyArn: string;
+  readonly logRetentionDays: number;
+}
+
+/**
+ * The hub's EKS control plane: private API endpoint, envelope-encrypted Secrets, every log
+ * type, access entries instead of the aws-auth ConfigMap with no standing admin for
+ * whoever ran Terraform, and the OIDC provider for IAM roles for service accounts.
+ */
+export class HubEksCluster extends Construct {
+  readonly cluster: EksCluster;
+  readonly issuer: OidcIssuer;
+
+  constructor(scope: Construct, id: string, props: HubEksClusterProps) {
+    super(scope, id);
+    const role = new IamRole(this, 'role', {
+      name: `${props.name}-control-plane`,
+      assumeRolePolicy: serviceTrustPolicy('eks.amazonaws.com'),
+    });
+    const rolePolicy = new IamRolePolicyAttachment(this, 'role-policy', {
+      role: role.name,
+      policyArn: props.account.managedPolicyArn('AmazonEKSClusterPolicy'),
+    });
+
+    // Created before the cluster so EKS does not create it without retention or encryption.
+    const logGroup = new CloudwatchLogGroup(this, 'log-group', {
+      name: `/aws/eks/${props.name}/cluster`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logKeyArn,
+    });
+
+    const publicEndpoint = props.publicEndpointCidrs.length > 0;
+    this.cluster = new EksCluster(this, 'cluster', {
+      name: props.name,
+      version: props.kubernetesVersion,
+      roleArn: role.arn,
+      vpcConfig: {
+        subnetIds: props.subnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicEndpoint,
+        publicAccessCidrs: publicEndpoint ? [...props.publicEndpointCidrs] : undefined,
+      },
+      enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
+      encryptionConfig: { resources: ['secrets'], provider: { keyArn: props.secretsKeyArn } },
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
+      // vpc-cni, kube-proxy and coredns come as managed add-ons, versioned with the cluster.
+      bootstrapSelfManagedAddons: false,
+      dependsOn: [rolePolicy, logGroup],
+    });
+
+    props.admins.forEach((principalArn, i) => {
+      const entry = new EksAccessEntry(this, `admin-${i}`, {
+        clusterName: this.cluster.name,
+        principalArn,
+        type: 'STANDARD',
+      });
+      new EksAccessPolicyAssociation(this, `admin-${i}-policy`, {
+        clusterName: this.cluster.name,
+        principalArn: entry.principalArn,
+        policyArn: `arn:${props.account.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+        accessScope: { type: 'cluster' },
+      });
+    });
+
+    const issuerUrl = this.cluster.identity.get(0).oidc.get(0).issuer;
+    const provider = new IamOpenidConnectProvider(this, 'oidc-provider', {
+      url: issuerUrl,
+      clientIdList: ['sts.amazonaws.com'],
+    });
+    this.issuer = { providerArn: provider.arn, issuerHost: Fn.replace(issuerUrl, 'https://', '') };
+  }
+}

@@ -1,0 +1,11 @@
+import { Environment } from '../config/schema';
+
+/** Stack ids follow `hub-<part>-<env>`, so `cdktf deploy 'hub-*-prod'` selects one environment. */
+export function stackId(part: 'cluster' | 'platform', env: Environment): string {
+  return `hub-${part}-${env.name}`;
+}
+
+/** The EKS cluster's name, also the prefix of every AWS resource name of the environment. */
+export function clusterName(env: Environment): string {
+  return `hub-${env.name}`;
+}

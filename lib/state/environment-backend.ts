@@ -1,0 +1,21 @@
+import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { Environment } from '../../config/schema';
+
+/**
+ * Points a stack's state where its environment keeps it: a local file for development,
+ * otherwise `<env>/<stack>.tfstate` in the S3 state bucket, encrypted, with S3's native
+ * lock file (cdktf 0.21 has no property for `use_lockfile`, hence the override).
+ */
+export function useEnvironmentBackend(stack: TerraformStack, env: Environment, stackName: string): void {
+  if (env.state.backend === 'local') {
+    new LocalBackend(stack, { path: `terraform.${stackName}-${env.name}.tfstate` });
+    return;
+  }
+  new S3Backend(stack, {
+    bucket: env.state.bucket,
+    region: env.state.region,
+    key: `${env.name}/${stackName}.tfstate`,
+    encrypt: true,
+  });
+  stack.addOverride('terraform.backend.s3.use_lockfile', true);
+}

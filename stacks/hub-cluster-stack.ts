@@ -1,0 +1,213 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { Environment } from '../config/schema';
+import { AwsAccount } from '../lib/aws-account';
+import { HubEksCluster } from '../lib/cluster/hub-eks-cluster';
+import { ManagedAddon } from '../lib/cluster/managed-addon';
+import { NodePool } from '../lib/cluster/node-pool';
+import { NodeRole } from '../lib/cluster/node-role';
+import { ServiceAccountRole } from '../lib/cluster/service-account-role';
+import { instanceTypeSpec } from '../lib/instance-types';
+import { clusterName } from '../lib/naming';
+import { HubVpc } from '../lib/network/hub-vpc';
+import {
+  ACCELERATOR_LABEL,
+  GPU_TAINT,
+  NODE_POOL_LABEL,
+  NODE_PURPOSE_LABEL,
+  NodeTaint,
+  USER_TAINT,
+} from '../lib/node-scheduling';
+import { EncryptionKey, cloudWatchLogsKeyStatement } from '../lib/security/encryption-key';
+import { useEnvironmentBackend } from '../lib/state/environment-backend';
+
+/** A node pool as the platform layer sees it: what it is called and how pods select it. */
+export interface PoolSummary {
+  readonly name: string;
+  readonly kind: 'core' | 'user' | 'gpu';
+  readonly instanceType: string;
+  readonly maxSize: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly NodeTaint[];
+  readonly autoScalingGroupName: string;
+}
+
+/**
+ * The AWS half of one hub: network, EKS control plane, managed add-ons and node pools.
+ * Only the AWS provider: nothing here needs a reachable Kubernetes API.
+ */
+export class HubClusterStack extends TerraformStack {
+  readonly env: Environment;
+  readonly account: AwsAccount;
+  readonly network: HubVpc;
+  readonly eks: HubEksCluster;
+  readonly pools: PoolSummary[] = [];
+  readonly nodePools: NodePool[] = [];
+
+  constructor(scope: Construct, id: string, env: Environment) {
+    super(scope, id);
+    this.env = env;
+    const name = clusterName(env);
+    useEnvironmentBackend(this, env, 'hub-cluster');
+    new AwsProvider(this, 'aws', {
+      region: env.region,
+      defaultTags: [{ tags: { 'hub:environment': env.name, 'hub:managed-by': 'cdktf', ...env.tags } }],
+    });
+    const account = (this.account = new AwsAccount(this, 'account'));
+
+    const logKey = new EncryptionKey(this, 'log-key', {
+      account,
+      alias: `${name}/logs`,
+      description: `${name}: control-plane and flow logs`,
+      statements: [cloudWatchLogsKeyStatement(account)],
+    });
+    const secretsKey = new EncryptionKey(this, 'secrets-key', {
+      account,
+      alias: `${name}/eks-secrets`,
+      description: `${name}: envelope encryption of Kubernetes Secrets`,
+    });
+
+    this.network = new HubVpc(this, 'network', {
+      account,
+      name,
+      clusterName: name,
+      cidr: env.network.vpcCidr,
+      availabilityZones: env.network.availabilityZones,
+      natGateways: env.network.natGateways,
+      logKeyArn: logKey.arn,
+      logRetentionDays: env.cluster.logRetentionDays,
+    });
+
+    this.eks = new HubEksCluster(this, 'eks', {
+      account,
+      name,
+      kubernetesVersion: env.cluster.kubernetesVersion,
+      subnetIds: this.network.privateSubnets.map((s) => s.id),
+      publicEndpointCidrs: env.cluster.publicEndpointCidrs,
+      admins: env.cluster.admins,
+      secretsKeyArn: secretsKey.arn,
+      logKeyArn: logKey.arn,
+      logRetentionDays: env.cluster.logRetentionDays,
+    });
+    const cluster = this.eks.cluster;
+
+    // Nodes cannot become Ready without the CNI and kube-proxy; bootstrapSelfManagedAddons is off.
+    const networkAddons = [
+      new ManagedAddon(this, 'vpc-cni', {
+        cluster,
+        addonName: 'vpc-cni',
+        serviceAccountRoleArn: new ServiceAccountRole(this, 'vpc-cni-role', {
+          issuer: this.eks.issuer,
+          roleName: `${name}-vpc-cni`,
+          namespace: 'kube-system',
+          serviceAccount: 'aws-node',
+          managedPolicyArns: [account.managedPolicyArn('AmazonEKS_CNI_Policy')],
+        }).arn,
+        configuration: { enableNetworkPolicy: 'true' },
+      }).addon,
+      new ManagedAddon(this, 'kube-proxy', { cluster, addonName: 'kube-proxy' }).addon,
+    ];
+
+    const nodeRole = new NodeRole(this, 'node-role', { account, name });
+    const privateSubnetIds = this.network.privateSubnets.map((s) => s.id);
+    const addPool = (
+      kind: PoolSummary['kind'],
+      poolName: string,
+      pool: Environment['nodePools']['core'],
+      extra: {
+        amiType: string;
+        labels: Record<string, string>;
+        taints: NodeTaint[];
+        subnetIds: string[];
+        gpus?: number;
+      },
+    ) => {
+      const labels = {
+        [NODE_PURPOSE_LABEL]: kind === 'core' ? 'core' : 'user',
+        [NODE_POOL_LABEL]: poolName,
+        ...extra.labels,
+      };
+      const nodePool = new NodePool(this, `pool-${poolName}`, {
+        cluster,
+        clusterName: name,
+        kubernetesVersion: env.cluster.kubernetesVersion,
+        nodeRoleArn: nodeRole.role.arn,
+        poolName,
+        instanceType: pool.instanceType,
+        amiType: extra.amiType,
+        minSize: pool.minSize,
+        maxSize: pool.maxSize,
+        desiredSize: pool.desiredSize ?? pool.minSize,
+        diskSizeGiB: pool.diskSizeGiB,
+        subnetIds: extra.subnetIds,
+        labels,
+        taints: extra.taints,
+        gpus: extra.gpus,
+        dependsOn: networkAddons,
+      });
+      this.nodePools.push(nodePool);
+      this.pools.push({
+        name: poolName,
+        kind,
+        instanceType: pool.instanceType,
+        maxSize: pool.maxSize,
+        labels,
+        taints: extra.taints,
+        autoScalingGroupName: nodePool.autoScalingGroupName,
+      });
+      return nodePool;
+    };
+
+    // The hub database is an EBS volume, which lives in one AZ: keeping the core pool in
+    // that AZ means a replaced core node can always attach it (docs/architecture.md).
+    const core = addPool('core', 'core', env.nodePools.core, {
+      amiType: 'AL2023_x86_64_STANDARD',
+      labels: {},
+      taints: [],
+      subnetIds: [privateSubnetIds[0]],
+    });
+    for (const [poolName, pool] of Object.entries(env.nodePools.user)) {
+      addPool('user', poolName, pool, {
+        amiType: 'AL2023_x86_64_STANDARD',
+        labels: {},
+        taints: [USER_TAINT],
+        subnetIds: privateSubnetIds,
+      });
+    }
+    for (const [poolName, pool] of Object.entries(env.nodePools.gpu)) {
+      const spec = instanceTypeSpec(pool.instanceType);
+      addPool('gpu', poolName, pool, {
+        amiType: pool.amiType,
+        labels: { [ACCELERATOR_LABEL]: spec.accelerator ?? 'nvidia' },
+        taints: [USER_TAINT, GPU_TAINT],
+        subnetIds: privateSubnetIds,
+        gpus: spec.gpus,
+      });
+    }
+
+    // Deployments: they need a node to run on before EKS reports them healthy.
+    new ManagedAddon(this, 'coredns', { cluster, addonName: 'coredns', dependsOn: [core.nodeGroup] });
+    new ManagedAddon(this, 'ebs-csi-driver', {
+      cluster,
+      addonName: 'aws-ebs-csi-driver',
+      serviceAccountRoleArn: new ServiceAccountRole(this, 'ebs-csi-role', {
+        issuer: this.eks.issuer,
+        roleName: `${name}-ebs-csi`,
+        namespace: 'kube-system',
+        serviceAccount: 'ebs-csi-controller-sa',
+        managedPolicyArns: [account.managedPolicyArn('service-role/AmazonEBSCSIDriverPolicy')],
+      }).arn,
+      dependsOn: [core.nodeGroup],
+    });
+
+    new TerraformOutput(this, 'cluster_name', { value: cluster.name });
+    new TerraformOutput(this, 'cluster_endpoint', { value: cluster.endpoint });
+    new TerraformOutput(this, 'kubeconfig_command', {
+      value: `aws eks update-kubeconfig --region ${env.region} --name ${name}`,
+      description:
+        'Run this to point kubectl at the cluster (needs an access entry: cluster.admins in config).',
+    });
+    new TerraformOutput(this, 'node_pools', { value: this.nodePools.map((p) => p.nodeGroup.nodeGroupName) });
+  }
+}

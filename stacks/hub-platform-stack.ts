@@ -1,0 +1,32 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { Environment } from '../config/schema';
+import { clusterName } from '../lib/naming';
+import { ClusterConnection } from '../lib/platform/cluster-connection';
+import { useEnvironmentBackend } from '../lib/state/environment-backend';
+import { HubClusterStack } from './hub-cluster-stack';
+
+/**
+ * The Kubernetes half of one hub: add-ons, storage classes and the JupyterHub release,
+ * installed through Helm and Kubernetes providers that reach the cluster by name. Kept
+ * apart from the cluster stack so a first apply succeeds in one pass and a teardown
+ * removes what Kubernetes created (load balancers, volumes) before the VPC goes.
+ */
+export class HubPlatformStack extends TerraformStack {
+  readonly connection: ClusterConnection;
+
+  constructor(scope: Construct, id: string, env: Environment, clusterStack: HubClusterStack) {
+    super(scope, id);
+    useEnvironmentBackend(this, env, 'hub-platform');
+    new AwsProvider(this, 'aws', {
+      region: env.region,
+      defaultTags: [{ tags: { 'hub:environment': env.name, 'hub:managed-by': 'cdktf', ...env.tags } }],
+    });
+    this.connection = new ClusterConnection(this, 'cluster', {
+      clusterName: clusterName(env),
+      region: env.region,
+    });
+    this.addDependency(clusterStack);
+  }
+}

@@ -1,0 +1,35 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { AwsAccount } from '../lib/aws-account';
+import { EncryptionKey } from '../lib/security/encryption-key';
+import { StateBucket } from '../lib/state/state-bucket';
+
+export interface StateBootstrapProps {
+  readonly bucket: string;
+  readonly region: string;
+}
+
+/**
+ * Creates the S3 bucket every other stack keeps its state in. Its own state is local,
+ * since the bucket cannot hold the state of the stack that creates it; apply it once per
+ * account, first.
+ */
+export class StateBootstrapStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: StateBootstrapProps) {
+    super(scope, id);
+    new LocalBackend(this, { path: 'terraform.state-bootstrap.tfstate' });
+    new AwsProvider(this, 'aws', {
+      region: props.region,
+      defaultTags: [{ tags: { 'hub:managed-by': 'cdktf' } }],
+    });
+    const account = new AwsAccount(this, 'account');
+    const key = new EncryptionKey(this, 'state-key', {
+      account,
+      alias: 'hub/terraform-state',
+      description: 'Terraform state of the JupyterHub environments',
+    });
+    const state = new StateBucket(this, 'state', { bucketName: props.bucket, kmsKeyArn: key.arn });
+    new TerraformOutput(this, 'state_bucket', { value: state.bucket.bucket });
+  }
+}
