@@ -5,7 +5,7 @@ import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { Fn } from 'cdktf';
+import { Fn, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsAccount } from '../aws-account';
 import { serviceTrustPolicy } from '../iam/policy-document';
@@ -94,6 +94,8 @@ export class HubEksCluster extends Construct {
       url: issuerUrl,
       clientIdList: ['sts.amazonaws.com'],
     });
-    this.issuer = { providerArn: provider.arn, issuerHost: Fn.replace(issuerUrl, 'https://', '') };
+    // A local keeps the quoted replace() call out of the JSON policy documents that use it.
+    const issuerHost = new TerraformLocal(this, 'oidc-issuer-host', Fn.replace(issuerUrl, 'https://', ''));
+    this.issuer = { providerArn: provider.arn, issuerHost: issuerHost.asString };
   }
 }

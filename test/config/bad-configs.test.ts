@@ -1,0 +1,179 @@
+/**
+ * Each bad configuration must fail validation with a message that names the environment,
+ * the field, the value received and what is allowed.
+ */
+import { ENVIRONMENTS } from '../../config';
+import { ConfigError, loadEnvironments, parseEnvironment } from '../../config/load';
+import { EnvironmentInput } from '../../config/schema';
+
+const base = ENVIRONMENTS.staging;
+
+/** A copy of the staging environment with `change` applied to a deep clone. */
+function variant(change: (env: EnvironmentInput) => void): EnvironmentInput {
+  const env = structuredClone(base) as EnvironmentInput;
+  change(env);
+  return env;
+}
+
+function problemsOf(input: unknown, label = 'staging'): string[] {
+  try {
+    parseEnvironment(label, input);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+const cases: Array<[string, (env: EnvironmentInput) => void, RegExp]> = [
+  [
+    'a malformed VPC CIDR',
+    (env) => (env.network.vpcCidr = '10.20.0.0/33'),
+    /^staging\.network\.vpcCidr: "10\.20\.0\.0\/33" is not an IPv4 CIDR such as 10\.0\.0\.0\/16$/,
+  ],
+  [
+    'a VPC CIDR with host bits set',
+    (env) => (env.network.vpcCidr = '10.20.1.0/16'),
+    /^staging\.network\.vpcCidr: "10\.20\.1\.0\/16" is not an IPv4 CIDR/,
+  ],
+  [
+    'a VPC too large for AWS',
+    (env) => (env.network.vpcCidr = '10.0.0.0/8'),
+    /^staging\.network\.vpcCidr: 10\.0\.0\.0\/8 must be a \/16 to \/20/,
+  ],
+  [
+    'a single availability zone',
+    (env) => (env.network.availabilityZones = 1),
+    /^staging\.network\.availabilityZones: must be at least 2 \(EKS needs two AZs\) \(received 1\)$/,
+  ],
+  [
+    'a pool whose max is below its min',
+    (env) => (env.nodePools.user.user = { instanceType: 'm5.2xlarge', minSize: 3, maxSize: 2 }),
+    /^staging\.nodePools\.user\.user\.maxSize: 2 is below minSize 3$/,
+  ],
+  [
+    'a desired size outside min..max',
+    (env) =>
+      (env.nodePools.user.large = { instanceType: 'm5.4xlarge', minSize: 0, desiredSize: 5, maxSize: 2 }),
+    /^staging\.nodePools\.user\.large\.desiredSize: 5 is outside minSize 0 \.\. maxSize 2$/,
+  ],
+  [
+    'an unknown instance type',
+    (env) => (env.nodePools.user.user = { instanceType: 'm5.3xlarge', minSize: 0, maxSize: 2 }),
+    /^staging\.nodePools\.user\.user\.instanceType: unknown instance type "m5\.3xlarge"; known: m5\.large, m5\.xlarge/,
+  ],
+  [
+    'a GPU pool on a CPU-only instance type',
+    (env) => (env.nodePools.gpu = { gpu: { instanceType: 'm5.2xlarge', minSize: 0, maxSize: 2 } }),
+    /^staging\.nodePools\.gpu\.gpu\.instanceType: 'm5\.2xlarge' has no GPU; a GPU pool needs a type such as g4dn\.xlarge$/,
+  ],
+  [
+    'a GPU instance type in a user pool',
+    (env) => (env.nodePools.user.user = { instanceType: 'g4dn.xlarge', minSize: 0, maxSize: 2 }),
+    /^staging\.nodePools\.user\.user\.instanceType: 'g4dn\.xlarge' is a GPU type; declare it under nodePools\.gpu$/,
+  ],
+  [
+    'an end-of-life AL2 GPU AMI',
+    (env) =>
+      (env.nodePools.gpu = {
+        gpu: { instanceType: 'g4dn.xlarge', minSize: 0, maxSize: 2, amiType: 'AL2_x86_64_GPU' as never },
+      }),
+    /^staging\.nodePools\.gpu\.gpu\.amiType: Invalid option: expected one of "AL2023_x86_64_NVIDIA"\|"BOTTLEROCKET_x86_64_NVIDIA" \(received "AL2_x86_64_GPU"\)$/,
+  ],
+  [
+    'a core pool that can scale to zero',
+    (env) => (env.nodePools.core = { instanceType: 'm5.xlarge', minSize: 0, maxSize: 2 }),
+    /^staging\.nodePools\.core\.minSize: 0 leaves the hub nowhere to run; must be at least 1$/,
+  ],
+  [
+    'a public endpoint open to the world',
+    (env) => (env.cluster.publicEndpointCidrs = ['203.0.113.0/24', '0.0.0.0/0']),
+    /^staging\.cluster\.publicEndpointCidrs\.1: 0\.0\.0\.0\/0 opens the Kubernetes API to the whole internet/,
+  ],
+  [
+    'an admin that is not an IAM ARN',
+    (env) => (env.cluster.admins = ['alice']),
+    /^staging\.cluster\.admins\.0: must be an IAM role or user ARN .* \(received "alice"\)$/,
+  ],
+  [
+    'an unsupported Kubernetes version',
+    (env) => (env.cluster.kubernetesVersion = '1.29' as never),
+    /^staging\.cluster\.kubernetesVersion: Invalid option: expected one of "1\.33"\|"1\.34"\|"1\.35" \(received "1\.29"\)$/,
+  ],
+  [
+    'a log retention CloudWatch does not offer',
+    (env) => (env.cluster.logRetentionDays = 45),
+    /^staging\.cluster\.logRetentionDays: 45 is not one of CloudWatch's retention periods: 1, 3, 5/,
+  ],
+  [
+    'local state outside development',
+    (env) => (env.state = { backend: 'local' }),
+    /^staging\.state\.backend: 'local' keeps state on one laptop; a staging environment must use 's3'$/,
+  ],
+  [
+    'a misspelt key',
+    (env) => Object.assign(env.network, { natGateway: 'single' }),
+    /^staging\.network: Unrecognized key: "natGateway"$/,
+  ],
+  [
+    'user pools too small for the declared peak',
+    (env) => (env.hub.peakUsers = 500),
+    /^staging\.hub\.peakUsers: 500 users of profile 'default' \(0\.5 CPU, 1\.5G\) need 34 m5\.2xlarge nodes at 15 per node, but nodePools\.user\.user\.maxSize is 4$/,
+  ],
+  [
+    'a default profile on a pool that does not exist',
+    (env) => (env.hub.profiles = [{ ...env.hub.profiles[0], pool: 'huge' }]),
+    /^staging\.hub\.profiles\.0\.pool: 'huge' is not a user or GPU pool; pools: user, large, gpu$/,
+  ],
+];
+
+describe('bad environment configurations', () => {
+  it.each(cases)('rejects %s', (_name, change, expected) => {
+    const problems = problemsOf(variant(change));
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+  });
+
+  it('rejects an empty admin list in a production environment', () => {
+    const problems = problemsOf({ ...structuredClone(ENVIRONMENTS.prod), cluster: { admins: [] } }, 'prod');
+    expect(problems).toContain(
+      'prod.cluster.admins: [] is empty; a production environment needs at least one cluster admin',
+    );
+  });
+
+  it('accepts an empty admin list outside production', () => {
+    expect(() =>
+      parseEnvironment(
+        'staging',
+        variant((env) => (env.cluster.admins = [])),
+      ),
+    ).not.toThrow();
+  });
+
+  it('reports every problem of an environment at once', () => {
+    const problems = problemsOf(
+      variant((env) => {
+        env.network.availabilityZones = 1;
+        env.region = 'mars-1';
+      }),
+    );
+    expect(problems).toHaveLength(2);
+  });
+
+  it('rejects environments whose VPC ranges overlap', () => {
+    const clash = {
+      ...structuredClone(ENVIRONMENTS.prod),
+      name: 'prod2',
+      network: { vpcCidr: '10.30.128.0/17' },
+    };
+    expect(() => loadEnvironments({ ...ENVIRONMENTS, prod2: clash })).toThrow(
+      "prod2.network.vpcCidr: 10.30.128.0/17 overlaps prod's 10.30.0.0/16; environments need disjoint VPC ranges",
+    );
+  });
+
+  it('rejects two environments with the same name', () => {
+    const twin = { ...structuredClone(ENVIRONMENTS.prod), network: { vpcCidr: '10.99.0.0/16' } };
+    expect(() => loadEnvironments({ ...ENVIRONMENTS, twin })).toThrow(
+      "prod.name: 'prod' is used by two environments",
+    );
+  });
+});
