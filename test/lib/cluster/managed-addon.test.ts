@@ -1,4 +1,4 @@
-import { resourcesOf, synthStacks } from '../../support/synth';
+import { StackJson, resourcesOf, synthStacks } from '../../support/synth';
 
 describe('ManagedAddon', () => {
   const prod = synthStacks().get('hub-cluster-prod')!;
