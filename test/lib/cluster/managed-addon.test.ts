@@ -2,7 +2,7 @@ import { StackJson, resourcesOf, synthStacks } from '../../support/synth';
 
 describe('ManagedAddon', () => {
   const prod = synthStacks().get('hub-cluster-prod')!;
-  const addons = Object.fromEntries(
+  const addons: Record<string, StackJson> = Object.fromEntries(
     resourcesOf(prod, 'aws_eks_addon').map(([id, a]) => [a.addon_name, { id, ...a }]),
   );
 
