@@ -1,0 +1,24 @@
+import { TerraformStack, Testing } from 'cdktf';
+import { configuredEnvironments } from '../../support/synth';
+import { useEnvironmentBackend } from '../../../lib/state/environment-backend';
+
+describe('useEnvironmentBackend', () => {
+  const synthBackend = (envName: string) => {
+    const env = configuredEnvironments().find((e) => e.name === envName)!;
+    const stack = new TerraformStack(Testing.app(), 'probe');
+    useEnvironmentBackend(stack, env, 'hub-probe');
+    return JSON.parse(Testing.synth(stack)).terraform.backend;
+  };
+
+  it('uses a local file named after stack and environment in development', () => {
+    expect(synthBackend('dev')).toEqual({ local: { path: 'terraform.hub-probe-dev.tfstate' } });
+  });
+
+  it('uses an encrypted S3 key per environment and stack with S3 native locking elsewhere', () => {
+    expect(synthBackend('prod').s3).toMatchObject({
+      key: 'prod/hub-probe.tfstate',
+      encrypt: true,
+      use_lockfile: true,
+    });
+  });
+});

@@ -1,0 +1,29 @@
+import { TerraformStack, Testing } from 'cdktf';
+import { StateBucket } from '../../../lib/state/state-bucket';
+
+describe('StateBucket', () => {
+  const stack = new TerraformStack(Testing.app(), 'probe');
+  new StateBucket(stack, 'state', {
+    bucketName: 'probe-bucket',
+    kmsKeyArn: 'arn:aws:kms:us-west-2:123456789012:key/probe',
+  });
+  const resources = JSON.parse(Testing.synth(stack)).resource;
+
+  it('encrypts with the key it is given, with bucket keys to cut KMS calls', () => {
+    const [config] = Object.values(resources.aws_s3_bucket_server_side_encryption_configuration) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(config.rule[0]).toEqual({
+      apply_server_side_encryption_by_default: {
+        sse_algorithm: 'aws:kms',
+        kms_master_key_id: 'arn:aws:kms:us-west-2:123456789012:key/probe',
+      },
+      bucket_key_enabled: true,
+    });
+  });
+
+  it('denies insecure transport on the bucket and every object in it', () => {
+    const [policy] = Object.values(resources.aws_s3_bucket_policy) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const [statement] = JSON.parse(policy.policy).Statement;
+    expect(statement.Resource).toHaveLength(2);
+    expect(statement.Resource[1]).toMatch(/\/\*$/);
+  });
+});
