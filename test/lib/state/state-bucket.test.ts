@@ -1,5 +1,6 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { StateBucket } from '../../../lib/state/state-bucket';
+import { StackJson } from '../../support/synth';
 
 describe('StateBucket', () => {
   const stack = new TerraformStack(Testing.app(), 'probe');
@@ -10,7 +11,9 @@ describe('StateBucket', () => {
   const resources = JSON.parse(Testing.synth(stack)).resource;
 
   it('encrypts with the key it is given, with bucket keys to cut KMS calls', () => {
-    const [config] = Object.values(resources.aws_s3_bucket_server_side_encryption_configuration) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const [config] = Object.values(
+      resources.aws_s3_bucket_server_side_encryption_configuration,
+    ) as StackJson[];
     expect(config.rule[0]).toEqual({
       apply_server_side_encryption_by_default: {
         sse_algorithm: 'aws:kms',
@@ -21,7 +24,7 @@ describe('StateBucket', () => {
   });
 
   it('denies insecure transport on the bucket and every object in it', () => {
-    const [policy] = Object.values(resources.aws_s3_bucket_policy) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const [policy] = Object.values(resources.aws_s3_bucket_policy) as StackJson[];
     const [statement] = JSON.parse(policy.policy).Statement;
     expect(statement.Resource).toHaveLength(2);
     expect(statement.Resource[1]).toMatch(/\/\*$/);
