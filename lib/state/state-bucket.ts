@@ -1,4 +1,5 @@
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
@@ -15,6 +16,7 @@ export interface StateBucketProps {
 /**
  * The bucket that holds Terraform state: versioned (a bad apply can be rolled back),
  * KMS-encrypted, closed to the public, owner-enforced, and reachable only over TLS.
+ * Old state versions are kept for a year, then expire.
  */
 export class StateBucket extends Construct {
   readonly bucket: S3Bucket;
@@ -42,6 +44,18 @@ export class StateBucket extends Construct {
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
+    });
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      bucket,
+      rule: [
+        {
+          id: 'expire-old-state-versions',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          noncurrentVersionExpiration: [{ noncurrentDays: 365 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
     });
     new S3BucketOwnershipControls(this, 'ownership', {
       bucket,

@@ -29,4 +29,11 @@ describe('StateBucket', () => {
     expect(statement.Resource).toHaveLength(2);
     expect(statement.Resource[1]).toMatch(/\/\*$/);
   });
+
+  it('expires state versions a year after they were replaced, never the current one', () => {
+    const [lifecycle] = Object.values(resources.aws_s3_bucket_lifecycle_configuration) as StackJson[];
+    expect(lifecycle.rule).toHaveLength(1);
+    expect(lifecycle.rule[0].noncurrent_version_expiration).toEqual([{ noncurrent_days: 365 }]);
+    expect(lifecycle.rule[0].expiration).toBeUndefined();
+  });
 });
