@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+/**
+ * hub-stress: load-test a JupyterHub through its REST API. See docs/load-testing.md.
+ * Exit codes: 0 done, 1 failures or leftovers, 2 bad input (nothing created), 130 interrupted.
+ */
+import { HelpRequested, Options, USAGE, UsageError, parseOptions } from './args';
+import { activity } from './commands/activity';
+import { purge } from './commands/purge';
+import { status } from './commands/status';
+import { stress } from './commands/stress';
+import { RunContext } from './context';
+import { HubClient } from './hub-client';
+import { createTransport } from './http';
+import { installInterrupts } from './interrupt';
+import { Logger } from './log';
+import { preflight } from './preflight';
+import { Report, exitCode, formatText } from './report';
+
+const COMMANDS: Record<Options['command'], (ctx: RunContext) => Promise<Report>> = {
+  stress,
+  activity,
+  purge,
+  status,
+};
+
+/** A short retry budget for the checks before the run: bad input should fail fast. */
+const PREFLIGHT_POLICY = { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 2_000, deadlineMs: 10_000 };
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  let options: Options;
+  try {
+    options = parseOptions(argv, env);
+  } catch (err) {
+    if (err instanceof HelpRequested) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`hub-stress: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+
+  const log = new Logger({
+    verbose: options.verbose,
+    logFile: options.logFile,
+    tty: process.stderr.isTTY === true,
+    secrets: [options.token],
+  });
+  // Pending spawns, their polls, and the activity workers each hold at most one socket.
+  const transport = createTransport(Math.max(options.batchSize, options.workers) + 4);
+  const client = new HubClient(options.endpoint, options.token, transport, log);
+  const ledger = new Set<string>();
+  const interrupts = installInterrupts({
+    prefix: options.prefix,
+    remaining: () => [...ledger],
+    say: (line) => log.warn(line),
+    exit: (code) => process.exit(code),
+  });
+  try {
+    await preflight(
+      new HubClient(options.endpoint, options.token, transport, log, PREFLIGHT_POLICY),
+      options.command,
+      options.endpoint,
+    );
+    const report = await COMMANDS[options.command]({
+      options,
+      client,
+      log,
+      signal: interrupts.signal,
+      ledger,
+    });
+    process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatText(report));
+    log.debug(`report ${JSON.stringify(report)}`);
+    return exitCode(report);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      log.warn(`hub-stress: ${err.message}`);
+      return err.exitCode;
+    }
+    log.warn(`hub-stress: ${err instanceof Error ? err.message : String(err)}`);
+    if (ledger.size > 0)
+      log.warn(
+        `hub-stress: may remain: ${[...ledger].length} users; remove with: hub-stress purge --prefix ${options.prefix}`,
+      );
+    return 1;
+  } finally {
+    interrupts.dispose();
+    transport.close();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), process.env).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`hub-stress: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * Ctrl-C handling. The first SIGINT/SIGTERM asks the run to stop and clean up what it
+ * created; the second exits at once, saying what may be left behind and how to remove it.
+ */
+import { describeNames } from './names';
+
+export interface Interrupts {
+  readonly signal: AbortSignal;
+  dispose(): void;
+}
+
+export function installInterrupts(options: {
+  readonly prefix: string;
+  /** Users that may still exist if we exit now. */
+  readonly remaining: () => readonly string[];
+  readonly say: (line: string) => void;
+  readonly exit: (code: number) => void;
+}): Interrupts {
+  const controller = new AbortController();
+  const handler = (signal: NodeJS.Signals): void => {
+    if (!controller.signal.aborted) {
+      options.say(`hub-stress: ${signal}: stopping and cleaning up; press Ctrl-C again to exit at once`);
+      controller.abort();
+      return;
+    }
+    const left = options.remaining();
+    options.say(
+      left.length === 0
+        ? 'hub-stress: exiting at once; nothing of this run should remain'
+        : `hub-stress: exiting at once; may remain: ${describeNames(left)}; remove with: hub-stress purge --prefix ${options.prefix}`,
+    );
+    options.exit(130);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * Bringing one user's server up and taking one user down, against the states JupyterHub
+ * really passes through: a spawn may answer 201 (ready), 202 (pending) or 429 (throttled);
+ * a stop may answer 204, 202, or 400 because the server is already stopping, which means
+ * "wait", never "give up" (a culler that aborted on that 400 took a hub down once).
+ */
+import { HubClient, HubResult, HubUser, describe } from './hub-client';
+import { sleep } from './pool';
+
+export type ServerState = 'ready' | 'spawning' | 'stopping' | 'stopped' | 'gone';
+
+/** The default server's state from a user model (null model = the user does not exist). */
+export function serverState(user: HubUser | null): ServerState {
+  if (user === null) return 'gone';
+  const server = user.servers?.[''];
+  const pending = server?.pending ?? user.pending ?? null;
+  if (pending === 'spawn') return 'spawning';
+  if (pending === 'stop') return 'stopping';
+  if (server?.ready) return 'ready';
+  return 'stopped';
+}
+
+/** The hub's answer to a stop or delete says the server is already on its way down. */
+export function isAlreadyStopping(res: HubResult): boolean {
+  return (
+    res.ok &&
+    res.status === 400 &&
+    /pending stop|already stopping|in the process of stopping/i.test(res.message)
+  );
+}
+
+const POLL_MS = 500;
+
+async function fetchState(
+  client: HubClient,
+  name: string,
+  signal?: AbortSignal,
+): Promise<ServerState | string> {
+  const res = await client.getUser(name, signal);
+  if (res.ok && res.status === 200) return serverState(res.body as HubUser);
+  if (res.ok && res.status === 404) return 'gone';
+  return `poll: ${describe(res)}`;
+}
+
+/** Polls until `done(state)` or the deadline; returns the last state, or 'timeout'. */
+async function waitFor(
+  client: HubClient,
+  name: string,
+  deadline: number,
+  done: (state: ServerState) => boolean,
+  signal?: AbortSignal,
+): Promise<ServerState | 'timeout'> {
+  for (;;) {
+    const state = await fetchState(client, name, signal);
+    // A failed poll (hub restarting, retries exhausted) is not a verdict on the server.
+    if (isServerState(state) && done(state)) return state;
+    if (Date.now() >= deadline) return 'timeout';
+    await sleep(Math.min(POLL_MS, Math.max(0, deadline - Date.now())), signal);
+  }
+}
+
+function isServerState(value: string): value is ServerState {
+  return ['ready', 'spawning', 'stopping', 'stopped', 'gone'].includes(value);
+}
+
+export type SpawnOutcome =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'throttled'; readonly retryAfterMs: number | undefined }
+  | { readonly kind: 'failed'; readonly reason: string; readonly retryable: boolean };
+
+/** Whether a spawn attempt met 502/503/504 or a dead connection on the way (hub restarting). */
+export function sawOutage(res: HubResult): boolean {
+  return res.retried.some((r) => r !== '429');
+}
+
+/**
+ * One spawn attempt: request the server and wait until it is ready. `onOutage` is called
+ * whenever the hub was unreachable or answered 502/503/504 on the way (it is restarting).
+ */
+export async function spawnServer(
+  client: HubClient,
+  name: string,
+  options: { readonly profile?: string; readonly timeoutMs: number; readonly signal?: AbortSignal },
+  onOutage: () => void,
+): Promise<SpawnOutcome> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const res = await client.startServer(name, options.profile, options.signal);
+    if (sawOutage(res)) onOutage();
+    if (!res.ok) return { kind: 'failed', reason: `unreachable:${res.code}`, retryable: true };
+    if (res.status === 429) return { kind: 'throttled', retryAfterMs: res.retryAfterMs };
+    if (res.status === 201) return { kind: 'ready' };
+    if (res.status === 404) return { kind: 'failed', reason: 'user-missing', retryable: false };
+    if (res.status === 400 && /already running/i.test(res.message)) return { kind: 'ready' };
+    if (res.status === 400 && /pending stop/i.test(res.message)) {
+      // Our own earlier attempt is being torn down; wait for it, then ask again.
+      const state = await waitFor(client, name, deadline, (s) => s !== 'stopping', options.signal);
+      if (state === 'timeout') return { kind: 'failed', reason: 'timeout', retryable: false };
+      continue;
+    }
+    if (res.status !== 202 && !(res.status === 400 && /pending spawn/i.test(res.message))) {
+      return { kind: 'failed', reason: `http-${res.status}`, retryable: res.status >= 500 };
+    }
+    const state = await waitFor(client, name, deadline, (s) => s !== 'spawning', options.signal);
+    if (state === 'ready') return { kind: 'ready' };
+    if (state === 'timeout') return { kind: 'failed', reason: 'timeout', retryable: false };
+    if (state === 'gone') return { kind: 'failed', reason: 'user-missing', retryable: false };
+    // Stopped without becoming ready: the spawner failed, or a hub restart lost the spawn.
+    return { kind: 'failed', reason: 'spawn-failed', retryable: true };
+  }
+}
+
+export type RemoveOutcome = { readonly removed: true } | { readonly removed: false; readonly reason: string };
+
+/**
+ * Stops the user's server if any and deletes the user. Succeeds when the user is gone,
+ * including when it was gone already, which is what makes purge idempotent.
+ */
+export async function removeUser(client: HubClient, name: string, timeoutMs: number): Promise<RemoveOutcome> {
+  const deadline = Date.now() + timeoutMs;
+  for (let round = 0; round < 20; round++) {
+    const stop = await client.stopServer(name);
+    if (stop.ok && stop.status === 404) return { removed: true };
+    const settled = stop.ok && (stop.status === 204 || stop.status === 202 || isAlreadyStopping(stop));
+    const spawning = stop.ok && stop.status === 400 && /pending spawn/i.test(stop.message);
+    if (!settled && !spawning) return { removed: false, reason: `stop: ${describe(stop)}` };
+    // Wait until no transition is in flight; a pending spawn cannot be stopped yet.
+    const state = await waitFor(
+      client,
+      name,
+      deadline,
+      (s) => s === 'stopped' || s === 'gone' || (spawning && s === 'ready'),
+    );
+    if (state === 'timeout') return { removed: false, reason: 'stop: timeout' };
+    if (state === 'gone') return { removed: true };
+    if (state === 'ready') continue;
+    const del = await client.deleteUser(name);
+    if (del.ok && (del.status === 204 || del.status === 404)) return { removed: true };
+    // Raced with a stop still settling in the hub: go round again.
+    if (isAlreadyStopping(del) || (del.ok && del.status === 400)) {
+      if (Date.now() >= deadline) return { removed: false, reason: 'delete: timeout' };
+      await sleep(POLL_MS);
+      continue;
+    }
+    return { removed: false, reason: `delete: ${describe(del)}` };
+  }
+  return { removed: false, reason: 'delete: gave up after 20 rounds' };
+}
