@@ -177,7 +177,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
   try {
     parsed = parseArgs({ args: [...argv], options: OPTION_SPEC, allowPositionals: true, strict: true });
   } catch (err) {
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    // Duck-typed: under test runners the error comes from another realm than `Error`.
+    const message = String((err as { message?: unknown }).message ?? err).split('\n')[0];
     throw new UsageError(`${message.replace(/\.$/, '')}; run with --help for the list of options`);
   }
   const { values, positionals } = parsed;

@@ -1,0 +1,108 @@
+import { HubClient } from '../../../tools/hub-stress/hub-client';
+import { HttpResponse, Transport, TransportError } from '../../../tools/hub-stress/http';
+import { Logger } from '../../../tools/hub-stress/log';
+
+type Step = HttpResponse | TransportError;
+
+/** A transport that plays back a script of answers and records what was asked. */
+function scripted(steps: Step[]): Transport & { calls: { method: string; url: string; auth: string }[] } {
+  const calls: { method: string; url: string; auth: string }[] = [];
+  return {
+    calls,
+    async request(method, url, headers) {
+      calls.push({ method, url: url.toString(), auth: headers.authorization });
+      const step = steps.shift();
+      if (!step) throw new Error('script exhausted');
+      if (step instanceof TransportError) throw step;
+      return step;
+    },
+    close() {},
+  };
+}
+
+const answer = (status: number, body: unknown = {}, headers: Record<string, string> = {}): HttpResponse => ({
+  status,
+  headers,
+  body: JSON.stringify(body),
+});
+
+const quiet = new Logger({ verbose: false, tty: false, secrets: [] });
+const fast = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5, deadlineMs: 60_000 };
+
+describe('HubClient.call', () => {
+  it('rides through 503s and refused connections and counts each retry by cause', async () => {
+    const transport = scripted([
+      answer(503),
+      new TransportError('refused', 'ECONNREFUSED'),
+      answer(503),
+      answer(200, { name: 'x' }),
+    ]);
+    const client = new HubClient('http://hub/hub/api', 'tok', transport, quiet, fast);
+    const res = await client.getUser('x');
+    expect(res).toMatchObject({ ok: true, status: 200, retried: ['503', 'ECONNREFUSED', '503'] });
+    expect(client.retries.toJSON()).toEqual({ '503': 2, ECONNREFUSED: 1 });
+    expect(client.latencies).toHaveLength(4);
+    expect(transport.calls[0]).toEqual({
+      method: 'GET',
+      url: 'http://hub/hub/api/users/x',
+      auth: 'token tok',
+    });
+  });
+
+  it('gives up after maxAttempts and returns the last answer rather than throwing', async () => {
+    const client = new HubClient(
+      'http://hub/hub/api',
+      'tok',
+      scripted([502, 502, 502, 502].map((s) => answer(s))),
+      quiet,
+      fast,
+    );
+    const res = await client.getUser('x');
+    expect(res).toMatchObject({ ok: true, status: 502 });
+  });
+
+  it('hands a spawn 429 with its Retry-After straight back to the scheduler', async () => {
+    const transport = scripted([answer(429, { message: 'Too many users' }, { 'retry-after': '37' })]);
+    const client = new HubClient('http://hub/hub/api', 'tok', transport, quiet, fast);
+    const res = await client.startServer('hub-stress-0001', undefined);
+    expect(res).toMatchObject({ ok: true, status: 429, retryAfterMs: 37_000, message: 'Too many users' });
+    expect(transport.calls).toHaveLength(1);
+  });
+
+  it('does not retry answers that are not transient', async () => {
+    const transport = scripted([answer(400, { message: 'hub-stress-0001 is already running' })]);
+    const client = new HubClient('http://hub/hub/api', 'tok', transport, quiet, fast);
+    expect(await client.startServer('hub-stress-0001', 'small')).toMatchObject({
+      status: 400,
+      message: 'hub-stress-0001 is already running',
+    });
+    expect(client.retries.total()).toBe(0);
+  });
+
+  it('reports a socket error that is not transient without retrying', async () => {
+    const client = new HubClient(
+      'http://hub/hub/api',
+      'tok',
+      scripted([new TransportError('bad cert', 'CERT_HAS_EXPIRED')]),
+      quiet,
+      fast,
+    );
+    expect(await client.version()).toMatchObject({ ok: false, code: 'CERT_HAS_EXPIRED' });
+  });
+
+  it('lists only exact <prefix>-NNNN users across pages', async () => {
+    const page = (names: string[], next: number | null) =>
+      answer(200, {
+        items: names.map((name) => ({ name })),
+        _pagination: { next: next === null ? null : { offset: next } },
+      });
+    const transport = scripted([
+      page(['hub-stress-0001', 'my-hub-stress-fan'], 2),
+      page(['hub-stress-0002', 'hub-stress-x'], null),
+    ]);
+    const client = new HubClient('http://hub/hub/api', 'tok', transport, quiet, fast);
+    const users = await client.listTestUsers('hub-stress');
+    expect(users.map((u) => u.name)).toEqual(['hub-stress-0001', 'hub-stress-0002']);
+    expect(transport.calls[1].url).toContain('offset=2');
+  });
+});
