@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { parseCidr } from '../lib/cidr';
 import { INSTANCE_TYPES, KNOWN_INSTANCE_TYPES } from '../lib/instance-types';
-import { isMemoryQuantity } from '../lib/quantities';
 import { DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from '../lib/versions';
+import { hubSchema } from './hub-schema';
 
 const NAME = /^[a-z][a-z0-9]{1,11}$/;
 const POOL_NAME = /^[a-z][a-z0-9-]{0,19}$/;
@@ -21,10 +21,6 @@ const cidr = z.string().refine((value) => parseCidr(value) !== undefined, {
 const instanceType = z.string().refine((value) => value in INSTANCE_TYPES, {
   error: (issue) =>
     `unknown instance type ${JSON.stringify(issue.input)}; known: ${KNOWN_INSTANCE_TYPES.join(', ')}`,
-});
-
-const memory = z.string().refine(isMemoryQuantity, {
-  error: (issue) => `${JSON.stringify(issue.input)} is not a memory size such as 7G or 512M`,
 });
 
 const poolSize = z.number().int().min(0).max(1000);
@@ -46,29 +42,6 @@ const gpuPool = z.strictObject({
   ...nodePoolFields,
   /** AL2 GPU AMIs are end of life; only the NVIDIA variants of AL2023 and Bottlerocket. */
   amiType: z.enum(['AL2023_x86_64_NVIDIA', 'BOTTLEROCKET_x86_64_NVIDIA']).default('AL2023_x86_64_NVIDIA'),
-});
-
-const resourcePair = <T extends z.ZodType>(value: T) =>
-  z.strictObject({ guarantee: value.optional(), limit: value.optional() });
-
-const profile = z.strictObject({
-  slug: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/),
-  displayName: z.string().min(1),
-  description: z.string().default(''),
-  /** The profile pre-selected in the spawn form. @default the first profile */
-  default: z.boolean().default(false),
-  /** Name of the user or GPU pool its servers run on. */
-  pool: z.string(),
-  cpu: resourcePair(z.number().positive()),
-  memory: resourcePair(memory),
-  /** NVIDIA GPUs per server. @default 0 */
-  gpus: z.number().int().min(0).default(0),
-  /** Seconds a server may take to start, including a node scale-up. @default the hub's startTimeout */
-  startTimeoutSeconds: z.number().int().min(60).optional(),
-  /** Only these users may pick the profile. @default everyone */
-  allowedUsers: z.array(z.string().min(1)).optional(),
-  /** Only members of these groups may pick the profile. @default everyone */
-  allowedGroups: z.array(z.string().min(1)).optional(),
 });
 
 export const environmentSchema = z.strictObject({
@@ -121,11 +94,7 @@ export const environmentSchema = z.strictObject({
     user: z.record(z.string().regex(POOL_NAME), nodePool),
     gpu: z.record(z.string().regex(POOL_NAME), gpuPool).default({}),
   }),
-  hub: z.strictObject({
-    /** Users expected at the same time; the user pools must host them at max size. */
-    peakUsers: z.number().int().min(1),
-    profiles: z.array(profile).min(1),
-  }),
+  hub: hubSchema,
 });
 
 /** What an environment file writes: defaults may be left out. */
@@ -134,4 +103,4 @@ export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type Environment = z.output<typeof environmentSchema>;
 export type NodePoolConfig = z.output<typeof nodePool>;
 export type GpuPoolConfig = z.output<typeof gpuPool>;
-export type ProfileConfig = z.output<typeof profile>;
+export type { ProfileConfig } from './hub-schema';

@@ -49,3 +49,36 @@ export const EKS_TAINT_EFFECT: Record<NodeTaint['effect'], string> = {
   NoExecute: 'NO_EXECUTE',
   PreferNoSchedule: 'PREFER_NO_SCHEDULE',
 };
+
+export type PoolKind = 'core' | 'user' | 'gpu';
+
+/** How a node pool's nodes are labelled and tainted, and so how pods select and tolerate them. */
+export interface PoolScheduling {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly NodeTaint[];
+}
+
+/**
+ * The labels and taints of a pool: every pool names its purpose and itself; user and GPU
+ * pools carry the user taint; GPU pools also the GPU taint and their accelerator label.
+ */
+export function poolScheduling(kind: PoolKind, poolName: string, accelerator?: string): PoolScheduling {
+  return {
+    labels: {
+      [NODE_PURPOSE_LABEL]: kind === 'core' ? 'core' : 'user',
+      [NODE_POOL_LABEL]: poolName,
+      ...(kind === 'gpu' ? { [ACCELERATOR_LABEL]: accelerator ?? 'nvidia' } : {}),
+    },
+    taints: kind === 'core' ? [] : kind === 'user' ? [USER_TAINT] : [USER_TAINT, GPU_TAINT],
+  };
+}
+
+/** A pod toleration (Kubernetes spelling) that matches exactly `taint`. */
+export function tolerationFor(taint: NodeTaint): {
+  key: string;
+  operator: 'Equal';
+  value: string;
+  effect: string;
+} {
+  return { key: taint.key, operator: 'Equal', value: taint.value, effect: taint.effect };
+}

@@ -11,14 +11,7 @@ import { ServiceAccountRole } from '../lib/cluster/service-account-role';
 import { instanceTypeSpec } from '../lib/instance-types';
 import { clusterName } from '../lib/naming';
 import { HubVpc } from '../lib/network/hub-vpc';
-import {
-  ACCELERATOR_LABEL,
-  GPU_TAINT,
-  NODE_POOL_LABEL,
-  NODE_PURPOSE_LABEL,
-  NodeTaint,
-  USER_TAINT,
-} from '../lib/node-scheduling';
+import { NodeTaint, poolScheduling } from '../lib/node-scheduling';
 import { EncryptionKey, cloudWatchLogsKeyStatement } from '../lib/security/encryption-key';
 import { useEnvironmentBackend } from '../lib/state/environment-backend';
 
@@ -117,17 +110,12 @@ export class HubClusterStack extends TerraformStack {
       pool: Environment['nodePools']['core'],
       extra: {
         amiType: string;
-        labels: Record<string, string>;
-        taints: NodeTaint[];
         subnetIds: string[];
+        accelerator?: string;
         gpus?: number;
       },
     ) => {
-      const labels = {
-        [NODE_PURPOSE_LABEL]: kind === 'core' ? 'core' : 'user',
-        [NODE_POOL_LABEL]: poolName,
-        ...extra.labels,
-      };
+      const { labels, taints } = poolScheduling(kind, poolName, extra.accelerator);
       const nodePool = new NodePool(this, `pool-${poolName}`, {
         cluster,
         clusterName: name,
@@ -142,7 +130,7 @@ export class HubClusterStack extends TerraformStack {
         diskSizeGiB: pool.diskSizeGiB,
         subnetIds: extra.subnetIds,
         labels,
-        taints: extra.taints,
+        taints,
         gpus: extra.gpus,
         dependsOn: networkAddons,
       });
@@ -153,7 +141,7 @@ export class HubClusterStack extends TerraformStack {
         instanceType: pool.instanceType,
         maxSize: pool.maxSize,
         labels,
-        taints: extra.taints,
+        taints,
         autoScalingGroupName: nodePool.autoScalingGroupName,
       });
       return nodePool;
@@ -163,15 +151,11 @@ export class HubClusterStack extends TerraformStack {
     // that AZ means a replaced core node can always attach it (docs/architecture.md).
     const core = addPool('core', 'core', env.nodePools.core, {
       amiType: 'AL2023_x86_64_STANDARD',
-      labels: {},
-      taints: [],
       subnetIds: [privateSubnetIds[0]],
     });
     for (const [poolName, pool] of Object.entries(env.nodePools.user)) {
       addPool('user', poolName, pool, {
         amiType: 'AL2023_x86_64_STANDARD',
-        labels: {},
-        taints: [USER_TAINT],
         subnetIds: privateSubnetIds,
       });
     }
@@ -179,9 +163,8 @@ export class HubClusterStack extends TerraformStack {
       const spec = instanceTypeSpec(pool.instanceType);
       addPool('gpu', poolName, pool, {
         amiType: pool.amiType,
-        labels: { [ACCELERATOR_LABEL]: spec.accelerator ?? 'nvidia' },
-        taints: [USER_TAINT, GPU_TAINT],
         subnetIds: privateSubnetIds,
+        accelerator: spec.accelerator,
         gpus: spec.gpus,
       });
     }

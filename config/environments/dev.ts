@@ -20,5 +20,14 @@ export const dev: EnvironmentInput = {
     },
     gpu: { gpu: { instanceType: 'g4dn.xlarge', minSize: 0, maxSize: 1 } },
   },
-  hub: { peakUsers: 10, profiles: STANDARD_PROFILES },
+  hub: {
+    peakUsers: 10,
+    profiles: STANDARD_PROFILES,
+    // Reached only from inside the VPC (an internal NLB), so the dummy login is acceptable.
+    publiclyReachable: false,
+    domain: { name: 'dev.hub.example.org', hostedZone: 'hub.example.org' },
+    authentication: { type: 'dummy' },
+    admins: { users: ['admin'] },
+    instructors: { users: ['instructor'] },
+  },
 };

@@ -1,6 +1,9 @@
 import { EnvironmentInput } from '../schema';
 import { STATE_BUCKET } from '../state-bucket';
 
+/** The GitHub team (org:team) of the tutorial leads: they write ~/shared and may use GPUs. */
+const TUTORIAL_LEADS = 'ICESAT-2HackWeek:tutorial-leads';
+
 /**
  * A week-long event sized for the ICESat-2 2020 hackweek: 80 people at once, each
  * guaranteed 1.75 CPU and 7G (limits 4 and 8G), so four fit on an m5.2xlarge and the
@@ -42,8 +45,24 @@ export const hackweek: EnvironmentInput = {
         memory: { guarantee: '12G', limit: '14G' },
         gpus: 1,
         startTimeoutSeconds: 900,
-        allowedGroups: ['instructors'],
+        allowedGroups: [TUTORIAL_LEADS],
       },
     ],
+    domain: { name: 'icesat2.hackweek.example.org', hostedZone: 'hackweek.example.org' },
+    authentication: {
+      type: 'github',
+      clientId: 'Iv1.hackweek2020',
+      clientSecret: { source: 'secrets-manager', name: 'hub-hackweek/github-client-secret' },
+      allowedOrganizations: ['ICESAT-2HackWeek'],
+    },
+    admins: { users: ['hackweek-organiser'], groups: ['ICESAT-2HackWeek:organisers'] },
+    // Tutorial leads manage the shared data themselves (the 2020 notes: only admins could).
+    instructors: { groups: [TUTORIAL_LEADS] },
+    // Servers idle an hour are stopped and none lives past 12 h, so nodes do not idle overnight.
+    culling: { idleTimeoutSeconds: 3600, checkIntervalSeconds: 300, maxAgeSeconds: 12 * 3600 },
+    // One node's worth of warm seats, so the first users of a session do not wait for a scale-up.
+    placeholders: 4,
+    concurrentSpawnLimit: 30,
+    activeServerLimit: 100,
   },
 };

@@ -21,5 +21,23 @@ export const prod: EnvironmentInput = {
     },
     gpu: { gpu: { instanceType: 'g4dn.xlarge', minSize: 0, maxSize: 4 } },
   },
-  hub: { peakUsers: 100, profiles: STANDARD_PROFILES },
+  hub: {
+    peakUsers: 100,
+    profiles: STANDARD_PROFILES,
+    domain: { name: 'jupyter.hub.example.org', hostedZone: 'hub.example.org' },
+    authentication: {
+      type: 'oidc',
+      clientId: 'jupyterhub-prod',
+      clientSecret: { source: 'secrets-manager', name: 'hub-prod/oauth-client-secret' },
+      authorizeUrl: 'https://login.example.org/oauth2/authorize',
+      tokenUrl: 'https://login.example.org/oauth2/token',
+      userdataUrl: 'https://login.example.org/oauth2/userinfo',
+      allowedGroups: ['jupyterhub-users'],
+    },
+    admins: { groups: ['jupyterhub-admins'] },
+    instructors: { groups: ['jupyterhub-instructors'] },
+    placeholders: 2,
+    // 150 default-size servers fill the user pool at max size; see config/hub-checks.ts.
+    activeServerLimit: 150,
+  },
 };

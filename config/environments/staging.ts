@@ -20,5 +20,21 @@ export const staging: EnvironmentInput = {
     },
     gpu: { gpu: { instanceType: 'g4dn.xlarge', minSize: 0, maxSize: 2 } },
   },
-  hub: { peakUsers: 30, profiles: STANDARD_PROFILES },
+  hub: {
+    peakUsers: 30,
+    profiles: STANDARD_PROFILES,
+    domain: { name: 'staging.hub.example.org', hostedZone: 'hub.example.org' },
+    authentication: {
+      type: 'oidc',
+      clientId: 'jupyterhub-staging',
+      clientSecret: { source: 'ssm', name: '/hub-staging/oauth-client-secret' },
+      authorizeUrl: 'https://login.example.org/oauth2/authorize',
+      tokenUrl: 'https://login.example.org/oauth2/token',
+      userdataUrl: 'https://login.example.org/oauth2/userinfo',
+      allowedGroups: ['jupyterhub-users'],
+    },
+    admins: { groups: ['jupyterhub-admins'] },
+    instructors: { groups: ['jupyterhub-instructors'] },
+    placeholders: 1,
+  },
 };

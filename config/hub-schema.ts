@@ -1,0 +1,157 @@
+/**
+ * The `hub` section of an environment: who may log in and how, the server sizes users
+ * pick from, the shared folder's writers, culling, placeholders, the hub's spawn limits
+ * and the HTTPS front door. Defaults are resolved here; rules that relate these fields to
+ * the node pools live in config/hub-checks.ts.
+ */
+import { z } from 'zod';
+import { isMemoryQuantity } from '../lib/quantities';
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const SLUG = /^[a-z][a-z0-9-]{0,30}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/** Secrets Manager names and SSM parameter names: letters, digits and /_+=.@- */
+const SECRET_NAME = /^[\w/+=.@-]{1,512}$/;
+
+const memory = z.string().refine(isMemoryQuantity, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a memory size such as 7G or 512M`,
+});
+
+const hostname = z
+  .string()
+  .regex(HOSTNAME, { error: 'must be a lower-case DNS name such as hub.example.org' });
+
+const names = z.array(z.string().min(1)).default([]);
+
+const resourcePair = <T extends z.ZodType>(value: T) =>
+  z.strictObject({ guarantee: value.optional(), limit: value.optional() });
+
+const profile = z.strictObject({
+  slug: z.string().regex(SLUG),
+  displayName: z.string().min(1),
+  description: z.string().default(''),
+  /** The profile pre-selected in the spawn form. @default the first profile */
+  default: z.boolean().default(false),
+  /** Name of the user or GPU pool its servers run on. */
+  pool: z.string(),
+  cpu: resourcePair(z.number().positive()),
+  memory: resourcePair(memory),
+  /** NVIDIA GPUs per server. @default 0 */
+  gpus: z.number().int().min(0).default(0),
+  /** Seconds a server may take to start, including a node scale-up. @default the hub's startTimeoutSeconds */
+  startTimeoutSeconds: z.number().int().min(60).optional(),
+  /** Only these users may pick the profile (the runbook's custom sizes for named users). @default everyone */
+  allowedUsers: z.array(z.string().min(1)).optional(),
+  /** Only members of these groups may pick the profile. @default everyone */
+  allowedGroups: z.array(z.string().min(1)).optional(),
+});
+
+/** Where the OAuth client secret lives in AWS; Terraform reads it at plan time, the repository never holds it. */
+const clientSecret = z.strictObject({
+  source: z.enum(['secrets-manager', 'ssm']),
+  /** Secret name (Secrets Manager) or parameter name (SSM, a SecureString). */
+  name: z.string().regex(SECRET_NAME, { error: 'must be a Secrets Manager secret or SSM parameter name' }),
+});
+
+const authentication = z.discriminatedUnion('type', [
+  z.strictObject({
+    /** GitHub OAuth app: members of the listed organisations or `org:team` teams may log in. */
+    type: z.literal('github'),
+    clientId: z.string().min(1),
+    clientSecret,
+    allowedOrganizations: z.array(z.string().regex(/^[\w.-]+(:[\w.-]+)?$/)).min(1),
+  }),
+  z.strictObject({
+    /** A generic OpenID Connect provider whose ID token or userinfo carries a groups claim. */
+    type: z.literal('oidc'),
+    clientId: z.string().min(1),
+    clientSecret,
+    authorizeUrl: z.url({ protocol: /^https$/ }),
+    tokenUrl: z.url({ protocol: /^https$/ }),
+    userdataUrl: z.url({ protocol: /^https$/ }),
+    /** Claim that names the user. @default 'preferred_username' */
+    usernameClaim: z.string().min(1).default('preferred_username'),
+    /** Claim listing the user's groups. @default 'groups' */
+    groupsClaim: z.string().min(1).default('groups'),
+    /** @default ['openid', 'profile', 'email'] */
+    scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email']),
+    /** Members of these groups may log in. */
+    allowedGroups: z.array(z.string().min(1)).min(1),
+  }),
+  z.strictObject({
+    /** Any name and password: only for an environment that is not publicly reachable. */
+    type: z.literal('dummy'),
+  }),
+]);
+
+const people = z.strictObject({
+  /** @default [] */
+  users: names,
+  /** @default [] */
+  groups: names,
+});
+
+const https = z.discriminatedUnion('type', [
+  /** An ACM certificate validated through the Route 53 zone, terminated at the NLB. */
+  z.strictObject({ type: z.literal('acm') }),
+  /** The chart's Traefik pod gets a certificate from Let's Encrypt (needs a public hub). */
+  z.strictObject({ type: z.literal('letsencrypt'), contactEmail: z.string().regex(EMAIL) }),
+]);
+
+const seconds = z.number().int().min(0);
+
+export const hubSchema = z.strictObject({
+  /** Users expected at the same time; the user pools must host them at max size. */
+  peakUsers: z.number().int().min(1),
+  profiles: z.array(profile).min(1),
+  /**
+   * Whether the hub's load balancer faces the internet. A hub that is not publicly
+   * reachable gets an internal NLB and may use the dummy authenticator. @default true
+   */
+  publiclyReachable: z.boolean().default(true),
+  /** The hub's DNS name and the public Route 53 zone it lives in (also used to validate the certificate). */
+  domain: z.strictObject({ name: hostname, hostedZone: hostname }),
+  /** @default { type: 'acm' } */
+  https: https.default({ type: 'acm' }),
+  authentication,
+  /** JupyterHub admins: user names and identity-provider groups. @default no one */
+  admins: people.default({ users: [], groups: [] }),
+  /** Who may write the shared folder through ~/shared-readwrite. @default no one */
+  instructors: people.default({ users: [], groups: [] }),
+  /** The chart's idle culler: it is what lets user nodes scale down at night. */
+  culling: z
+    .strictObject({
+      /** Stop servers idle this long. @default 3600 */
+      idleTimeoutSeconds: z.number().int().min(60).default(3600),
+      /** How often the culler looks. @default 600 */
+      checkIntervalSeconds: z.number().int().min(30).default(600),
+      /** Stop servers older than this whatever their activity; 0 turns the backstop off. @default 604800 (7 days) */
+      maxAgeSeconds: seconds.default(604800),
+    })
+    .default({ idleTimeoutSeconds: 3600, checkIntervalSeconds: 600, maxAgeSeconds: 604800 }),
+  /** Kernel culling inside each user server, so forgotten notebooks and tabs release memory. */
+  kernelCulling: z
+    .strictObject({
+      /** Shut down kernels idle this long, even with a browser tab connected. @default 1200 */
+      idleTimeoutSeconds: z.number().int().min(60).default(1200),
+      /** @default 120 */
+      checkIntervalSeconds: z.number().int().min(10).default(120),
+    })
+    .default({ idleTimeoutSeconds: 1200, checkIntervalSeconds: 120 }),
+  /** Placeholder pods of the default profile's size that keep warm capacity. @default 0 */
+  placeholders: z.number().int().min(0).max(200).default(0),
+  /** Spawns the hub runs at once; more get 429 and retry. @default 64 (the chart's) */
+  concurrentSpawnLimit: z.number().int().min(1).default(64),
+  /** Failed spawns in a row before the hub restarts itself. @default 5 */
+  consecutiveFailureLimit: z.number().int().min(1).default(5),
+  /** Seconds a server may take to start, unless its profile says otherwise. @default 300 */
+  startTimeoutSeconds: z.number().int().min(60).default(300),
+  /** Most servers running at once; none when unset. @default no limit */
+  activeServerLimit: z.number().int().min(1).optional(),
+  /** Grant the hub container SYS_PTRACE so py-spy can profile it (the stress-test guide). @default false */
+  profiling: z.boolean().default(false),
+});
+
+export type HubConfig = z.output<typeof hubSchema>;
+export type ProfileConfig = z.output<typeof profile>;
+export type AuthenticationConfig = z.output<typeof authentication>;
