@@ -274,16 +274,6 @@ c.JupyterHub.services = [{'name': 'hub-stress', 'api_token': ${py(this.token)}, 
     return started;
   }
 
-  /** Users whose server the hub itself logged as started ("User x took 1.2 seconds to start"). */
-  startedPerHubLog(prefix: string): Set<string> {
-    const started = new Set<string>();
-    const log = existsSync(this.logPath) ? readFileSync(this.logPath, 'utf8') : '';
-    for (const match of log.matchAll(/User (\S+) took [0-9.]+ seconds to start/g)) {
-      if (match[1].startsWith(`${prefix}-`)) started.add(match[1]);
-    }
-    return started;
-  }
-
   logTail(lines = 40): string {
     if (!existsSync(this.logPath)) return '(no log)';
     return readFileSync(this.logPath, 'utf8').split('\n').slice(-lines).join('\n');
