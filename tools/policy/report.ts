@@ -1,0 +1,33 @@
+/** The policy report as text for people and as JSON for machines. */
+import { PolicyReport, passed } from './engine';
+import { Rule } from './types';
+
+export function formatText(report: PolicyReport, rules: readonly Rule[]): string {
+  const lines: string[] = [];
+  for (const error of report.errors) lines.push(`error: ${error}`);
+  for (const v of report.violations)
+    lines.push(`${v.rule} [${v.severity}] ${v.stack} ${v.address}: ${v.message}`);
+  for (const risk of report.stale) {
+    lines.push(
+      `stale accepted risk: ${risk.rule} ${risk.stack} ${risk.resource} matches no violation; remove it`,
+    );
+  }
+  lines.push(
+    `${rules.length} rules on ${report.stacks.length} stacks: ${report.violations.length} violation(s), ` +
+      `${report.accepted.length} accepted risk(s), ${report.stale.length} stale, ${report.errors.length} error(s): ` +
+      (passed(report) ? 'passed' : 'FAILED'),
+  );
+  return lines.join('\n');
+}
+
+export function toJson(report: PolicyReport): object {
+  return {
+    passed: passed(report),
+    stacks: report.stacks,
+    violations: report.violations,
+    accepted: report.accepted.map(({ violation, justification }) => ({ ...violation, justification })),
+    stale: report.stale,
+    errors: report.errors,
+    examined: Object.fromEntries(report.examined),
+  };
+}

@@ -1,0 +1,19 @@
+/** Every rule of the policy guard, in report order. */
+import { Rule } from '../types';
+import { EKS_RULES } from './eks';
+import { HELM_RULES } from './helm';
+import { IAM_RULES } from './iam';
+import { JUPYTERHUB_RULES } from './jupyterhub';
+import { NETWORK_RULES } from './network';
+import { NODE_RULES } from './nodes';
+import { STORAGE_RULES } from './storage';
+
+export const RULES: readonly Rule[] = [
+  ...EKS_RULES,
+  ...NODE_RULES,
+  ...NETWORK_RULES,
+  ...IAM_RULES,
+  ...STORAGE_RULES,
+  ...HELM_RULES,
+  ...JUPYTERHUB_RULES,
+];
