@@ -7,6 +7,7 @@ import { parseCidr } from '../lib/cidr';
 import { INSTANCE_TYPES, KNOWN_INSTANCE_TYPES } from '../lib/instance-types';
 import { DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from '../lib/versions';
 import { hubSchema } from './hub-schema';
+import { platformSchema, resolvePlatformDefaults } from './platform-schema';
 
 const NAME = /^[a-z][a-z0-9]{1,11}$/;
 const POOL_NAME = /^[a-z][a-z0-9-]{0,19}$/;
@@ -44,7 +45,7 @@ const gpuPool = z.strictObject({
   amiType: z.enum(['AL2023_x86_64_NVIDIA', 'BOTTLEROCKET_x86_64_NVIDIA']).default('AL2023_x86_64_NVIDIA'),
 });
 
-export const environmentSchema = z.strictObject({
+const environmentFields = z.strictObject({
   name: z
     .string()
     .regex(NAME, { error: 'must be 2-12 lower-case letters or digits, starting with a letter' }),
@@ -95,7 +96,12 @@ export const environmentSchema = z.strictObject({
     gpu: z.record(z.string().regex(POOL_NAME), gpuPool).default({}),
   }),
   hub: hubSchema,
+  /** Cluster add-ons: autoscaler, termination handler, shared storage, GPU sharing. @default all defaults */
+  platform: platformSchema.prefault({}),
 });
+
+/** An environment as config/ writes it, checked and with every default resolved. */
+export const environmentSchema = environmentFields.transform(resolvePlatformDefaults);
 
 /** What an environment file writes: defaults may be left out. */
 export type EnvironmentInput = z.input<typeof environmentSchema>;

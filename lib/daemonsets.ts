@@ -17,7 +17,9 @@ export const KUBE_PROXY: DaemonSetRequests = { name: 'kube-proxy', cpuMillis: 10
 export const EBS_CSI_NODE: DaemonSetRequests = { name: 'ebs-csi-node', cpuMillis: 30, memoryMiB: 120 };
 
 /** Ours: the charts' values take these numbers (requests equal limits). */
-export const EFS_CSI_NODE: DaemonSetRequests = { name: 'efs-csi-node', cpuMillis: 50, memoryMiB: 128 };
+// Every TLS mount runs an efs-proxy inside the node plugin's container: its CPU limit caps
+// the node's EFS throughput and its memory grows with the mounts (two per notebook server).
+export const EFS_CSI_NODE: DaemonSetRequests = { name: 'efs-csi-node', cpuMillis: 200, memoryMiB: 256 };
 export const NVIDIA_DEVICE_PLUGIN: DaemonSetRequests = {
   name: 'nvidia-device-plugin',
   cpuMillis: 50,

@@ -14,3 +14,9 @@ export const SHARED_CLAIM = 'shared';
 
 export const NOTEBOOK_UID = 1000;
 export const NOTEBOOK_GID = 100;
+
+/** StorageClass of dynamically provisioned EFS volumes (one access point per claim). */
+export const EFS_STORAGE_CLASS = 'efs';
+
+/** The default StorageClass: encrypted gp3 EBS, for the hub database. */
+export const EBS_STORAGE_CLASS = 'gp3';

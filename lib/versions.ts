@@ -7,3 +7,14 @@
 export const SUPPORTED_KUBERNETES_VERSIONS = ['1.33', '1.34', '1.35'] as const;
 export type KubernetesVersion = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
 export const DEFAULT_KUBERNETES_VERSION: KubernetesVersion = '1.35';
+
+/**
+ * cluster-autoscaler image tag per Kubernetes minor: the autoscaler is only tested against
+ * its own minor, so the tag follows the cluster version. Latest patch of each line as
+ * promoted to registry.k8s.io (kubernetes/k8s.io#9676).
+ */
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<KubernetesVersion, string>> = {
+  '1.33': 'v1.33.5',
+  '1.34': 'v1.34.4',
+  '1.35': 'v1.35.1',
+};

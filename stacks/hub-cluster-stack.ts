@@ -11,6 +11,14 @@ import { ServiceAccountRole } from '../lib/cluster/service-account-role';
 import { instanceTypeSpec } from '../lib/instance-types';
 import { clusterName } from '../lib/naming';
 import { HubVpc } from '../lib/network/hub-vpc';
+import {
+  TERMINATION_HANDLER_MANAGED_TAG,
+  TerminationQueue,
+  drainTimings,
+} from '../lib/autoscaling/termination-queue';
+import { clusterAutoscalerStatements } from '../lib/platform/cluster-autoscaler';
+import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from '../lib/platform/service-accounts';
+import { SharedFileSystem } from '../lib/storage/shared-file-system';
 import { NodeTaint, poolScheduling } from '../lib/node-scheduling';
 import { EncryptionKey, cloudWatchLogsKeyStatement } from '../lib/security/encryption-key';
 import { useEnvironmentBackend } from '../lib/state/environment-backend';
@@ -24,6 +32,8 @@ export interface PoolSummary {
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly NodeTaint[];
   readonly autoScalingGroupName: string;
+  /** Subnets its nodes start in (one per AZ). */
+  readonly subnetIds: readonly string[];
 }
 
 /**
@@ -37,6 +47,11 @@ export class HubClusterStack extends TerraformStack {
   readonly eks: HubEksCluster;
   readonly pools: PoolSummary[] = [];
   readonly nodePools: NodePool[] = [];
+  /** EFS for home and shared folders, with the CSI controller's role. */
+  readonly sharedStorage: SharedFileSystem;
+  /** The termination handler's queue, rules, lifecycle hooks and role. */
+  readonly terminationQueue: TerminationQueue;
+  readonly autoscalerRole: ServiceAccountRole;
 
   constructor(scope: Construct, id: string, env: Environment) {
     super(scope, id);
@@ -132,6 +147,7 @@ export class HubClusterStack extends TerraformStack {
         labels,
         taints,
         gpus: extra.gpus,
+        instanceTags: { [TERMINATION_HANDLER_MANAGED_TAG]: 'true' },
         dependsOn: networkAddons,
       });
       this.nodePools.push(nodePool);
@@ -143,6 +159,7 @@ export class HubClusterStack extends TerraformStack {
         labels,
         taints,
         autoScalingGroupName: nodePool.autoScalingGroupName,
+        subnetIds: extra.subnetIds,
       });
       return nodePool;
     };
@@ -182,6 +199,32 @@ export class HubClusterStack extends TerraformStack {
         managedPolicyArns: [account.managedPolicyArn('service-role/AmazonEBSCSIDriverPolicy')],
       }).arn,
       dependsOn: [core.nodeGroup],
+    });
+
+    // The AWS side of the platform add-ons (docs/storage-and-nodes.md).
+    this.sharedStorage = new SharedFileSystem(this, 'shared-storage', {
+      account,
+      name,
+      vpcId: this.network.vpc.id,
+      subnetIds: privateSubnetIds,
+      nodeSecurityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
+      issuer: this.eks.issuer,
+      throughputMode: env.platform.efs.throughputMode,
+      deletionProtection: env.platform.efs.deletionProtection,
+    });
+    this.terminationQueue = new TerminationQueue(this, 'termination-queue', {
+      account,
+      name,
+      autoScalingGroupNames: this.pools.map((p) => p.autoScalingGroupName),
+      issuer: this.eks.issuer,
+      timings: drainTimings(env.platform.terminationHandler.drainGracePeriodSeconds),
+    });
+    this.autoscalerRole = new ServiceAccountRole(this, 'cluster-autoscaler-role', {
+      issuer: this.eks.issuer,
+      roleName: `${name}-cluster-autoscaler`,
+      namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
+      serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
+      statements: clusterAutoscalerStatements(account, name),
     });
 
     new TerraformOutput(this, 'cluster_name', { value: cluster.name });

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { Environment } from '../config/schema';
 import { clusterName } from '../lib/naming';
 import { ClusterConnection } from '../lib/platform/cluster-connection';
+import { HubAddOns } from '../lib/platform/hub-add-ons';
 import { useEnvironmentBackend } from '../lib/state/environment-backend';
 import { HubClusterStack } from './hub-cluster-stack';
 
@@ -15,6 +16,8 @@ import { HubClusterStack } from './hub-cluster-stack';
  */
 export class HubPlatformStack extends TerraformStack {
   readonly connection: ClusterConnection;
+  /** Autoscaler, termination handler, EFS driver and volumes, GPU plugin. */
+  readonly addOns: HubAddOns;
 
   constructor(scope: Construct, id: string, env: Environment, clusterStack: HubClusterStack) {
     super(scope, id);
@@ -28,5 +31,15 @@ export class HubPlatformStack extends TerraformStack {
       region: env.region,
     });
     this.addDependency(clusterStack);
+
+    this.addOns = new HubAddOns(this, 'add-ons', {
+      env,
+      clusterName: clusterName(env),
+      pools: clusterStack.pools,
+      privateSubnetIds: clusterStack.network.privateSubnets.map((s) => s.id),
+      storage: clusterStack.sharedStorage,
+      terminationQueue: clusterStack.terminationQueue,
+      autoscalerRoleArn: clusterStack.autoscalerRole.arn,
+    });
   }
 }

@@ -27,6 +27,8 @@ export interface NodePoolProps {
   readonly taints: readonly NodeTaint[];
   /** NVIDIA GPUs per node, advertised to the autoscaler for scale-from-zero. @default 0 */
   readonly gpus?: number;
+  /** Tags on every instance the pool launches, from its first. @default none */
+  readonly instanceTags?: Readonly<Record<string, string>>;
   /** What must exist before nodes can join (the CNI add-on). @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -86,7 +88,7 @@ export class NodePool extends Construct {
           },
         },
       ],
-      tagSpecifications: [{ resourceType: 'instance', tags: { Name: groupName } }],
+      tagSpecifications: [{ resourceType: 'instance', tags: { ...props.instanceTags, Name: groupName } }],
     });
 
     this.nodeGroup = new EksNodeGroup(this, 'node-group', {

@@ -28,4 +28,10 @@ export const CHARTS = {
     repository: 'https://kubernetes-sigs.github.io/aws-efs-csi-driver/',
     version: '4.4.1',
   },
+  /** Not in shared/upstream-charts: its values are checked only by our tests. */
+  nvidiaDevicePlugin: {
+    chart: 'nvidia-device-plugin',
+    repository: 'https://nvidia.github.io/k8s-device-plugin',
+    version: '0.20.0',
+  },
 } as const satisfies Record<string, ChartPin>;

@@ -35,6 +35,6 @@ describe('EncryptionKey', () => {
       resourcesOf(prod, 'aws_kms_alias')
         .map(([, a]) => a.name)
         .sort(),
-    ).toEqual(['alias/hub-prod/eks-secrets', 'alias/hub-prod/logs']);
+    ).toEqual(['alias/hub-prod/efs', 'alias/hub-prod/eks-secrets', 'alias/hub-prod/logs']);
   });
 });

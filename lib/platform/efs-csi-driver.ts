@@ -1,0 +1,70 @@
+import { Construct } from 'constructs';
+import { EFS_CSI_NODE } from '../daemonsets';
+import { CHARTS } from './charts';
+import { PinnedRelease } from './pinned-release';
+import {
+  CLUSTER_CRITICAL,
+  CORE_NODE_SELECTOR,
+  NODE_CRITICAL,
+  Placement,
+  guaranteed,
+  placementOf,
+} from './placement';
+import { EFS_CSI_CONTROLLER_SERVICE_ACCOUNT, roleAnnotation } from './service-accounts';
+
+/** Each sidecar of the node plugin (liveness probe, driver registrar); the rest goes to the plugin. */
+const NODE_SIDECAR = { cpuMillis: 10, memoryMiB: 16 };
+
+/** Container sizes of the node DaemonSet, which add up to {@link EFS_CSI_NODE}. */
+export const EFS_NODE_CONTAINERS = {
+  plugin: {
+    cpuMillis: EFS_CSI_NODE.cpuMillis - 2 * NODE_SIDECAR.cpuMillis,
+    memoryMiB: EFS_CSI_NODE.memoryMiB - 2 * NODE_SIDECAR.memoryMiB,
+  },
+  livenessProbe: NODE_SIDECAR,
+  nodeDriverRegistrar: NODE_SIDECAR,
+};
+
+export interface EfsCsiDriverProps {
+  readonly envName: string;
+  /** IRSA role for kube-system/efs-csi-controller-sa. */
+  readonly roleArn: string;
+}
+
+/**
+ * The EFS CSI driver as a pinned chart rather than the EKS add-on: the chart's version is
+ * pinned here and its values are checked offline against the pinned chart data like the
+ * other releases, and the node plugin's containers take their sizes from lib/daemonsets.ts,
+ * which the capacity maths subtracts. The controller runs on the core pool.
+ */
+export class EfsCsiDriver extends Construct {
+  readonly release: PinnedRelease;
+  /** The controller Deployment's placement (the node DaemonSet tolerates every taint). */
+  readonly placement: Placement;
+
+  constructor(scope: Construct, id: string, props: EfsCsiDriverProps) {
+    super(scope, id);
+    const sa = EFS_CSI_CONTROLLER_SERVICE_ACCOUNT;
+    const sized = (c: { cpuMillis: number; memoryMiB: number }) => guaranteed(c.cpuMillis, c.memoryMiB);
+    this.release = new PinnedRelease(this, 'release', {
+      chart: CHARTS.efsCsiDriver,
+      releaseName: 'aws-efs-csi-driver',
+      namespace: sa.namespace,
+      envName: props.envName,
+      values: {
+        controller: {
+          serviceAccount: { create: true, name: sa.name, annotations: roleAnnotation(props.roleArn) },
+          nodeSelector: { ...CORE_NODE_SELECTOR },
+          tolerations: [],
+          priorityClassName: CLUSTER_CRITICAL,
+        },
+        node: { resources: sized(EFS_NODE_CONTAINERS.plugin), priorityClassName: NODE_CRITICAL },
+        sidecars: {
+          livenessProbe: { resources: sized(EFS_NODE_CONTAINERS.livenessProbe) },
+          nodeDriverRegistrar: { resources: sized(EFS_NODE_CONTAINERS.nodeDriverRegistrar) },
+        },
+      },
+    });
+    this.placement = placementOf('aws-efs-csi-driver', this.release.mergedValues, ['controller']);
+  }
+}

@@ -1,0 +1,116 @@
+import { Construct } from 'constructs';
+import { PlatformFacts, checkPlatformWiring } from '../../config/platform-checks';
+import { ConfigError } from '../../config/load';
+import { Environment } from '../../config/schema';
+import { TerminationQueue, drainTimings } from '../autoscaling/termination-queue';
+import { NodeTaint, USER_PLACEHOLDER_PRIORITY } from '../node-scheduling';
+import { SharedFileSystem } from '../storage/shared-file-system';
+import { ClusterAutoscaler } from './cluster-autoscaler';
+import { EfsCsiDriver } from './efs-csi-driver';
+import { NodeTerminationHandler } from './node-termination-handler';
+import { NvidiaDevicePlugin } from './nvidia-device-plugin';
+import { SharedVolumes } from './shared-volumes';
+
+/** A node pool as the cluster stack reports it. */
+export interface AddOnPool {
+  readonly name: string;
+  readonly kind: 'core' | 'user' | 'gpu';
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly NodeTaint[];
+  readonly subnetIds: readonly string[];
+}
+
+export interface HubAddOnsProps {
+  readonly env: Environment;
+  /** The EKS cluster's name. */
+  readonly clusterName: string;
+  readonly pools: readonly AddOnPool[];
+  /** The cluster's private subnets, one per AZ, in AZ order. */
+  readonly privateSubnetIds: readonly string[];
+  readonly storage: SharedFileSystem;
+  readonly terminationQueue: TerminationQueue;
+  readonly autoscalerRoleArn: string;
+}
+
+/**
+ * The cluster add-ons of one hub: cluster-autoscaler, the node termination handler, the
+ * EFS CSI driver with the shared volumes and storage classes, and (with GPU pools) the
+ * NVIDIA device plugin. Before anything is synthesized it checks that the layers agree:
+ * every selector and toleration matches a pool, the autoscaler discovers this cluster and
+ * sees the placeholders, and every user and GPU AZ has an EFS mount target.
+ */
+export class HubAddOns extends Construct {
+  readonly autoscaler: ClusterAutoscaler;
+  readonly terminationHandler: NodeTerminationHandler;
+  readonly efsCsiDriver: EfsCsiDriver;
+  /** The hub namespace, claims and storage classes; the JupyterHub release depends on them. */
+  readonly volumes: SharedVolumes;
+  readonly devicePlugin?: NvidiaDevicePlugin;
+
+  constructor(scope: Construct, id: string, props: HubAddOnsProps) {
+    super(scope, id);
+    const { env } = props;
+    const platform = env.platform;
+
+    this.autoscaler = new ClusterAutoscaler(this, 'cluster-autoscaler', {
+      envName: env.name,
+      clusterName: props.clusterName,
+      region: env.region,
+      kubernetesVersion: env.cluster.kubernetesVersion,
+      roleArn: props.autoscalerRoleArn,
+      pools: props.pools,
+      ...platform.autoscaler,
+    });
+    this.terminationHandler = new NodeTerminationHandler(this, 'node-termination-handler', {
+      envName: env.name,
+      clusterName: props.clusterName,
+      region: env.region,
+      queueUrl: props.terminationQueue.queue.url,
+      roleArn: props.terminationQueue.handlerRole.arn,
+      timings: drainTimings(platform.terminationHandler.drainGracePeriodSeconds),
+      webhookSecretName: platform.terminationHandler.webhookSecretName,
+    });
+    this.efsCsiDriver = new EfsCsiDriver(this, 'efs-csi-driver', {
+      envName: env.name,
+      roleArn: props.storage.csiControllerRole.arn,
+    });
+    this.volumes = new SharedVolumes(this, 'shared-volumes', {
+      fileSystemId: props.storage.fileSystem.id,
+      accessPointIds: Object.fromEntries(
+        Object.entries(props.storage.accessPoints).map(([claim, ap]) => [claim, ap.id]),
+      ),
+      dependsOn: [this.efsCsiDriver.release.release],
+    });
+    if (props.pools.some((p) => p.kind === 'gpu')) {
+      this.devicePlugin = new NvidiaDevicePlugin(this, 'nvidia-device-plugin', {
+        envName: env.name,
+        timeSlicingReplicas: platform.gpu.timeSlicingReplicas,
+      });
+    }
+
+    const issues = checkPlatformWiring(this.facts(props));
+    if (issues.length > 0) {
+      throw new ConfigError(issues.map((i) => `${env.name}.${i.path.join('.')}: ${i.message}`));
+    }
+  }
+
+  /** What the cross-layer checks compare, read from the constructs just built. */
+  private facts(props: HubAddOnsProps): PlatformFacts {
+    // AZ names are unknown until apply; a private subnet stands for its AZ.
+    const zoneOf = (subnetId: string) => `AZ ${props.privateSubnetIds.indexOf(subnetId)}`;
+    const mountTargetSubnets = props.storage.mountTargets.map((t) => t.subnetIdInput ?? '');
+    return {
+      clusterName: props.clusterName,
+      pools: props.pools.map((p) => ({ ...p, zones: p.subnetIds.map(zoneOf) })),
+      placements: [this.autoscaler, this.terminationHandler, this.efsCsiDriver, this.devicePlugin]
+        .filter((c) => c !== undefined)
+        .map((c) => c.placement),
+      autoscaler: {
+        clusterName: this.autoscaler.discoveredClusterName,
+        expendablePriorityCutoff: this.autoscaler.expendablePriorityCutoff,
+      },
+      placeholderPriority: USER_PLACEHOLDER_PRIORITY,
+      mountTargetZones: mountTargetSubnets.map(zoneOf),
+    };
+  }
+}

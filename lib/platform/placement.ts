@@ -1,0 +1,89 @@
+/**
+ * Where infrastructure pods run and what they reserve: the core pool, Guaranteed QoS
+ * (requests equal limits), system priority classes. Each add-on construct reads its
+ * {@link Placement} back from the merged Helm values it hands to helm, so the cross-layer
+ * checks compare what is really deployed with the node pools that really exist.
+ */
+import { NODE_PURPOSE_LABEL, NodeTaint } from '../node-scheduling';
+import { Values } from './helm-values';
+
+/** Infrastructure Deployments run on the core pool, away from users' notebooks. */
+export const CORE_NODE_SELECTOR: Readonly<Record<string, string>> = { [NODE_PURPOSE_LABEL]: 'core' };
+
+/** Built-in priority classes: Deployments are cluster-critical, per-node DaemonSets node-critical. */
+export const CLUSTER_CRITICAL = 'system-cluster-critical';
+export const NODE_CRITICAL = 'system-node-critical';
+
+export interface ContainerResources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+/** Requests equal to limits, so the pod gets Guaranteed QoS and is evicted last. */
+export function guaranteed(cpuMillis: number, memoryMiB: number): ContainerResources {
+  const amounts = { cpu: `${cpuMillis}m`, memory: `${memoryMiB}Mi` };
+  return { requests: { ...amounts }, limits: { ...amounts } };
+}
+
+/** A pod toleration as Kubernetes spells it. */
+export interface Toleration {
+  readonly key?: string;
+  readonly operator?: 'Equal' | 'Exists';
+  readonly value?: string;
+  readonly effect?: string;
+}
+
+/** Whether `toleration` lets a pod onto a node with `taint`. */
+export function tolerates(toleration: Toleration, taint: NodeTaint): boolean {
+  if (toleration.key === undefined) return toleration.operator === 'Exists';
+  return (
+    toleration.key === taint.key &&
+    (toleration.operator === 'Exists' || toleration.value === taint.value) &&
+    (toleration.effect === undefined || toleration.effect === taint.effect)
+  );
+}
+
+/** What a platform component's pods select and tolerate. */
+export interface Placement {
+  /** Release name, used in error messages. */
+  readonly component: string;
+  /** Values path of the pod settings, e.g. `controller` (empty for top-level keys). */
+  readonly valuesPath: string;
+  /** Labels the pods require with these exact values (nodeSelector, or affinity `In` with one value). */
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  /** Labels the pods require to exist, whatever their value (affinity `Exists`). */
+  readonly requiredLabelKeys: readonly string[];
+  readonly tolerations: readonly Toleration[];
+}
+
+function at(values: Values, path: readonly string[]): unknown {
+  return path.reduce<unknown>((node, key) => (node as Values | undefined)?.[key], values);
+}
+
+/**
+ * The placement that merged values give the pods under `path`: `nodeSelector`,
+ * `tolerations`, and the required node affinity of the first selector term.
+ */
+export function placementOf(component: string, values: Values, path: readonly string[] = []): Placement {
+  const nodeSelector = { ...((at(values, [...path, 'nodeSelector']) as Record<string, string>) ?? {}) };
+  const requiredLabelKeys: string[] = [];
+  const terms = at(values, [
+    ...path,
+    'affinity',
+    'nodeAffinity',
+    'requiredDuringSchedulingIgnoredDuringExecution',
+    'nodeSelectorTerms',
+  ]) as Array<{ matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> }> | undefined;
+  for (const expression of terms?.[0]?.matchExpressions ?? []) {
+    if (expression.operator === 'Exists') requiredLabelKeys.push(expression.key);
+    if (expression.operator === 'In' && expression.values?.length === 1)
+      nodeSelector[expression.key] = expression.values[0];
+  }
+  return {
+    component,
+    valuesPath: path.join('.'),
+    nodeSelector,
+    requiredLabelKeys,
+    tolerations: (at(values, [...path, 'tolerations']) as Toleration[] | undefined) ?? [],
+  };
+}

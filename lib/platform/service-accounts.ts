@@ -1,0 +1,28 @@
+/**
+ * The Kubernetes service accounts that assume IAM roles. The cluster stack's role trust
+ * policies and the platform stack's Helm values both read them from here.
+ */
+export interface ServiceAccountName {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT: ServiceAccountName = {
+  namespace: 'kube-system',
+  name: 'cluster-autoscaler',
+};
+
+export const TERMINATION_HANDLER_SERVICE_ACCOUNT: ServiceAccountName = {
+  namespace: 'kube-system',
+  name: 'aws-node-termination-handler',
+};
+
+export const EFS_CSI_CONTROLLER_SERVICE_ACCOUNT: ServiceAccountName = {
+  namespace: 'kube-system',
+  name: 'efs-csi-controller-sa',
+};
+
+/** The annotation through which IRSA hands a service account its role. */
+export function roleAnnotation(roleArn: string): Record<string, string> {
+  return { 'eks.amazonaws.com/role-arn': roleArn };
+}

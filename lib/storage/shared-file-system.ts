@@ -1,0 +1,167 @@
+import { EfsAccessPoint } from '@cdktf/provider-aws/lib/efs-access-point';
+import { EfsBackupPolicy } from '@cdktf/provider-aws/lib/efs-backup-policy';
+import { EfsFileSystem } from '@cdktf/provider-aws/lib/efs-file-system';
+import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Construct } from 'constructs';
+import { AwsAccount } from '../aws-account';
+import { OidcIssuer, ServiceAccountRole } from '../cluster/service-account-role';
+import { HOME_CLAIM, NOTEBOOK_GID, NOTEBOOK_UID, SHARED_CLAIM } from '../hub-storage';
+import { EFS_CSI_CONTROLLER_SERVICE_ACCOUNT } from '../platform/service-accounts';
+import { EncryptionKey } from '../security/encryption-key';
+
+/** Tag the EFS CSI driver puts on access points it creates; its role may only delete those. */
+const CSI_ACCESS_POINT_TAG = 'efs.csi.aws.com/cluster';
+
+/** Root folders of the access points; never `/`, so a mount sees only its own tree. */
+export const EFS_ROOT_DIRECTORIES: Readonly<Record<string, string>> = {
+  [HOME_CLAIM]: '/home',
+  [SHARED_CLAIM]: '/shared',
+};
+
+/** Where dynamically provisioned EFS volumes live. */
+export const EFS_DYNAMIC_BASE_PATH = '/dynamic';
+
+export interface SharedFileSystemProps {
+  readonly account: AwsAccount;
+  /** Prefix of resource names, e.g. `hub-prod`. */
+  readonly name: string;
+  readonly vpcId: string;
+  /** Subnets to place a mount target in: one per AZ that runs nodes. */
+  readonly subnetIds: readonly string[];
+  /** Security group of the nodes (the EKS cluster security group): the only NFS clients. */
+  readonly nodeSecurityGroupId: string;
+  /** The cluster's OIDC issuer, for the CSI controller's role. */
+  readonly issuer: OidcIssuer;
+  /** @default 'elastic' */
+  readonly throughputMode?: 'elastic' | 'bursting';
+  /** Terraform refuses to destroy the file system. @default false */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * The hub's shared file system: EFS encrypted with a rotating key, elastic throughput,
+ * daily backups, infrequent-access tiering that returns files on first read, a mount
+ * target in every node subnet behind a security group that admits NFS only from nodes,
+ * access points with the notebook user's identity for home and shared folders, and the
+ * IAM role of the EFS CSI controller, limited to this file system.
+ */
+export class SharedFileSystem extends Construct {
+  readonly fileSystem: EfsFileSystem;
+  readonly mountTargets: EfsMountTarget[] = [];
+  readonly securityGroup: SecurityGroup;
+  /** Access points by claim name (`home`, `shared`). */
+  readonly accessPoints: Readonly<Record<string, EfsAccessPoint>>;
+  readonly csiControllerRole: ServiceAccountRole;
+
+  constructor(scope: Construct, id: string, props: SharedFileSystemProps) {
+    super(scope, id);
+    const key = new EncryptionKey(this, 'key', {
+      account: props.account,
+      alias: `${props.name}/efs`,
+      description: `${props.name}: shared home and course folders (EFS)`,
+    });
+
+    this.fileSystem = new EfsFileSystem(this, 'file-system', {
+      creationToken: `${props.name}-shared`,
+      encrypted: true,
+      kmsKeyId: key.arn,
+      performanceMode: 'generalPurpose',
+      // Bursting credits scale with stored bytes; small home folders run dry (pangeo hubs).
+      throughputMode: props.throughputMode ?? 'elastic',
+      lifecyclePolicy: [
+        { transitionToIa: 'AFTER_30_DAYS' },
+        { transitionToPrimaryStorageClass: 'AFTER_1_ACCESS' },
+      ],
+      tags: { Name: `${props.name}-shared` },
+      lifecycle: { preventDestroy: props.deletionProtection ?? false },
+    });
+    new EfsBackupPolicy(this, 'backup', {
+      fileSystemId: this.fileSystem.id,
+      backupPolicy: { status: 'ENABLED' },
+    });
+
+    this.securityGroup = new SecurityGroup(this, 'security-group', {
+      name: `${props.name}-efs`,
+      description: `NFS to ${props.name}'s shared file system, from its nodes only`,
+      vpcId: props.vpcId,
+      tags: { Name: `${props.name}-efs` },
+    });
+    new VpcSecurityGroupIngressRule(this, 'nfs-from-nodes', {
+      securityGroupId: this.securityGroup.id,
+      description: 'NFS from the cluster nodes',
+      ipProtocol: 'tcp',
+      fromPort: 2049,
+      toPort: 2049,
+      referencedSecurityGroupId: props.nodeSecurityGroupId,
+    });
+
+    props.subnetIds.forEach((subnetId, i) => {
+      this.mountTargets.push(
+        new EfsMountTarget(this, `mount-target-${i}`, {
+          fileSystemId: this.fileSystem.id,
+          subnetId,
+          securityGroups: [this.securityGroup.id],
+        }),
+      );
+    });
+
+    const accessPoints: Record<string, EfsAccessPoint> = {};
+    for (const [claim, path] of Object.entries(EFS_ROOT_DIRECTORIES)) {
+      accessPoints[claim] = new EfsAccessPoint(this, `access-point-${claim}`, {
+        fileSystemId: this.fileSystem.id,
+        // Every client acts as the notebook user, whatever uid its process runs as.
+        posixUser: { uid: NOTEBOOK_UID, gid: NOTEBOOK_GID },
+        rootDirectory: {
+          path,
+          creationInfo: { ownerUid: NOTEBOOK_UID, ownerGid: NOTEBOOK_GID, permissions: '0755' },
+        },
+        tags: { Name: `${props.name}-${claim}` },
+      });
+    }
+    this.accessPoints = accessPoints;
+
+    const { partition, region, accountId } = props.account;
+    const accessPointArns = `arn:${partition}:elasticfilesystem:${region}:${accountId}:access-point/*`;
+    const sa = EFS_CSI_CONTROLLER_SERVICE_ACCOUNT;
+    this.csiControllerRole = new ServiceAccountRole(this, 'csi-controller-role', {
+      issuer: props.issuer,
+      roleName: `${props.name}-efs-csi`,
+      namespace: sa.namespace,
+      serviceAccount: sa.name,
+      statements: [
+        {
+          Sid: 'Describe',
+          Effect: 'Allow',
+          Action: [
+            'elasticfilesystem:DescribeAccessPoints',
+            'elasticfilesystem:DescribeFileSystems',
+            'elasticfilesystem:DescribeMountTargets',
+          ],
+          Resource: this.fileSystem.arn,
+        },
+        {
+          Sid: 'DescribeAvailabilityZones',
+          Effect: 'Allow',
+          Action: 'ec2:DescribeAvailabilityZones',
+          Resource: '*',
+        },
+        {
+          Sid: 'CreateTaggedAccessPoints',
+          Effect: 'Allow',
+          Action: ['elasticfilesystem:CreateAccessPoint', 'elasticfilesystem:TagResource'],
+          Resource: [this.fileSystem.arn, accessPointArns],
+          Condition: { StringLike: { [`aws:RequestTag/${CSI_ACCESS_POINT_TAG}`]: 'true' } },
+        },
+        {
+          Sid: 'DeleteOwnAccessPoints',
+          Effect: 'Allow',
+          Action: 'elasticfilesystem:DeleteAccessPoint',
+          Resource: accessPointArns,
+          Condition: { StringEquals: { [`aws:ResourceTag/${CSI_ACCESS_POINT_TAG}`]: 'true' } },
+        },
+      ],
+    });
+  }
+}
