@@ -135,8 +135,17 @@ export const NETWORK_RULES: Rule[] = [
     ],
     reference: 'RC-29',
     *check(stack) {
-      for (const rule of securityGroupRules(stack).filter((r) => r.direction === 'egress')) {
-        yield outcome(rule.address, [open(rule) && `egress ${rule.protocol} to ${rule.cidrs.join(', ')}`]);
+      // Per group: Terraform removes AWS's default allow-all egress, so a group without rules has none.
+      const egress = securityGroupRules(stack).filter((r) => r.direction === 'egress' && open(r));
+      for (const group of stack.resources('aws_security_group')) {
+        const rules = egress.filter((r) => r.group?.address === group.address);
+        yield outcome(
+          group.address,
+          rules.map((r) => `${r.address}: egress ${r.protocol} to ${r.cidrs.join(', ')}`),
+        );
+      }
+      for (const rule of egress.filter((r) => !r.group)) {
+        yield outcome(rule.address, [`egress ${rule.protocol} to ${rule.cidrs.join(', ')}`]);
       }
     },
   },

@@ -1,0 +1,45 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { ACCEPTED_RISKS_FILE, loadAcceptedRisks } from '../../../tools/policy/accepted-risks';
+import { POLICY_DOC_PATH, renderPolicyDocs } from '../../../tools/policy/docs';
+import { runPolicy } from '../../../tools/policy/engine';
+import { RULES } from '../../../tools/policy/rules';
+import { configuredEnvironments } from '../../support/synth';
+import { realSynth } from './support';
+
+describe('policy guard on every stack of every environment', () => {
+  const report = runPolicy(
+    realSynth(),
+    RULES,
+    loadAcceptedRisks(ACCEPTED_RISKS_FILE, new Set(RULES.map((r) => r.id))),
+  );
+
+  it('covers the cluster and platform stacks of each configured environment', () => {
+    for (const env of configuredEnvironments()) {
+      expect(report.stacks).toEqual(
+        expect.arrayContaining([`hub-cluster-${env.name}`, `hub-platform-${env.name}`]),
+      );
+    }
+  });
+
+  it('finds no violation that is not an accepted risk', () => {
+    expect(report.violations).toEqual([]);
+  });
+
+  it('has a valid accepted-risks file with no stale entries', () => {
+    expect(report.errors).toEqual([]);
+    expect(report.stale).toEqual([]);
+  });
+});
+
+describe('docs/policy.md', () => {
+  it('is generated from the current rules (run `npm run policy:docs`)', () => {
+    const current = readFileSync(join(__dirname, '..', '..', '..', POLICY_DOC_PATH), 'utf8');
+    expect(current).toBe(renderPolicyDocs(RULES));
+  });
+
+  it('lists every rule with its severity and anchors', () => {
+    const doc = renderPolicyDocs(RULES);
+    for (const rule of RULES) expect(doc).toContain(`| \`${rule.id}\` | ${rule.severity} |`);
+  });
+});

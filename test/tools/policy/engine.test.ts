@@ -1,0 +1,279 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { parseAcceptedRisks } from '../../../tools/policy/accepted-risks';
+import { main } from '../../../tools/policy/cli';
+import { runPolicy } from '../../../tools/policy/engine';
+import { parseJsonencode, referencesIn, wholeReference } from '../../../tools/policy/hcl';
+import { releaseValues } from '../../../tools/policy/helm';
+import { statementsOf } from '../../../tools/policy/iam';
+import { RULES } from '../../../tools/policy/rules';
+import { StackView } from '../../../tools/policy/stack-view';
+import { SynthOutput } from '../../../tools/policy/synth-output';
+import { Json } from '../../../tools/policy/types';
+import { realSynth } from './support';
+
+const RULE_IDS = new Set(RULES.map((r) => r.id));
+
+describe('references', () => {
+  it('finds resource, data and local references, ignoring quoted text', () => {
+    expect(
+      referencesIn('${replace(aws_eks_cluster.c.identity[0].oidc[0].issuer, "https://x.y", "")}'),
+    ).toEqual([{ address: 'aws_eks_cluster.c', attribute: 'identity[0].oidc[0].issuer' }]);
+    expect(referencesIn('arn:${data.aws_partition.p.partition}:iam::${local.acct}:root')).toEqual([
+      { address: 'data.aws_partition.p', attribute: 'partition' },
+      { address: 'local.acct', attribute: '' },
+    ]);
+  });
+
+  it('recognises a value that is exactly one reference, including into nested attributes', () => {
+    expect(wholeReference('${aws_eks_cluster.c.vpc_config[0].cluster_security_group_id}')).toEqual({
+      address: 'aws_eks_cluster.c',
+      attribute: 'vpc_config[0].cluster_security_group_id',
+    });
+    expect(wholeReference('${aws_vpc.v.id}-suffix')).toBeUndefined();
+    expect(wholeReference('${element(aws_subnet.s.*.id, 0)}')).toBeUndefined();
+  });
+
+  it('follows cdktf cross-stack outputs to the resource in the producing stack', () => {
+    const synth = SynthOutput.fromJson([
+      [
+        'producer',
+        {
+          resource: { aws_iam_role: { r: { name: 'x' } } },
+          output: { 'out-r': { value: '${aws_iam_role.r.arn}' } },
+        },
+      ],
+      ['consumer', {}],
+    ]);
+    const found = synth.locate(
+      synth.stack('consumer')!,
+      '${data.terraform_remote_state.in-producer.outputs.out-r}',
+    );
+    expect(found?.stack.id).toBe('producer');
+    expect(found?.resource.address).toBe('aws_iam_role.r');
+    expect(found?.attribute).toBe('arn');
+  });
+});
+
+describe('IAM documents', () => {
+  const stack = new StackView('s', {
+    resource: { aws_iam_role: { r0: {} } },
+    data: {
+      aws_iam_policy_document: {
+        doc: {
+          statement: [
+            {
+              actions: ['sts:AssumeRole'],
+              principals: [
+                { type: 'AWS', identifiers: ['arn:a'] },
+                { type: 'AWS', identifiers: ['arn:b'] },
+              ],
+              condition: { test: 'StringEquals', variable: 'x:sub', values: ['y'] },
+            },
+          ],
+        },
+      },
+    },
+  });
+
+  it('reads JSON strings with interpolations inside', () => {
+    const [s] = statementsOf(
+      stack,
+      '{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"${aws_iam_role.r0.arn}","Principal":"*"}}',
+    )!;
+    expect(s).toMatchObject({
+      effect: 'Allow',
+      actions: ['s3:*'],
+      resources: ['${aws_iam_role.r0.arn}'],
+      principals: { AWS: ['*'] },
+    });
+  });
+
+  it('reads ${jsonencode(...)} with bare references', () => {
+    const value =
+      '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Allow", "Action" = "sts:AssumeRole", "Principal" = {"AWS" = aws_iam_role.r0.arn}, "Condition" = {"StringEquals" = {"a:b" = ["c", 1]}}}]})}';
+    expect(parseJsonencode(value)).toMatchObject({
+      Statement: [{ Principal: { AWS: '${aws_iam_role.r0.arn}' } }],
+    });
+    expect(statementsOf(stack, value)![0]).toMatchObject({
+      principals: { AWS: ['${aws_iam_role.r0.arn}'] },
+      conditions: [{ test: 'StringEquals', variable: 'a:b', values: ['c', '1'] }],
+    });
+  });
+
+  it('reads data.aws_iam_policy_document, in object and list block forms, merging principals', () => {
+    expect(statementsOf(stack, '${data.aws_iam_policy_document.doc.json}')).toEqual([
+      {
+        effect: 'Allow',
+        actions: ['sts:AssumeRole'],
+        notActions: [],
+        resources: [],
+        principals: { AWS: ['arn:a', 'arn:b'] },
+        conditions: [{ test: 'StringEquals', variable: 'x:sub', values: ['y'] }],
+      },
+    ]);
+  });
+
+  it('reports a document it cannot read as undefined', () => {
+    expect(statementsOf(stack, 'not json')).toBeUndefined();
+    expect(statementsOf(stack, '${aws_iam_role.r0.arn}')).toBeUndefined();
+  });
+});
+
+describe('helm values', () => {
+  it('merges values documents in order, then applies set, set_list and set_sensitive like helm', () => {
+    const values = releaseValues({
+      values: ['a: {b: 1, c: 2}\nlist: [1, 2]', 'a: {b: 3}\nlist: [9]'],
+      set: [
+        { name: 'a.d', value: 'true' },
+        { name: 'annotations.eks\\.amazonaws\\.com/role-arn', value: 'arn' },
+        { name: 'tag', value: '1', type: 'string' },
+        { name: 'items[0].name', value: 'x' },
+      ],
+      set_sensitive: { name: 'secret', value: '42' },
+      set_list: [{ name: 'args', value: ['--x'] }],
+    });
+    expect(values).toEqual({
+      a: { b: 3, c: 2, d: true },
+      list: [9],
+      annotations: { 'eks.amazonaws.com/role-arn': 'arn' },
+      tag: '1',
+      items: [{ name: 'x' }],
+      secret: 42,
+      args: ['--x'],
+    });
+  });
+
+  it('reports unreadable YAML', () => {
+    expect(releaseValues({ values: ['a: [unclosed'] })).toBeUndefined();
+  });
+});
+
+describe('accepted risks', () => {
+  const violation = {
+    rule: 'network.nat-per-az',
+    severity: 'should' as const,
+    stack: 'hub-cluster-dev',
+    address: 'aws_subnet.network_private-1_X',
+    message: 'm',
+  };
+  const justification = 'dev shares one NAT gateway to save cost; an AZ outage in dev is acceptable';
+
+  it('rejects entries without a written justification, with unknown rules or missing fields', () => {
+    const { risks, errors } = parseAcceptedRisks(
+      {
+        acceptedRisks: [
+          { rule: 'network.nat-per-az', stack: 'hub-*', resource: '*' },
+          { rule: 'network.nat-per-az', stack: 'hub-*', resource: '*', justification: 'ok' },
+          { rule: 'no.such-rule', stack: '*', resource: '*', justification },
+          { rule: 'network.nat-per-az', resource: '*', justification },
+        ],
+      },
+      RULE_IDS,
+      'risks.json',
+    );
+    expect(risks).toEqual([]);
+    expect(errors).toEqual([
+      'risks.json: acceptedRisks[0]: "justification" is missing',
+      expect.stringMatching(/^risks.json: acceptedRisks\[1\]: justification "ok" is too short/),
+      'risks.json: acceptedRisks[2]: rule "no.such-rule" does not exist',
+      'risks.json: acceptedRisks[3]: "stack" is missing',
+    ]);
+    expect(parseAcceptedRisks({}, RULE_IDS, 'f').errors).toEqual([
+      'f: must be an object with an "acceptedRisks" list',
+    ]);
+  });
+
+  it('accepts matching violations by glob, and reports entries that match nothing as stale', () => {
+    const { risks } = parseAcceptedRisks(
+      {
+        acceptedRisks: [
+          {
+            rule: 'network.nat-per-az',
+            stack: 'hub-cluster-de?',
+            resource: 'aws_subnet.network_private-*',
+            justification,
+          },
+          { rule: 'network.nat-per-az', stack: 'hub-cluster-prod', resource: '*', justification },
+        ],
+      },
+      RULE_IDS,
+      'f',
+    );
+    const synth = realSynth().withStacks([]);
+    const accepted = runPolicy(synth, [], { risks, errors: [] });
+    expect(accepted.stale).toEqual(risks);
+    const rule = RULES.find((r) => r.id === violation.rule)!;
+    const fake = {
+      ...rule,
+      *check(stack: StackView) {
+        if (stack.id === violation.stack) yield { address: violation.address, failure: 'm' };
+      },
+    };
+    const report = runPolicy(synth, [fake], { risks, errors: [] });
+    expect(report.violations).toEqual([]);
+    expect(report.accepted).toEqual([{ violation, justification }]);
+    expect(report.stale).toEqual([risks[1]]);
+  });
+});
+
+describe('npm run policy', () => {
+  let dir: string;
+  const write = (id: string, json: Json) => {
+    mkdirSync(join(dir, 'stacks', id), { recursive: true });
+    writeFileSync(join(dir, 'stacks', id, 'cdk.tf.json'), JSON.stringify(json));
+  };
+  const run = (...args: string[]) => {
+    const lines: string[] = [];
+    const code = main(args, (text) => lines.push(text));
+    return { code, out: lines.join('\n') };
+  };
+  const risksFile = () => join(dir, 'risks.json');
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'policy-cli-'));
+    writeFileSync(risksFile(), JSON.stringify({ acceptedRisks: [] }));
+    for (const stack of realSynth().stacks) write(stack.id, stack.json);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints each violation with rule, stack, address and message, and exits 1', () => {
+    const json = structuredClone(realSynth().stack('hub-cluster-staging')!.json);
+    const [name, cluster] = Object.entries<Json>(json.resource.aws_eks_cluster)[0];
+    cluster.enabled_cluster_log_types = ['api'];
+    write('hub-cluster-staging', json);
+    const { code, out } = run(dir, '--accepted', risksFile());
+    expect(code).toBe(1);
+    expect(out).toContain(
+      `eks.control-plane-logs [must] hub-cluster-staging aws_eks_cluster.${name}: enabled_cluster_log_types lacks audit, authenticator, controllerManager, scheduler`,
+    );
+    expect(out).toMatch(/FAILED$/);
+  });
+
+  it('exits 0 on the real stacks with the checked-in accepted risks, and gives a JSON report', () => {
+    const { code, out } = run(dir, '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(report).toMatchObject({ passed: true, violations: [], stale: [], errors: [] });
+    expect(report.stacks).toEqual(realSynth().stacks.map((s) => s.id));
+  });
+
+  it('fails on an accepted-risks file with an entry that has no justification', () => {
+    writeFileSync(
+      risksFile(),
+      JSON.stringify({ acceptedRisks: [{ rule: 'network.nat-per-az', stack: '*', resource: '*' }] }),
+    );
+    const { code, out } = run(dir, '--accepted', risksFile());
+    expect(code).toBe(1);
+    expect(out).toContain('acceptedRisks[0]: "justification" is missing');
+  });
+
+  it('explains a missing synth output and bad arguments with exit code 2', () => {
+    expect(run(join(dir, 'nothing'))).toEqual({
+      code: 2,
+      out: expect.stringContaining('no stacks/ folder; run `npm run synth` first'),
+    });
+    expect(run('--bogus')).toEqual({ code: 2, out: expect.stringContaining('unexpected argument --bogus') });
+  });
+});

@@ -1,0 +1,370 @@
+/**
+ * Every rule: passes on the real synthesized stacks (having examined something there), and
+ * fires, alone, on a minimal mutation of a real stack.
+ */
+import { ACCEPTED_RISKS_FILE, loadAcceptedRisks } from '../../../tools/policy/accepted-risks';
+import { runPolicy } from '../../../tools/policy/engine';
+import { RULES } from '../../../tools/policy/rules';
+import { block } from '../../../tools/policy/stack-view';
+import { Json } from '../../../tools/policy/types';
+import { hubRelease } from './fixtures';
+import { add, all, editJson, editValues, find, firedBy, realSynth, release } from './support';
+
+const CLUSTER = 'hub-cluster-prod';
+const PLATFORM = 'hub-platform-prod';
+const STATE = 'state-bootstrap';
+
+const cluster = (json: Json) => find(json, 'aws_eks_cluster', 'eks/cluster');
+const group = (json: Json, pool: string) => find(json, 'aws_eks_node_group', `pool-${pool}/node-group`);
+const template = (json: Json, pool: string) =>
+  find(json, 'aws_launch_template', `pool-${pool}/launch-template`);
+const trust = (json: Json, rolePath: string, edit: (doc: Json) => void) =>
+  editJson(find(json, 'aws_iam_role', rolePath), 'assume_role_policy', edit);
+/** `${type.name.id}` of the one resource matching `fragment`. */
+const idOf = (json: Json, type: string, fragment: string) => {
+  const name = Object.keys(json.resource[type]).find(
+    (n) => json.resource[type][n] === find(json, type, fragment),
+  );
+  return `\${${type}.${name}.id}`;
+};
+const gpuPoolName = () =>
+  all(realSynth().stack(CLUSTER)!.json, 'aws_eks_node_group').find((g) =>
+    /^(g|p)\d/.test(g.instance_types[0]),
+  )!.labels['hub.jupyter.org/node-pool'];
+const hubValues = (edit: (values: Json) => void) => (json: Json) =>
+  editValues(hubRelease(json, gpuPoolName()), edit);
+const efsIngress = (json: Json) => find(json, 'aws_vpc_security_group_ingress_rule', 'nfs-from-nodes');
+const efs = (json: Json) => find(json, 'aws_efs_file_system', 'file-system');
+
+/** Rule id -> [stack, minimal mutation that must make exactly that rule fire]. */
+const FAILING: Record<string, [string, (json: Json) => void]> = {
+  'eks.control-plane-logs': [CLUSTER, (j) => cluster(j).enabled_cluster_log_types.pop()],
+  'eks.public-endpoint-restricted': [CLUSTER, (j) => (cluster(j).vpc_config.endpoint_public_access = true)],
+  'eks.private-endpoint': [CLUSTER, (j) => (cluster(j).vpc_config.endpoint_private_access = false)],
+  'eks.secrets-encryption': [CLUSTER, (j) => (cluster(j).encryption_config.resources = [])],
+  'eks.supported-version': [
+    CLUSTER,
+    (j) => [cluster(j), ...all(j, 'aws_eks_node_group')].forEach((r) => (r.version = '1.27')),
+  ],
+  'eks.no-creator-admin': [
+    CLUSTER,
+    (j) => (cluster(j).access_config.bootstrap_cluster_creator_admin_permissions = true),
+  ],
+  'eks.multi-az': [CLUSTER, (j) => cluster(j).vpc_config.subnet_ids.splice(1)],
+  'eks.log-group': [
+    CLUSTER,
+    (j) => (cluster(j).depends_on = cluster(j).depends_on.filter((d: string) => !d.includes('log-group'))),
+  ],
+  'kms.rotation': [CLUSTER, (j) => (find(j, 'aws_kms_key', 'log-key').enable_key_rotation = false)],
+  'kms.no-wildcard-principal': [
+    CLUSTER,
+    (j) => editJson(find(j, 'aws_kms_key', 'log-key'), 'policy', (doc) => (doc.Statement[0].Principal = '*')),
+  ],
+  'eks.vpc-cni-irsa': [CLUSTER, (j) => delete find(j, 'aws_eks_addon', 'vpc-cni').service_account_role_arn],
+  'eks.network-policy-enforced': [
+    CLUSTER,
+    (j) => (find(j, 'aws_eks_addon', 'vpc-cni').configuration_values = '{}'),
+  ],
+  'eks.core-addons': [
+    CLUSTER,
+    (j) => {
+      const name = Object.keys(j.resource.aws_eks_addon).find((n) => n.startsWith('coredns'))!;
+      delete j.resource.aws_eks_addon[name];
+    },
+  ],
+  'nodes.no-ssh': [CLUSTER, (j) => (group(j, 'user').remote_access = { ec2_ssh_key: 'ops' })],
+  'nodes.imdsv2': [CLUSTER, (j) => (template(j, 'user').metadata_options.http_tokens = 'optional')],
+  'nodes.imds-hop-limit': [
+    CLUSTER,
+    (j) => (template(j, 'user').metadata_options.http_put_response_hop_limit = 2),
+  ],
+  'nodes.private-subnets': [
+    CLUSTER,
+    (j) => (group(j, 'user').subnet_ids[0] = idOf(j, 'aws_subnet', 'network/public-0')),
+  ],
+  'nodes.gpu-pools': [CLUSTER, (j) => (group(j, gpuPoolName()).ami_type = 'AL2023_x86_64_STANDARD')],
+  'nodes.scale-from-zero-tags': [
+    CLUSTER,
+    (j) => {
+      const name = Object.keys(j.resource.aws_autoscaling_group_tag).find(
+        (n) => n.startsWith(`pool-${gpuPoolName()}_`) && n.includes('resources-nvidia'),
+      )!;
+      delete j.resource.aws_autoscaling_group_tag[name];
+    },
+  ],
+  'nodes.desired-size-ignored': [CLUSTER, (j) => (group(j, 'user').lifecycle.ignore_changes = [])],
+  'nodes.dedicated-user-pools': [
+    CLUSTER,
+    (j) => (group(j, 'core').labels['hub.jupyter.org/node-purpose'] = 'system'),
+  ],
+  'nodes.on-demand-user-pools': [CLUSTER, (j) => (group(j, 'user').capacity_type = 'SPOT')],
+  'nodes.encrypted-volumes': [
+    CLUSTER,
+    (j) => (template(j, 'user').block_device_mappings[0].ebs.encrypted = 'false'),
+  ],
+  'nodes.version-matches-cluster': [CLUSTER, (j) => (group(j, 'user').version = '1.34')],
+  'network.no-public-ingress': [
+    CLUSTER,
+    (j) =>
+      add(j, 'aws_vpc_security_group_ingress_rule', 'https-from-anywhere', {
+        security_group_id: efsIngress(j).security_group_id,
+        ip_protocol: 'tcp',
+        from_port: 443,
+        to_port: 443,
+        cidr_ipv4: '0.0.0.0/0',
+        description: 'https from anywhere',
+      }),
+  ],
+  'network.descriptions': [CLUSTER, (j) => delete efsIngress(j).description],
+  'network.restricted-egress': [
+    CLUSTER,
+    (j) =>
+      add(j, 'aws_vpc_security_group_egress_rule', 'anywhere', {
+        security_group_id: efsIngress(j).security_group_id,
+        ip_protocol: '-1',
+        cidr_ipv4: '0.0.0.0/0',
+        description: 'everything out',
+      }),
+  ],
+  'network.default-security-group-closed': [
+    CLUSTER,
+    (j) =>
+      (find(j, 'aws_default_security_group', 'default-security-group').ingress = [
+        { protocol: '-1', from_port: 0, to_port: 0, self: true },
+      ]),
+  ],
+  'network.flow-logs': [CLUSTER, (j) => delete j.resource.aws_flow_log],
+  'network.no-public-ip-subnets': [
+    CLUSTER,
+    (j) => (find(j, 'aws_subnet', 'network/public-0').map_public_ip_on_launch = true),
+  ],
+  'network.nat-per-az': [
+    CLUSTER,
+    (j) =>
+      (find(j, 'aws_route', 'private-1-default-route').nat_gateway_id = find(
+        j,
+        'aws_route',
+        'private-0-default-route',
+      ).nat_gateway_id),
+  ],
+  'network.load-balancer-subnet-tags': [
+    CLUSTER,
+    (j) => delete find(j, 'aws_subnet', 'network/private-1').tags['kubernetes.io/role/internal-elb'],
+  ],
+  'iam.readable-documents': [
+    CLUSTER,
+    (j) => (find(j, 'aws_iam_role_policy', 'flow-log-policy').policy = 'Allow logs'),
+  ],
+  'iam.no-wildcard-actions': [
+    CLUSTER,
+    (j) =>
+      editJson(
+        find(j, 'aws_iam_role_policy', 'flow-log-policy'),
+        'policy',
+        (doc) => (doc.Statement[0].Action = 'logs:*'),
+      ),
+  ],
+  'iam.trust-no-wildcard': [
+    CLUSTER,
+    (j) => trust(j, 'network/flow-log-role', (doc) => (doc.Statement[0].Principal = { AWS: '*' })),
+  ],
+  'iam.trust-no-account': [
+    CLUSTER,
+    (j) =>
+      trust(
+        j,
+        'network/flow-log-role',
+        (doc) => (doc.Statement[0].Principal = { AWS: 'arn:aws:iam::123456789012:root' }),
+      ),
+  ],
+  'iam.irsa-scoped': [
+    CLUSTER,
+    (j) =>
+      trust(j, 'ebs-csi-role/role', (doc) => {
+        doc.Statement[0].Condition.StringLike = doc.Statement[0].Condition.StringEquals;
+        delete doc.Statement[0].Condition.StringEquals;
+      }),
+  ],
+  'iam.one-role-per-service-account': [
+    CLUSTER,
+    (j) =>
+      trust(j, 'ebs-csi-role/role', (doc) => {
+        const equals = doc.Statement[0].Condition.StringEquals;
+        const sub = Object.keys(equals).find((k) => k.endsWith(':sub'))!;
+        equals[sub] = 'system:serviceaccount:kube-system:aws-node';
+      }),
+  ],
+  'iam.no-administrator-access': [
+    CLUSTER,
+    (j) =>
+      (find(j, 'aws_iam_role_policy_attachment', 'ebs-csi-role').policy_arn =
+        'arn:aws:iam::aws:policy/AdministratorAccess'),
+  ],
+  'iam.autoscaler-scoped': [
+    CLUSTER,
+    (j) =>
+      editJson(find(j, 'aws_iam_role_policy', 'cluster-autoscaler-role'), 'policy', (doc) => {
+        for (const s of doc.Statement) {
+          if (JSON.stringify(s.Action).includes('SetDesiredCapacity')) {
+            delete s.Condition;
+            s.Resource = '*';
+          }
+        }
+      }),
+  ],
+  'efs.encrypted': [CLUSTER, (j) => (efs(j).encrypted = false)],
+  'efs.customer-key': [CLUSTER, (j) => delete efs(j).kms_key_id],
+  'efs.backup': [CLUSTER, (j) => (all(j, 'aws_efs_backup_policy')[0].backup_policy.status = 'DISABLED')],
+  'efs.access-points-confined': [
+    CLUSTER,
+    (j) => (all(j, 'aws_efs_access_point')[0].root_directory.path = '/'),
+  ],
+  'efs.throughput': [CLUSTER, (j) => (efs(j).throughput_mode = 'bursting')],
+  'efs.mount-target-per-node-az': [
+    CLUSTER,
+    (j) => {
+      const name = Object.keys(j.resource.aws_efs_mount_target).find((n) => n.includes('mount-target-1'))!;
+      delete j.resource.aws_efs_mount_target[name];
+    },
+  ],
+  'efs.nfs-from-nodes-only': [
+    CLUSTER,
+    (j) =>
+      (efsIngress(j).referenced_security_group_id =
+        '${aws_security_group.shared-storage_security-group_99DDA1AA.id}'),
+  ],
+  'efs.tls-mounts': [
+    PLATFORM,
+    (j) =>
+      (block(
+        block(block(all(j, 'kubernetes_persistent_volume_v1')[0].spec).persistent_volume_source).csi,
+      ).volume_attributes = {
+        encryptInTransit: 'false',
+      }),
+  ],
+  's3.public-access-blocked': [
+    STATE,
+    (j) => (all(j, 'aws_s3_bucket_public_access_block')[0].restrict_public_buckets = false),
+  ],
+  's3.versioning': [
+    STATE,
+    (j) => (all(j, 'aws_s3_bucket_versioning')[0].versioning_configuration.status = 'Suspended'),
+  ],
+  's3.kms-encryption': [
+    STATE,
+    (j) =>
+      (all(
+        j,
+        'aws_s3_bucket_server_side_encryption_configuration',
+      )[0].rule[0].apply_server_side_encryption_by_default.sse_algorithm = 'AES256'),
+  ],
+  's3.tls-only': [STATE, (j) => delete j.resource.aws_s3_bucket_policy],
+  'helm.exact-chart-version': [PLATFORM, (j) => (release(j, 'aws-efs-csi-driver').version = '~4.4')],
+  'autoscaler.wired': [
+    PLATFORM,
+    (j) => editValues(release(j, 'cluster-autoscaler'), (v) => delete v.awsRegion),
+  ],
+  'autoscaler.version-matches-cluster': [
+    PLATFORM,
+    (j) => editValues(release(j, 'cluster-autoscaler'), (v) => (v.image.tag = 'v1.34.0')),
+  ],
+  'platform.guaranteed-qos': [
+    PLATFORM,
+    (j) =>
+      editValues(release(j, 'aws-node-termination-handler'), (v) => (v.resources.limits.memory = '256Mi')),
+  ],
+  'termination-handler.reports-drains': [
+    PLATFORM,
+    (j) => editValues(release(j, 'aws-node-termination-handler'), (v) => (v.emitKubernetesEvents = false)),
+  ],
+  'platform.gpu-device-plugin': [
+    PLATFORM,
+    (j) => {
+      const name = Object.keys(j.resource.helm_release).find((n) => n.includes('nvidia-device-plugin'))!;
+      delete j.resource.helm_release[name];
+    },
+  ],
+  'jupyterhub.guarantees-within-limits': [PLATFORM, hubValues((v) => (v.singleuser.memory.guarantee = '9G'))],
+  'jupyterhub.culling': [PLATFORM, hubValues((v) => (v.cull.maxAge = 0))],
+  'jupyterhub.placeholder-priority': [
+    PLATFORM,
+    hubValues((v) => (v.scheduling.podPriority.userPlaceholderPriority = -20)),
+  ],
+  'jupyterhub.network-policy': [PLATFORM, hubValues((v) => (v.hub.networkPolicy = { enabled: false }))],
+  'jupyterhub.metadata-blocked': [
+    PLATFORM,
+    hubValues((v) => {
+      v.singleuser.cloudMetadata = { blockWithIptables: false };
+      v.singleuser.networkPolicy = {
+        ...v.singleuser.networkPolicy,
+        egressAllowRules: { cloudMetadataServer: true },
+      };
+    }),
+  ],
+  'jupyterhub.spawn-limits': [PLATFORM, hubValues((v) => delete v.hub.concurrentSpawnLimit)],
+  'jupyterhub.rbac': [PLATFORM, hubValues((v) => (v.singleuser.serviceAccountName = 'default'))],
+  'jupyterhub.https': [PLATFORM, hubValues((v) => (v.proxy.https = { enabled: false }))],
+  'jupyterhub.core-pods-on-core': [
+    PLATFORM,
+    hubValues((v) => (v.scheduling.corePods.nodeAffinity.matchNodePurpose = 'prefer')),
+  ],
+  'jupyterhub.gpu-profiles': [
+    PLATFORM,
+    hubValues((v) =>
+      v.singleuser.profileList.forEach(
+        (p: Json) => p.kubespawner_override && (p.kubespawner_override.tolerations = []),
+      ),
+    ),
+  ],
+  'jupyterhub.gpu-start-timeout': [
+    PLATFORM,
+    hubValues((v) =>
+      v.singleuser.profileList.forEach(
+        (p: Json) => p.kubespawner_override && (p.kubespawner_override.start_timeout = 300),
+      ),
+    ),
+  ],
+  'jupyterhub.hub-database': [
+    PLATFORM,
+    hubValues((v) => (v.hub.db = { type: 'sqlite-pvc', pvc: { storageClassName: 'efs' } })),
+  ],
+};
+
+describe('policy rules', () => {
+  const report = runPolicy(
+    realSynth(),
+    RULES,
+    loadAcceptedRisks(ACCEPTED_RISKS_FILE, new Set(RULES.map((r) => r.id))),
+  );
+
+  it('has at least 40 rules, each with an id, severity, one-line rationale and anchors', () => {
+    expect(RULES.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
+    for (const rule of RULES) {
+      expect(rule.id).toMatch(/^[a-z0-9-]+\.[a-z0-9-]+$/);
+      expect(['must', 'should']).toContain(rule.severity);
+      expect(rule.rationale).not.toMatch(/\n/);
+      expect(rule.anchors.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('has a failing case for every rule', () => {
+    expect(Object.keys(FAILING).sort()).toEqual(RULES.map((r) => r.id).sort());
+  });
+
+  describe.each(RULES.map((r) => r.id))('%s', (id) => {
+    it('passes on the real stacks, having examined at least one subject', () => {
+      expect(report.examined.get(id)).toBeGreaterThan(0);
+      expect(report.violations.filter((v) => v.rule === id)).toEqual([]);
+    });
+
+    it('fires, alone, on a minimal mutation of a real stack', () => {
+      const [stack, mutate] = FAILING[id];
+      expect(firedBy(stack, mutate)).toEqual([id]);
+    });
+  });
+
+  it('the stand-in jupyterhub release, when one is needed, is itself compliant', () => {
+    expect(firedBy(PLATFORM, (j) => hubRelease(j, gpuPoolName()))).toEqual([]);
+  });
+});

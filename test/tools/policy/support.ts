@@ -1,0 +1,86 @@
+/**
+ * Helpers for the policy tests: the real synthesized stacks as a SynthOutput (indexed
+ * once), and "what does a change to one real stack make fire".
+ */
+import { stringify } from 'yaml';
+import { evaluate } from '../../../tools/policy/engine';
+import { releaseValues } from '../../../tools/policy/helm';
+import { RULES } from '../../../tools/policy/rules';
+import { SynthOutput } from '../../../tools/policy/synth-output';
+import { Json } from '../../../tools/policy/types';
+import { synthStacks } from '../../support/synth';
+
+let real: SynthOutput | undefined;
+
+/** Every stack of every environment, synthesized once per worker. */
+export function realSynth(): SynthOutput {
+  return (real ??= SynthOutput.fromJson(synthStacks()));
+}
+
+const key = (v: { rule: string; address: string; message: string }) => `${v.rule}|${v.address}|${v.message}`;
+
+/**
+ * Clones one real stack, applies `mutate`, and returns the ids of the rules that report
+ * violations in that stack which the unchanged stack does not have.
+ */
+export function firedBy(stackId: string, mutate: (json: Json) => void): string[] {
+  const synth = realSynth();
+  const original = synth.stack(stackId);
+  if (!original) throw new Error(`no stack ${stackId}`);
+  const json = structuredClone(original.json);
+  mutate(json);
+  const before = new Set(
+    evaluate(synth, RULES)
+      .violations.filter((v) => v.stack === stackId)
+      .map(key),
+  );
+  const after = evaluate(synth.withStacks([[stackId, json]]), RULES).violations.filter(
+    (v) => v.stack === stackId,
+  );
+  return [...new Set(after.filter((v) => !before.has(key(v))).map((v) => v.rule))].sort();
+}
+
+/** The one resource of `type` whose logical id or construct path contains `fragment`. */
+export function find(json: Json, type: string, fragment: string): Json {
+  const matches = Object.entries<Json>(json.resource?.[type] ?? {}).filter(
+    ([name, body]) => name.includes(fragment) || String(body['//']?.metadata?.path ?? '').includes(fragment),
+  );
+  if (matches.length !== 1)
+    throw new Error(`expected one ${type} matching ${fragment}, found ${matches.length}`);
+  return matches[0][1];
+}
+
+/** All resources of `type` as bodies. */
+export function all(json: Json, type: string): Json[] {
+  return Object.values(json.resource?.[type] ?? {});
+}
+
+/** Adds a resource and returns its address. */
+export function add(json: Json, type: string, name: string, body: Json): string {
+  json.resource ??= {};
+  json.resource[type] ??= {};
+  json.resource[type][name] = body;
+  return `${type}.${name}`;
+}
+
+/** Rewrites a JSON-string attribute (an IAM document, add-on configuration). */
+export function editJson(body: Json, attribute: string, edit: (doc: Json) => void): void {
+  const doc = JSON.parse(body[attribute]);
+  edit(doc);
+  body[attribute] = JSON.stringify(doc);
+}
+
+/** The stack's helm_release of `chart`. */
+export function release(json: Json, chart: string): Json {
+  const found = all(json, 'helm_release').filter((r) => r.chart === chart);
+  if (found.length !== 1) throw new Error(`expected one ${chart} release, found ${found.length}`);
+  return found[0];
+}
+
+/** Rewrites a release's values: merged as helm would, edited, written back as one document. */
+export function editValues(body: Json, edit: (values: Json) => void): void {
+  const values = releaseValues(body) as Json;
+  edit(values);
+  body.values = [stringify(values)];
+  delete body.set;
+}
