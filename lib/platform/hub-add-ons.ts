@@ -1,3 +1,4 @@
+import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
 import { PlatformFacts, checkPlatformWiring } from '../../config/platform-checks';
 import { ConfigError } from '../../config/load';
@@ -46,6 +47,8 @@ export class HubAddOns extends Construct {
   /** The hub namespace, claims and storage classes; the JupyterHub release depends on them. */
   readonly volumes: SharedVolumes;
   readonly devicePlugin?: NvidiaDevicePlugin;
+  /** What the cross-layer checks compared. */
+  readonly wiring: PlatformFacts;
 
   constructor(scope: Construct, id: string, props: HubAddOnsProps) {
     super(scope, id);
@@ -88,7 +91,8 @@ export class HubAddOns extends Construct {
       });
     }
 
-    const issues = checkPlatformWiring(this.facts(props));
+    this.wiring = this.facts(props);
+    const issues = checkPlatformWiring(this.wiring);
     if (issues.length > 0) {
       throw new ConfigError(issues.map((i) => `${env.name}.${i.path.join('.')}: ${i.message}`));
     }
@@ -96,8 +100,17 @@ export class HubAddOns extends Construct {
 
   /** What the cross-layer checks compare, read from the constructs just built. */
   private facts(props: HubAddOnsProps): PlatformFacts {
-    // AZ names are unknown until apply; a private subnet stands for its AZ.
-    const zoneOf = (subnetId: string) => `AZ ${props.privateSubnetIds.indexOf(subnetId)}`;
+    // AZ names are unknown until apply; a private subnet stands for its AZ. Each read of a
+    // subnet's id is a new token, so compare the references they resolve to.
+    const clusterStack = TerraformStack.of(props.storage);
+    const resolver = new DefaultTokenResolver(new StringConcat());
+    const reference = (subnetId: string) =>
+      String(Tokenization.resolve(subnetId, { scope: clusterStack, preparing: false, resolver }));
+    const subnets = props.privateSubnetIds.map(reference);
+    const zoneOf = (subnetId: string) => {
+      const index = subnets.indexOf(reference(subnetId));
+      return index < 0 ? `subnet ${subnetId}` : `AZ ${index}`;
+    };
     const mountTargetSubnets = props.storage.mountTargets.map((t) => t.subnetIdInput ?? '');
     return {
       clusterName: props.clusterName,
