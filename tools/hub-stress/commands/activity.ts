@@ -6,12 +6,12 @@
  */
 import { RunContext } from '../context';
 import { describe } from '../hub-client';
-import { describeNames, nextIndex, userName } from '../names';
-import { createUsers, removeUsers } from '../population';
+import { describeNames } from '../names';
+import { createUsers } from '../population';
 import { AbortedError, sleep } from '../pool';
 import { CleanupSummary, Report } from '../report';
 import { Tally, summarize } from '../stats';
-import { baseReport } from './common';
+import { baseReport, cleanUp, dryRunReport, newUserNames } from './common';
 
 const IDLE_PROBES = 20;
 const PROBE_INTERVAL_MS = 200;
@@ -36,19 +36,14 @@ async function until(deadline: number, signal: AbortSignal, body: () => Promise<
 export async function activity(ctx: RunContext): Promise<Report> {
   const { options, client, log } = ctx;
   const startedAt = Date.now();
-  const existing = (await client.listTestUsers(options.prefix)).map((u) => u.name);
-  const first = nextIndex(options.prefix, existing);
-  const names = Array.from({ length: options.count }, (_, i) => userName(options.prefix, first + i));
+  const names = await newUserNames(ctx);
   if (options.dryRun) {
-    return {
-      ...baseReport(ctx, startedAt),
-      interrupted: false,
-      kept: options.keep,
-      failures: {},
-      plan:
-        `would create ${describeNames(names)} without servers, post activity from ${options.workers} workers ` +
+    return dryRunReport(
+      ctx,
+      startedAt,
+      `would create ${describeNames(names)} without servers, post activity from ${options.workers} workers ` +
         `for ${options.durationMs / 1000} s, then ${options.keep ? 'keep them' : 'delete them'}`,
-    };
+    );
   }
 
   const failures = new Tally();
@@ -91,10 +86,7 @@ export async function activity(ctx: RunContext): Promise<Report> {
     await Promise.all([prober, ...Array.from({ length: options.workers }, worker)]);
     loadMs = Date.now() - loadStart;
   } finally {
-    if (!options.keep) {
-      const removal = await removeUsers(ctx, [...ctx.ledger]);
-      cleanup = { removed: removal.removed, remaining: ctx.ledger.size, failures: removal.failures.toJSON() };
-    }
+    cleanup = await cleanUp(ctx);
   }
   return {
     ...baseReport(ctx, startedAt),

@@ -1,6 +1,8 @@
-/** Pieces every command's report shares. */
+/** Pieces the commands share: report fields, numbering new users, dry runs, cleanup. */
 import { RunContext } from '../context';
-import { Report } from '../report';
+import { describeNames, nextIndex, userName } from '../names';
+import { removeUsers } from '../population';
+import { CleanupSummary, Report } from '../report';
 import { summarize } from '../stats';
 
 type Shared = Pick<
@@ -20,4 +22,35 @@ export function baseReport(ctx: RunContext, startedAt: number): Shared {
     retries: client.retries.toJSON(),
     apiLatencyMs: summarize(client.latencies),
   };
+}
+
+/** The report of a --dry-run: what would have happened, nothing changed. */
+export function dryRunReport(ctx: RunContext, startedAt: number, plan: string): Report {
+  return { ...baseReport(ctx, startedAt), interrupted: false, kept: ctx.options.keep, failures: {}, plan };
+}
+
+/** `--count` new names numbered after the existing test users, which are left alone. */
+export async function newUserNames(ctx: RunContext): Promise<string[]> {
+  const { options } = ctx;
+  const existing = (await ctx.client.listTestUsers(options.prefix)).map((u) => u.name);
+  const first = nextIndex(options.prefix, existing);
+  if (existing.length > 0) {
+    ctx.log.info(
+      `${existing.length} ${options.prefix} users exist already; they are left alone, numbering starts at ${first}`,
+    );
+  }
+  return Array.from({ length: options.count }, (_, i) => userName(options.prefix, first + i));
+}
+
+/**
+ * Removes every user in the ledger unless --keep. Called from `finally`, so it runs on
+ * success, on error and after the first Ctrl-C alike.
+ */
+export async function cleanUp(ctx: RunContext): Promise<CleanupSummary | undefined> {
+  if (ctx.options.keep) return undefined;
+  const names = [...ctx.ledger];
+  if (ctx.signal.aborted)
+    ctx.log.info(`interrupted: removing ${describeNames(names)}; Ctrl-C again to exit at once`);
+  const removal = await removeUsers(ctx, names);
+  return { removed: removal.removed, remaining: ctx.ledger.size, failures: removal.failures.toJSON() };
 }

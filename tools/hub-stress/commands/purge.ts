@@ -3,19 +3,13 @@ import { RunContext } from '../context';
 import { describeNames } from '../names';
 import { removeUsers } from '../population';
 import { Report } from '../report';
-import { baseReport } from './common';
+import { baseReport, dryRunReport } from './common';
 
 export async function purge(ctx: RunContext): Promise<Report> {
   const startedAt = Date.now();
   const names = (await ctx.client.listTestUsers(ctx.options.prefix)).map((u) => u.name);
   if (ctx.options.dryRun) {
-    return {
-      ...baseReport(ctx, startedAt),
-      interrupted: false,
-      kept: false,
-      failures: {},
-      plan: `would stop and delete ${describeNames(names)}`,
-    };
+    return dryRunReport(ctx, startedAt, `would stop and delete ${describeNames(names)}`);
   }
   ctx.log.info(`removing ${describeNames(names)}`);
   const removal = await removeUsers(ctx, names);

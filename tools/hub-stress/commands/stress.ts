@@ -3,35 +3,25 @@
  * then remove everything this run created (unless --keep), also on error and Ctrl-C.
  */
 import { RunContext } from '../context';
-import { describeNames, nextIndex, userName } from '../names';
-import { createUsers, removeUsers } from '../population';
+import { describeNames } from '../names';
+import { createUsers } from '../population';
 import { Progress } from '../progress';
 import { CleanupSummary, Report } from '../report';
 import { SpawnResults, spawnAll } from '../scheduler';
 import { Tally, perMinute, summarize } from '../stats';
-import { baseReport } from './common';
+import { baseReport, cleanUp, dryRunReport, newUserNames } from './common';
 
 export async function stress(ctx: RunContext): Promise<Report> {
   const { options, log } = ctx;
   const startedAt = Date.now();
-  const existing = (await ctx.client.listTestUsers(options.prefix)).map((u) => u.name);
-  const first = nextIndex(options.prefix, existing);
-  const names = Array.from({ length: options.count }, (_, i) => userName(options.prefix, first + i));
-  if (existing.length > 0) {
-    log.info(
-      `${existing.length} ${options.prefix} users exist already; they are left alone and numbering starts at ${first}`,
-    );
-  }
+  const names = await newUserNames(ctx);
   if (options.dryRun) {
-    return {
-      ...baseReport(ctx, startedAt),
-      interrupted: false,
-      kept: options.keep,
-      failures: {},
-      plan:
-        `would create ${describeNames(names)}, start their servers with at most ${options.batchSize} pending` +
+    return dryRunReport(
+      ctx,
+      startedAt,
+      `would create ${describeNames(names)}, start their servers with at most ${options.batchSize} pending` +
         `${options.profile ? ` (profile ${options.profile})` : ''}, then ${options.keep ? 'keep them' : 'stop and delete them'}`,
-    };
+    );
   }
 
   const failures = new Tally();
@@ -49,14 +39,7 @@ export async function stress(ctx: RunContext): Promise<Report> {
     spawnMs = Date.now() - spawnStart;
   } finally {
     progress.stop();
-    if (!options.keep) {
-      // Runs on success, on error and after the first Ctrl-C alike.
-      const toRemove = [...ctx.ledger];
-      if (ctx.signal.aborted)
-        log.info(`interrupted: removing ${describeNames(toRemove)}; Ctrl-C again to exit at once`);
-      const removal = await removeUsers(ctx, toRemove);
-      cleanup = { removed: removal.removed, remaining: ctx.ledger.size, failures: removal.failures.toJSON() };
-    }
+    cleanup = await cleanUp(ctx);
   }
   if (!spawned) throw new Error('spawning ended without results');
   for (const [reason, n] of Object.entries(spawned.failures.toJSON())) failures.add(reason, n);
