@@ -284,7 +284,13 @@ const FAILING: Record<string, [string, (json: Json) => void]> = {
       delete j.resource.helm_release[name];
     },
   ],
-  'jupyterhub.guarantees-within-limits': [PLATFORM, hubValues((v) => (v.singleuser.memory.guarantee = '9G'))],
+  'jupyterhub.guarantees-within-limits': [
+    PLATFORM,
+    hubValues((v) => {
+      const first = v.singleuser.profileList[0];
+      first.kubespawner_override = { ...first.kubespawner_override, mem_guarantee: '9G', mem_limit: '8G' };
+    }),
+  ],
   'jupyterhub.culling': [PLATFORM, hubValues((v) => (v.cull.maxAge = 0))],
   'jupyterhub.placeholder-priority': [
     PLATFORM,

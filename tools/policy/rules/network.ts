@@ -1,8 +1,8 @@
 /** VPC, subnets, routes and security groups. */
 import { StackView, TfResource, blocks, list } from '../stack-view';
 import { Json, Rule } from '../types';
-import { defaultRouteTarget } from './nodes';
 import { ANYWHERE, outcome, show } from './outcome';
+import { defaultRouteTarget, defaultRoutes } from './routes';
 
 /** A security-group rule in any of its three Terraform spellings, normalised. */
 export interface SgRule {
@@ -209,20 +209,16 @@ export const NETWORK_RULES: Rule[] = [
     reference: 'RC-33',
     *check(stack) {
       for (const subnet of stack.resources('aws_subnet')) {
-        if (defaultRouteTarget(stack, subnet) !== 'nat') continue;
-        const association = stack
-          .resources('aws_route_table_association')
-          .find((a) => stack.refersTo(a.body.subnet_id, subnet))!;
-        const route = stack
-          .resources('aws_route')
-          .find((r) => stack.refersTo(r.body.route_table_id, stack.target(association.body.route_table_id)!));
-        const nat = stack.target(route?.body.nat_gateway_id, 'aws_nat_gateway');
-        const natSubnet = nat && stack.target(nat.body.subnet_id, 'aws_subnet');
+        const nat = defaultRoutes(stack, subnet)
+          .map((r) => stack.target(r.nat_gateway_id, 'aws_nat_gateway'))
+          .find((n) => n !== undefined);
+        if (!nat) continue;
+        const natSubnet = stack.target(nat.body.subnet_id, 'aws_subnet');
         const zone = JSON.stringify(subnet.body.availability_zone);
         yield outcome(subnet.address, [
           natSubnet !== undefined &&
             JSON.stringify(natSubnet.body.availability_zone) !== zone &&
-            `routes through ${nat!.address} in another availability zone`,
+            `routes through ${nat.address} in another availability zone`,
         ]);
       }
     },

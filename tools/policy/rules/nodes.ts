@@ -10,6 +10,7 @@ import {
 import { StackView, TfResource, block, blocks, list } from '../stack-view';
 import { Json, Rule } from '../types';
 import { outcome, show } from './outcome';
+import { defaultRouteTarget } from './routes';
 
 const GPU_INSTANCE = /^(p|g)\d/;
 const NVIDIA_AMIS = ['AL2023_x86_64_NVIDIA', 'BOTTLEROCKET_x86_64_NVIDIA'];
@@ -51,25 +52,6 @@ function* launchTemplates(stack: StackView): Generator<[TfResource, Json | undef
 }
 
 const NO_TEMPLATE = 'no launch template of this stack, so EKS defaults apply (IMDSv1 allowed, hop limit 2)';
-
-/** The route table associated with a subnet, and its default route's target type. */
-export function defaultRouteTarget(stack: StackView, subnet: TfResource): 'internet' | 'nat' | 'none' {
-  const association = stack
-    .resources('aws_route_table_association')
-    .find((a) => stack.refersTo(a.body.subnet_id, subnet));
-  const table = association && stack.target(association.body.route_table_id, 'aws_route_table');
-  if (!table) return 'none';
-  const routes = [
-    ...stack
-      .resources('aws_route')
-      .filter((r) => stack.refersTo(r.body.route_table_id, table))
-      .map((r) => r.body),
-    ...blocks(table.body.route),
-  ].filter((r: Json) => r.destination_cidr_block === '0.0.0.0/0' || r.cidr_block === '0.0.0.0/0');
-  if (routes.some((r: Json) => stack.target(r.gateway_id, 'aws_internet_gateway'))) return 'internet';
-  if (routes.some((r: Json) => stack.target(r.nat_gateway_id, 'aws_nat_gateway'))) return 'nat';
-  return 'none';
-}
 
 export const NODE_RULES: Rule[] = [
   {
