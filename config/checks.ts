@@ -2,9 +2,10 @@
  * Rules that relate one field of an environment to another. They run on a structurally
  * valid environment, so every field they read is present and typed.
  */
-import { nodesForUsers, usersPerNode } from '../lib/capacity';
 import { parseCidr } from '../lib/cidr';
 import { INSTANCE_TYPES } from '../lib/instance-types';
+import { checkHub } from './hub-checks';
+import { checkPlatformConfig } from './platform-checks';
 import { Environment, NodePoolConfig } from './schema';
 
 export interface ConfigIssue {
@@ -19,7 +20,8 @@ export function checkEnvironment(env: Environment): ConfigIssue[] {
   const report: Report = (path, message) => issues.push({ path, message });
   checkPools(env, report);
   checkAccess(env, report);
-  checkPeakCapacity(env, report);
+  checkHub(env, report);
+  checkPlatformConfig(env, report);
   return issues;
 }
 
@@ -106,37 +108,6 @@ function checkAccess(env: Environment, report: Report): void {
     report(
       ['state', 'backend'],
       `'local' keeps state on one laptop; a ${env.tier} environment must use 's3'`,
-    );
-  }
-}
-
-/** The default profile's servers for `peakUsers` must fit its pool at max size. */
-function checkPeakCapacity(env: Environment, report: Report): void {
-  const profiles = env.hub.profiles;
-  const chosen = profiles.find((p) => p.default) ?? profiles[0];
-  const index = profiles.indexOf(chosen);
-  const poolKind =
-    chosen.pool in env.nodePools.user ? 'user' : chosen.pool in env.nodePools.gpu ? 'gpu' : undefined;
-  if (!poolKind) {
-    const known = [...Object.keys(env.nodePools.user), ...Object.keys(env.nodePools.gpu)].join(', ');
-    report(['hub', 'profiles', index, 'pool'], `'${chosen.pool}' is not a user or GPU pool; pools: ${known}`);
-    return;
-  }
-  const pool = env.nodePools[poolKind][chosen.pool];
-  const cpu = chosen.cpu.guarantee ?? chosen.cpu.limit;
-  const memory = chosen.memory.guarantee ?? chosen.memory.limit;
-  if (cpu === undefined || memory === undefined) return; // the profile checks report it
-  const guarantee = { cpu, memory, gpus: chosen.gpus };
-  const perNode = usersPerNode(pool.instanceType, guarantee);
-  const needed = nodesForUsers(env.hub.peakUsers, pool.instanceType, guarantee);
-  if (needed > pool.maxSize) {
-    const demand = `${env.hub.peakUsers} users of profile '${chosen.slug}' (${cpu} CPU, ${memory})`;
-    report(
-      ['hub', 'peakUsers'],
-      perNode === 0
-        ? `${demand} do not fit on a ${pool.instanceType} at all`
-        : `${demand} need ${needed} ${pool.instanceType} nodes at ${perNode} per node, ` +
-            `but nodePools.${poolKind}.${chosen.pool}.maxSize is ${pool.maxSize}`,
     );
   }
 }

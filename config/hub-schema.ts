@@ -146,7 +146,7 @@ export const hubSchema = z.strictObject({
   consecutiveFailureLimit: z.number().int().min(1).default(5),
   /** Seconds a server may take to start, unless its profile says otherwise. @default 300 */
   startTimeoutSeconds: z.number().int().min(60).default(300),
-  /** Most servers running at once; none when unset. @default no limit */
+  /** Most servers running at once. @default what the user and GPU pools host at max size */
   activeServerLimit: z.number().int().min(1).optional(),
   /** Grant the hub container SYS_PTRACE so py-spy can profile it (the stress-test guide). @default false */
   profiling: z.boolean().default(false),

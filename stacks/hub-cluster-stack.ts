@@ -10,6 +10,7 @@ import { NodeRole } from '../lib/cluster/node-role';
 import { ServiceAccountRole } from '../lib/cluster/service-account-role';
 import { instanceTypeSpec } from '../lib/instance-types';
 import { clusterName } from '../lib/naming';
+import { HubDomain } from '../lib/jupyterhub/hub-domain';
 import { HubVpc } from '../lib/network/hub-vpc';
 import {
   TERMINATION_HANDLER_MANAGED_TAG,
@@ -52,6 +53,8 @@ export class HubClusterStack extends TerraformStack {
   /** The termination handler's queue, rules, lifecycle hooks and role. */
   readonly terminationQueue: TerminationQueue;
   readonly autoscalerRole: ServiceAccountRole;
+  /** The hub's Route 53 zone and, with HTTPS through ACM, its validated certificate. */
+  readonly hubDomain: HubDomain;
 
   constructor(scope: Construct, id: string, env: Environment) {
     super(scope, id);
@@ -225,6 +228,11 @@ export class HubClusterStack extends TerraformStack {
       namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
       serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
       statements: clusterAutoscalerStatements(account, name),
+    });
+
+    this.hubDomain = new HubDomain(this, 'hub-domain', {
+      ...env.hub.domain,
+      certificate: env.hub.https.type === 'acm',
     });
 
     new TerraformOutput(this, 'cluster_name', { value: cluster.name });

@@ -2,6 +2,10 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Environment } from '../config/schema';
+import { HUB_NAMESPACE } from '../lib/hub-storage';
+import { HubDnsRecord } from '../lib/jupyterhub/hub-dns-record';
+import { JupyterHubRelease } from '../lib/jupyterhub/jupyterhub-release';
+import { PROXY_PUBLIC_SERVICE } from '../lib/jupyterhub/names';
 import { clusterName } from '../lib/naming';
 import { ClusterConnection } from '../lib/platform/cluster-connection';
 import { HubAddOns } from '../lib/platform/hub-add-ons';
@@ -18,6 +22,8 @@ export class HubPlatformStack extends TerraformStack {
   readonly connection: ClusterConnection;
   /** Autoscaler, termination handler, EFS driver and volumes, GPU plugin. */
   readonly addOns: HubAddOns;
+  /** The zero-to-jupyterhub release and the DNS name pointing at its load balancer. */
+  readonly jupyterhub: JupyterHubRelease;
 
   constructor(scope: Construct, id: string, env: Environment, clusterStack: HubClusterStack) {
     super(scope, id);
@@ -40,6 +46,21 @@ export class HubPlatformStack extends TerraformStack {
       storage: clusterStack.sharedStorage,
       terminationQueue: clusterStack.terminationQueue,
       autoscalerRoleArn: clusterStack.autoscalerRole.arn,
+    });
+
+    const volumes = this.addOns.volumes;
+    this.jupyterhub = new JupyterHubRelease(this, 'jupyterhub', {
+      env,
+      pools: clusterStack.pools,
+      certificateArn: clusterStack.hubDomain.certificateArn,
+      dependsOn: [volumes.namespace, ...Object.values(volumes.claims), volumes.defaultStorageClass],
+    });
+    new HubDnsRecord(this, 'hub-dns', {
+      zoneId: clusterStack.hubDomain.zone.zoneId,
+      name: env.hub.domain.name,
+      namespace: HUB_NAMESPACE,
+      serviceName: PROXY_PUBLIC_SERVICE,
+      dependsOn: [this.jupyterhub.release],
     });
   }
 }

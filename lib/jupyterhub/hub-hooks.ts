@@ -1,0 +1,65 @@
+/**
+ * The hub's Python hooks, kept as Python files in values/jupyterhub/files/ and shipped
+ * through the chart: hub.extraFiles mounts them next to jupyterhub_config.py (which puts
+ * its own folder on sys.path), hub.extraConfig imports them, and `custom` carries their
+ * data. The Python is tested with python3 in test/lib/jupyterhub/hub-hooks.test.ts.
+ */
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { HubConfig } from '../../config/hub-schema';
+import { SHARED_CLAIM } from '../hub-storage';
+import { VALUES_DIR, Values } from '../platform/helm-values';
+import { SHARED_READWRITE_MOUNT_PATH } from './names';
+import { ProfileAccess } from './profile-list';
+
+/** The folder of the hub's Python modules. */
+export const HOOKS_DIR = join(VALUES_DIR, 'jupyterhub', 'files');
+
+/** Where jupyterhub_config.py lives in the hub image; modules there are importable. */
+const HUB_CONFIG_DIR = '/usr/local/etc/jupyterhub';
+
+export const HOOK_MODULES = ['shared_folder', 'hub_access'] as const;
+
+/** Volume name of the shared claim in user pods (singleuser.storage.extraVolumes). */
+export const SHARED_VOLUME = 'shared';
+
+export interface HubHookInputs {
+  readonly hub: HubConfig;
+  readonly profileAccess: Readonly<Record<string, ProfileAccess>>;
+  readonly githubTeamGroups: boolean;
+}
+
+/** hub.extraFiles, hub.extraConfig and the `custom` data the hooks read. */
+export function hubHookValues(inputs: HubHookInputs): {
+  extraFiles: Values;
+  extraConfig: Values;
+  custom: Values;
+} {
+  const extraFiles = Object.fromEntries(
+    HOOK_MODULES.map((module) => [
+      module.replace(/_/g, '-'),
+      {
+        mountPath: `${HUB_CONFIG_DIR}/${module}.py`,
+        stringData: readFileSync(join(HOOKS_DIR, `${module}.py`), 'utf8'),
+      },
+    ]),
+  );
+  const extraConfig = {
+    '10-hub-hooks': [
+      'import hub_access, shared_folder',
+      'shared_folder.configure(c, get_config("custom.sharedFolder"))',
+      'hub_access.configure(c, get_config("custom.hubAccess"))',
+      '',
+    ].join('\n'),
+  };
+  const custom = {
+    sharedFolder: {
+      volume: SHARED_VOLUME,
+      claim: SHARED_CLAIM,
+      readWriteMountPath: SHARED_READWRITE_MOUNT_PATH,
+      instructors: { users: [...inputs.hub.instructors.users], groups: [...inputs.hub.instructors.groups] },
+    },
+    hubAccess: { profileAccess: inputs.profileAccess, githubTeamGroups: inputs.githubTeamGroups },
+  };
+  return { extraFiles, extraConfig, custom };
+}

@@ -1,0 +1,129 @@
+/**
+ * The typed layer of the JupyterHub values: everything another layer must agree with
+ * (pool labels and taints, storage claims, priorities, the notebook user's identity, the
+ * certificate) and everything that comes from config (profiles, login, culling, limits).
+ * Sizes of the hub's own pods, images and probes live in values/jupyterhub/*.yaml.
+ */
+import { defaultProfile, serverCapacity } from '../../config/hub-checks';
+import { Environment } from '../../config/schema';
+import { EBS_STORAGE_CLASS, HOME_CLAIM, NOTEBOOK_GID, NOTEBOOK_UID, SHARED_CLAIM } from '../hub-storage';
+import {
+  IMAGE_PULLER_PRIORITY,
+  USER_DEFAULT_PRIORITY,
+  USER_PLACEHOLDER_PRIORITY,
+  USER_TAINT,
+  tolerationFor,
+} from '../node-scheduling';
+import { Values } from '../platform/helm-values';
+import { authenticationValues } from './authentication';
+import { cullValues, kernelCullingFile } from './culling';
+import { frontDoorValues } from './front-door';
+import { SHARED_VOLUME, hubHookValues } from './hub-hooks';
+import { HOME_MOUNT_PATH, METRICS_SERVICE, SHARED_MOUNT_PATH } from './names';
+import { HubPool, kubespawnerProfile, profileAccess } from './profile-list';
+import { profileScheduling } from './profile-scheduling';
+
+/** The cluster-autoscaler must not evict these single-replica pods to scale a node down. */
+const NOT_SAFE_TO_EVICT = { 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' };
+
+export interface HubValuesInputs {
+  readonly env: Environment;
+  /** The node pools the cluster stack created. */
+  readonly pools: readonly HubPool[];
+  /** Validated ACM certificate for the hub's name (HTTPS through ACM only). */
+  readonly certificateArn?: string;
+}
+
+export interface HubValues {
+  readonly values: Values;
+  /** Values path of the OAuth client secret, passed to helm as a sensitive value. */
+  readonly clientSecretPath?: string;
+}
+
+export function jupyterHubValues(inputs: HubValuesInputs): HubValues {
+  const { hub } = inputs.env;
+  const auth = authenticationValues(hub);
+  const hooks = hubHookValues({
+    hub,
+    profileAccess: profileAccess(hub.profiles),
+    githubTeamGroups: auth.githubTeamGroups,
+  });
+  const fallback = defaultProfile(inputs.env);
+
+  const values: Values = {
+    hub: {
+      config: auth.config,
+      concurrentSpawnLimit: hub.concurrentSpawnLimit,
+      consecutiveFailureLimit: hub.consecutiveFailureLimit,
+      // Past what the pools can host, spawns would only queue and time out: refuse them at once.
+      activeServerLimit: hub.activeServerLimit ?? serverCapacity(inputs.env).total,
+      annotations: { ...NOT_SAFE_TO_EVICT },
+      // py-spy attaches with ptrace; the chart drops every capability by default.
+      containerSecurityContext: {
+        capabilities: { drop: ['ALL'], ...(hub.profiling ? { add: ['SYS_PTRACE'] } : {}) },
+      },
+      // Metrics need a token: only the scraper's service holds one with read:metrics.
+      authenticatePrometheus: true,
+      services: { [METRICS_SERVICE]: { display: false } },
+      loadRoles: {
+        [METRICS_SERVICE]: {
+          description: 'Read the hub metrics at /hub/metrics',
+          scopes: ['read:metrics'],
+          services: [METRICS_SERVICE],
+        },
+      },
+      // sqlite on EBS (never EFS: sqlite locking on NFS is unreliable), in the core pool's single AZ.
+      db: { type: 'sqlite-pvc', pvc: { storageClassName: EBS_STORAGE_CLASS } },
+      networkPolicy: { enabled: true },
+      extraFiles: hooks.extraFiles,
+      extraConfig: hooks.extraConfig,
+    },
+    proxy: {
+      annotations: { ...NOT_SAFE_TO_EVICT },
+      chp: { networkPolicy: { enabled: true } },
+      traefik: { networkPolicy: { enabled: true } },
+      ...frontDoorValues(hub, inputs.certificateArn),
+    },
+    singleuser: {
+      uid: NOTEBOOK_UID,
+      fsGid: NOTEBOOK_GID,
+      startTimeout: hub.startTimeoutSeconds,
+      // The default profile's size: placeholders reserve it, and it applies when no profile is chosen.
+      cpu: { ...fallback.cpu },
+      memory: { ...fallback.memory },
+      nodeSelector: { ...profileScheduling(fallback).nodeSelector },
+      profileList: hub.profiles.map((p) => kubespawnerProfile(p, hub, inputs.pools)),
+      // Home follows the user across profiles: one EFS claim, a subdirectory per user.
+      storage: {
+        type: 'static',
+        static: { pvcName: HOME_CLAIM, subPath: '{username}' },
+        homeMountPath: HOME_MOUNT_PATH,
+        extraVolumes: [{ name: SHARED_VOLUME, persistentVolumeClaim: { claimName: SHARED_CLAIM } }],
+        extraVolumeMounts: [{ name: SHARED_VOLUME, mountPath: SHARED_MOUNT_PATH, readOnly: true }],
+      },
+      extraFiles: { 'jupyter-server-config': kernelCullingFile(hub) },
+      // Users reach the internet, not the node's credentials or other pods' private addresses.
+      cloudMetadata: { blockWithIptables: false },
+      networkPolicy: {
+        enabled: true,
+        egressAllowRules: { cloudMetadataServer: false, privateIPs: false, nonPrivateIPs: true },
+      },
+    },
+    scheduling: {
+      userScheduler: { enabled: true },
+      podPriority: {
+        enabled: true,
+        globalDefault: false,
+        defaultPriority: USER_DEFAULT_PRIORITY,
+        imagePullerPriority: IMAGE_PULLER_PRIORITY,
+        userPlaceholderPriority: USER_PLACEHOLDER_PRIORITY,
+      },
+      userPlaceholder: { enabled: true, replicas: hub.placeholders },
+      corePods: { nodeAffinity: { matchNodePurpose: 'require' } },
+      userPods: { nodeAffinity: { matchNodePurpose: 'require' }, tolerations: [tolerationFor(USER_TAINT)] },
+    },
+    cull: cullValues(hub),
+    custom: hooks.custom,
+  };
+  return { values, clientSecretPath: auth.clientSecretPath };
+}

@@ -1,0 +1,63 @@
+/**
+ * KubeSpawner profiles from config: sizes as guarantees and limits, the pool selected by
+ * its node label, the pool's taints tolerated, GPUs as an extended resource. Each profile
+ * is checked against the pool the cluster stack really created, so a label or taint the
+ * two layers disagree on fails the synth instead of leaving servers Pending.
+ */
+import { HubConfig, ProfileConfig } from '../../config/hub-schema';
+import { GPU_RESOURCE, NodeTaint } from '../node-scheduling';
+import { profileScheduling, schedulingMismatches } from './profile-scheduling';
+
+/** A node pool as the release sees it (the cluster stack's PoolSummary fits). */
+export interface HubPool {
+  readonly name: string;
+  readonly kind: 'core' | 'user' | 'gpu';
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly NodeTaint[];
+}
+
+export interface ProfileAccess {
+  readonly users: readonly string[];
+  readonly groups: readonly string[];
+}
+
+/** One entry of KubeSpawner's profile_list. */
+export function kubespawnerProfile(profile: ProfileConfig, hub: HubConfig, pools: readonly HubPool[]) {
+  const pool = pools.find((p) => p.name === profile.pool && p.kind !== 'core');
+  if (!pool) {
+    throw new Error(
+      `profile '${profile.slug}': pool '${profile.pool}' is not among the cluster's user and GPU pools`,
+    );
+  }
+  const scheduling = profileScheduling(profile);
+  const problems = schedulingMismatches(scheduling, pool);
+  if (problems.length > 0) {
+    throw new Error(`profile '${profile.slug}' ${problems.join('; ')} (pool '${pool.name}')`);
+  }
+  const gpus = profile.gpus > 0 ? { [GPU_RESOURCE]: String(profile.gpus) } : undefined;
+  return {
+    slug: profile.slug,
+    display_name: profile.displayName,
+    description: profile.description,
+    ...(profile.default ? { default: true } : {}),
+    kubespawner_override: {
+      cpu_guarantee: profile.cpu.guarantee,
+      cpu_limit: profile.cpu.limit,
+      mem_guarantee: profile.memory.guarantee,
+      mem_limit: profile.memory.limit,
+      node_selector: { ...scheduling.nodeSelector },
+      tolerations: [...scheduling.tolerations],
+      start_timeout: profile.startTimeoutSeconds ?? hub.startTimeoutSeconds,
+      ...(gpus ? { extra_resource_guarantees: { ...gpus }, extra_resource_limits: { ...gpus } } : {}),
+    },
+  };
+}
+
+/** Profiles restricted to users or groups, by slug, for the hub's profile filter. */
+export function profileAccess(profiles: readonly ProfileConfig[]): Record<string, ProfileAccess> {
+  return Object.fromEntries(
+    profiles
+      .filter((p) => p.allowedUsers || p.allowedGroups)
+      .map((p) => [p.slug, { users: p.allowedUsers ?? [], groups: p.allowedGroups ?? [] }]),
+  );
+}
