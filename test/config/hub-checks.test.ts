@@ -1,0 +1,218 @@
+/**
+ * Every hub rule rejects a bad configuration with a message that names the environment,
+ * the field, the profile (where there is one), the value and what is allowed.
+ */
+import { ENVIRONMENTS } from '../../config';
+import { ConfigError, parseEnvironment } from '../../config/load';
+import { EnvironmentInput } from '../../config/schema';
+
+type Change = (env: EnvironmentInput) => void;
+
+function problemsOf(label: string, change: Change): string[] {
+  const env = structuredClone(ENVIRONMENTS[label]) as EnvironmentInput;
+  change(env);
+  try {
+    parseEnvironment(label, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+const profile = (env: EnvironmentInput, slug: string) => env.hub.profiles.find((p) => p.slug === slug)!;
+
+const cases: Array<[string, string, Change, RegExp]> = [
+  [
+    'a CPU limit without a guarantee',
+    'staging',
+    (env) => (profile(env, 'default').cpu = { limit: 2 }),
+    /^staging\.hub\.profiles\.0\.cpu\.guarantee: profile 'default' sets a CPU limit of 2 but no guarantee; Kubernetes would reserve the whole limit for every server\. Set cpu\.guarantee at or below 2$/,
+  ],
+  [
+    'a memory limit without a guarantee',
+    'staging',
+    (env) => (profile(env, 'large-memory').memory = { limit: '7.5G' }),
+    /^staging\.hub\.profiles\.1\.memory\.guarantee: profile 'large-memory' sets a memory limit of 7\.5G but no guarantee/,
+  ],
+  [
+    'a profile with no guarantee at all',
+    'staging',
+    (env) => (profile(env, 'large-memory').cpu = {}),
+    /^staging\.hub\.profiles\.1\.cpu\.guarantee: profile 'large-memory' sets no CPU guarantee; every profile needs one/,
+  ],
+  [
+    'a memory guarantee above its limit',
+    'hackweek',
+    (env) => (profile(env, 'icesat2').memory = { guarantee: '9G', limit: '8G' }),
+    /^hackweek\.hub\.profiles\.0\.memory\.guarantee: profile 'icesat2' guarantees 9G memory but limits it to 8G; the guarantee must not exceed the limit$/,
+  ],
+  [
+    'a CPU guarantee above its limit',
+    'staging',
+    (env) => (profile(env, 'gpu').cpu = { guarantee: 4, limit: 2 }),
+    /^staging\.hub\.profiles\.2\.cpu\.guarantee: profile 'gpu' guarantees 4 CPU but limits it to 2/,
+  ],
+  [
+    'a guarantee larger than a node of the pool',
+    'staging',
+    (env) => (profile(env, 'large-memory').cpu = { guarantee: 20, limit: 20 }),
+    /^staging\.hub\.profiles\.1\.cpu\.guarantee: profile 'large-memory' guarantees 20 CPU, 7\.5G, more than one m5\.4xlarge of pool 'large' can give a user \(\d+(\.\d+)? CPU, \d+ MiB, 0 GPU allocatable\)$/,
+  ],
+  [
+    'a profile on a pool that does not exist',
+    'staging',
+    (env) => (profile(env, 'gpu').pool = 'a100'),
+    /^staging\.hub\.profiles\.2\.pool: 'a100' is not a user or GPU pool; pools: user, large, gpu$/,
+  ],
+  [
+    'a profile on the core pool',
+    'staging',
+    (env) => (profile(env, 'large-memory').pool = 'core'),
+    /^staging\.hub\.profiles\.1\.pool: 'core' is not a user or GPU pool/,
+  ],
+  [
+    'a CPU profile on a GPU pool (the GPU taint is not tolerated)',
+    'staging',
+    (env) => (profile(env, 'large-memory').pool = 'gpu'),
+    /^staging\.hub\.profiles\.1\.pool: profile 'large-memory' does not tolerate the pool's taint nvidia\.com\/gpu=present:NoSchedule, so its servers could never start on pool 'gpu'; CPU profiles run on user pools \(user, large\)/,
+  ],
+  [
+    'a GPU profile on a CPU pool',
+    'staging',
+    (env) => (profile(env, 'gpu').pool = 'large'),
+    /^staging\.hub\.profiles\.2\.gpus: profile 'gpu' asks for 1 GPU but pool 'large' \(m5\.4xlarge\) is not a GPU pool; GPU pools: gpu$/,
+  ],
+  [
+    'more GPUs than a node of the GPU pool has',
+    'staging',
+    (env) => (profile(env, 'gpu').gpus = 2),
+    /^staging\.hub\.profiles\.2\.cpu\.guarantee: profile 'gpu' guarantees 2 CPU, 12G, 2 GPU, more than one g4dn\.xlarge of pool 'gpu' can give a user/,
+  ],
+  [
+    'a GPU profile that gives a GPU node too little time to start',
+    'staging',
+    (env) => (profile(env, 'gpu').startTimeoutSeconds = 300),
+    /^staging\.hub\.profiles\.2\.startTimeoutSeconds: profile 'gpu' allows 300 s to start, but a GPU node from zero needs about 10 minutes to boot and pull the image; set at least 600$/,
+  ],
+  [
+    'two default profiles',
+    'staging',
+    (env) => (profile(env, 'gpu').default = true),
+    /^staging\.hub\.profiles: 'default' and 'gpu' are all marked default; mark one profile at most$/,
+  ],
+  [
+    'two profiles with one slug',
+    'staging',
+    (env) => (profile(env, 'gpu').slug = 'default'),
+    /^staging\.hub\.profiles\.2\.slug: 'default' names two profiles; slugs must be unique$/,
+  ],
+  [
+    'an active server limit above what the pools host',
+    'hackweek',
+    (env) => (env.hub.activeServerLimit = 500),
+    /^hackweek\.hub\.activeServerLimit: 500 exceeds the 102 servers the pools can host at max size \(user: 25 x 4, gpu: 2 x 1\); lower it or raise the pools' maxSize$/,
+  ],
+  [
+    'the dummy login on a public hub',
+    'staging',
+    (env) => (env.hub.authentication = { type: 'dummy' }),
+    /^staging\.hub\.authentication\.type: 'dummy' lets anyone log in with any name and password; it is allowed only with hub\.publiclyReachable: false$/,
+  ],
+  [
+    "Let's Encrypt for a hub Let's Encrypt cannot reach",
+    'dev',
+    (env) => (env.hub.https = { type: 'letsencrypt', contactEmail: 'ops@example.org' }),
+    /^dev\.hub\.https\.type: 'letsencrypt' needs Let's Encrypt to reach the hub, which is not publicly reachable; use 'acm'$/,
+  ],
+  [
+    'a hub name outside its hosted zone',
+    'prod',
+    (env) => (env.hub.domain = { name: 'jupyter.example.com', hostedZone: 'hub.example.org' }),
+    /^prod\.hub\.domain\.name: 'jupyter\.example\.com' is not inside the hosted zone 'hub\.example\.org'/,
+  ],
+  [
+    'a hub name at the zone apex (no CNAME possible)',
+    'prod',
+    (env) => (env.hub.domain = { name: 'hub.example.org', hostedZone: 'hub.example.org' }),
+    /^prod\.hub\.domain\.name: 'hub\.example\.org' is not inside the hosted zone 'hub\.example\.org'/,
+  ],
+  [
+    'instructor groups with an authenticator that has no groups',
+    'dev',
+    (env) => (env.hub.instructors = { groups: ['teachers'] }),
+    /^dev\.hub\.instructors\.groups: hub\.instructors names groups, but the 'dummy' authenticator supplies none/,
+  ],
+  [
+    'a group-restricted profile with an authenticator that has no groups',
+    'dev',
+    (env) => (profile(env, 'gpu').allowedGroups = ['gpu-users']),
+    /^dev\.hub\.profiles\.2\.allowedGroups: profile 'gpu' names groups, but the 'dummy' authenticator supplies none/,
+  ],
+  [
+    'a production hub without JupyterHub admins',
+    'prod',
+    (env) => (env.hub.admins = { users: [], groups: [] }),
+    /^prod\.hub\.admins: names no user or group; a production hub needs JupyterHub admins/,
+  ],
+  [
+    'a culler that checks less often than its timeout',
+    'hackweek',
+    (env) => (env.hub.culling = { idleTimeoutSeconds: 3600, checkIntervalSeconds: 3600 }),
+    /^hackweek\.hub\.culling\.checkIntervalSeconds: 3600 is not below idleTimeoutSeconds 3600/,
+  ],
+  [
+    'a maximum age shorter than the idle timeout',
+    'hackweek',
+    (env) => (env.hub.culling = { idleTimeoutSeconds: 3600, maxAgeSeconds: 1800 }),
+    /^hackweek\.hub\.culling\.maxAgeSeconds: 1800 is below idleTimeoutSeconds 3600; use 0 \(no maximum age\) or at least the idle timeout$/,
+  ],
+  [
+    'kernels culled no sooner than servers',
+    'staging',
+    (env) => (env.hub.kernelCulling = { idleTimeoutSeconds: 3600 }),
+    /^staging\.hub\.kernelCulling\.idleTimeoutSeconds: 3600 is not below the server idle timeout 3600/,
+  ],
+  [
+    'an OIDC endpoint over plain HTTP',
+    'staging',
+    (env) => {
+      if (env.hub.authentication.type === 'oidc')
+        env.hub.authentication.tokenUrl = 'http://login.example.org/token';
+    },
+    /^staging\.hub\.authentication\.tokenUrl: .*\(received "http:\/\/login\.example\.org\/token"\)$/,
+  ],
+  [
+    'a client secret given as a value instead of a name',
+    'prod',
+    (env) => {
+      if (env.hub.authentication.type === 'oidc')
+        env.hub.authentication.clientSecret = { source: 'ssm', name: 's3cr3t value!' };
+    },
+    /^prod\.hub\.authentication\.clientSecret\.name: must be a Secrets Manager secret or SSM parameter name \(received "s3cr3t value!"\)$/,
+  ],
+];
+
+describe('hub configuration rules', () => {
+  it.each(cases)('rejects %s', (_name, label, change, expected) => {
+    expect(problemsOf(label, change)).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+  });
+
+  it('accepts the dummy login on a hub that is not publicly reachable', () => {
+    expect(parseEnvironment('dev', ENVIRONMENTS.dev).hub.authentication.type).toBe('dummy');
+  });
+
+  it('resolves the documented defaults', () => {
+    const { hub } = parseEnvironment('staging', ENVIRONMENTS.staging);
+    expect(hub).toMatchObject({
+      publiclyReachable: true,
+      https: { type: 'acm' },
+      culling: { idleTimeoutSeconds: 3600, checkIntervalSeconds: 600, maxAgeSeconds: 604800 },
+      kernelCulling: { idleTimeoutSeconds: 1200, checkIntervalSeconds: 120 },
+      concurrentSpawnLimit: 64,
+      consecutiveFailureLimit: 5,
+      startTimeoutSeconds: 300,
+      profiling: false,
+    });
+  });
+});

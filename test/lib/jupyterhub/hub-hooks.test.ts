@@ -1,0 +1,68 @@
+/**
+ * The hub's Python hooks: they compile, their logic holds against stand-in spawners
+ * (hub_hooks_test.py, run with python3), and the release ships exactly these files and
+ * imports them by the names they are mounted under.
+ */
+import { spawnSync } from 'child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { HOOKS_DIR, HOOK_MODULES, hubHookValues } from '../../../lib/jupyterhub/hub-hooks';
+import { configuredEnvironments } from '../../support/synth';
+
+function python(args: string[]) {
+  const run = spawnSync('python3', args, {
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+  });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+describe('hub hooks', () => {
+  it.each(HOOK_MODULES)('%s.py compiles', (module) => {
+    const out = mkdtempSync(join(tmpdir(), 'py-compile-'));
+    try {
+      const source = join(HOOKS_DIR, `${module}.py`);
+      const code = `import py_compile; py_compile.compile(${JSON.stringify(source)}, cfile=${JSON.stringify(join(out, 'x.pyc'))}, doraise=True)`;
+      const result = python(['-c', code]);
+      expect(result.output).toBe('');
+      expect(result.status).toBe(0);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('pass their unit tests against stand-in spawners and users', () => {
+    const result = python([join(__dirname, 'hub_hooks_test.py'), HOOKS_DIR]);
+    expect(result.output).toMatch(/Ran 10 tests/);
+    expect(result.output).toMatch(/\nOK\s*$/);
+    expect(result.status).toBe(0);
+  });
+
+  it('are mounted next to jupyterhub_config.py under their module names and imported by them', () => {
+    const hackweek = configuredEnvironments().find((env) => env.name === 'hackweek')!;
+    const values = hubHookValues({ hub: hackweek.hub, profileAccess: {}, githubTeamGroups: true });
+    const files = Object.values(values.extraFiles) as Array<{ mountPath: string; stringData: string }>;
+    expect(files.map((f) => f.mountPath).sort()).toEqual(
+      HOOK_MODULES.map((m) => `/usr/local/etc/jupyterhub/${m}.py`).sort(),
+    );
+    for (const module of HOOK_MODULES) {
+      const file = files.find((f) => f.mountPath.endsWith(`/${module}.py`))!;
+      expect(file.stringData).toBe(readFileSync(join(HOOKS_DIR, `${module}.py`), 'utf8'));
+      expect(Object.values(values.extraConfig).join('\n')).toMatch(
+        new RegExp(`\\b${module}\\.configure\\(c, `),
+      );
+    }
+  });
+
+  it('give the shared-folder hook the configured instructors and the shared volume', () => {
+    const hackweek = configuredEnvironments().find((env) => env.name === 'hackweek')!;
+    const { custom } = hubHookValues({ hub: hackweek.hub, profileAccess: {}, githubTeamGroups: true });
+    expect(custom.sharedFolder).toEqual({
+      volume: 'shared',
+      claim: 'shared',
+      readWriteMountPath: '/home/jovyan/shared-readwrite',
+      instructors: { users: [], groups: ['ICESAT-2HackWeek:tutorial-leads'] },
+    });
+  });
+});
