@@ -7,7 +7,7 @@ import { CHARTS } from './charts';
 import { Values } from './helm-values';
 import { PinnedRelease } from './pinned-release';
 import { CLUSTER_CRITICAL, CORE_NODE_SELECTOR, Placement, placementOf } from './placement';
-import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, roleAnnotation } from './service-accounts';
+import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, serviceAccountValues } from './service-accounts';
 
 /** The tag auto-discovery matches, which also scopes the autoscaler's write permissions. */
 export function clusterOwnershipTag(clusterName: string): string {
@@ -113,7 +113,7 @@ export class ClusterAutoscaler extends Construct {
         awsRegion: props.region,
         autoDiscovery: { clusterName: this.discoveredClusterName },
         image: { tag: CLUSTER_AUTOSCALER_IMAGE_TAGS[props.kubernetesVersion] },
-        rbac: { serviceAccount: { create: true, name: sa.name, annotations: roleAnnotation(props.roleArn) } },
+        rbac: { serviceAccount: serviceAccountValues(sa, props.roleArn) },
         nodeSelector: { ...CORE_NODE_SELECTOR },
         tolerations: [],
         priorityClassName: CLUSTER_CRITICAL,

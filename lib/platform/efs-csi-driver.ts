@@ -10,7 +10,7 @@ import {
   guaranteed,
   placementOf,
 } from './placement';
-import { EFS_CSI_CONTROLLER_SERVICE_ACCOUNT, roleAnnotation } from './service-accounts';
+import { EFS_CSI_CONTROLLER_SERVICE_ACCOUNT, serviceAccountValues } from './service-accounts';
 
 /** Each sidecar of the node plugin (liveness probe, driver registrar); the rest goes to the plugin. */
 const NODE_SIDECAR = { cpuMillis: 10, memoryMiB: 16 };
@@ -53,7 +53,7 @@ export class EfsCsiDriver extends Construct {
       envName: props.envName,
       values: {
         controller: {
-          serviceAccount: { create: true, name: sa.name, annotations: roleAnnotation(props.roleArn) },
+          serviceAccount: serviceAccountValues(sa, props.roleArn),
           nodeSelector: { ...CORE_NODE_SELECTOR },
           tolerations: [],
           priorityClassName: CLUSTER_CRITICAL,

@@ -1,10 +1,10 @@
 import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
-import { PlatformFacts, checkPlatformWiring } from '../../config/platform-checks';
+import { PlatformFacts, PoolFacts, checkPlatformWiring } from '../../config/platform-checks';
 import { ConfigError } from '../../config/load';
 import { Environment } from '../../config/schema';
 import { TerminationQueue, drainTimings } from '../autoscaling/termination-queue';
-import { NodeTaint, USER_PLACEHOLDER_PRIORITY } from '../node-scheduling';
+import { USER_PLACEHOLDER_PRIORITY } from '../node-scheduling';
 import { SharedFileSystem } from '../storage/shared-file-system';
 import { ClusterAutoscaler } from './cluster-autoscaler';
 import { EfsCsiDriver } from './efs-csi-driver';
@@ -12,14 +12,8 @@ import { NodeTerminationHandler } from './node-termination-handler';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
 import { SharedVolumes } from './shared-volumes';
 
-/** A node pool as the cluster stack reports it. */
-export interface AddOnPool {
-  readonly name: string;
-  readonly kind: 'core' | 'user' | 'gpu';
-  readonly labels: Readonly<Record<string, string>>;
-  readonly taints: readonly NodeTaint[];
-  readonly subnetIds: readonly string[];
-}
+/** A node pool as the cluster stack reports it: the wiring facts, with subnets instead of AZs. */
+export type AddOnPool = Omit<PoolFacts, 'zones'> & { readonly subnetIds: readonly string[] };
 
 export interface HubAddOnsProps {
   readonly env: Environment;

@@ -3,7 +3,7 @@ import { DrainTimings, TERMINATION_HANDLER_MANAGED_TAG } from '../autoscaling/te
 import { CHARTS } from './charts';
 import { PinnedRelease } from './pinned-release';
 import { CLUSTER_CRITICAL, CORE_NODE_SELECTOR, Placement, placementOf } from './placement';
-import { TERMINATION_HANDLER_SERVICE_ACCOUNT, roleAnnotation } from './service-accounts';
+import { TERMINATION_HANDLER_SERVICE_ACCOUNT, serviceAccountValues } from './service-accounts';
 
 /**
  * The Slack-compatible message posted when a node is drained: which node, why, and the
@@ -58,7 +58,7 @@ export class NodeTerminationHandler extends Construct {
         enableSqsTerminationDraining: true,
         queueURL: props.queueUrl,
         awsRegion: props.region,
-        serviceAccount: { create: true, name: sa.name, annotations: roleAnnotation(props.roleArn) },
+        serviceAccount: serviceAccountValues(sa, props.roleArn),
         checkTagBeforeDraining: true,
         managedTag: TERMINATION_HANDLER_MANAGED_TAG,
         // The hackweek notes: nodes were replaced and nobody knew why.

@@ -22,7 +22,7 @@ export const EFS_CSI_CONTROLLER_SERVICE_ACCOUNT: ServiceAccountName = {
   name: 'efs-csi-controller-sa',
 };
 
-/** The annotation through which IRSA hands a service account its role. */
-export function roleAnnotation(roleArn: string): Record<string, string> {
-  return { 'eks.amazonaws.com/role-arn': roleArn };
+/** Chart values creating `account`, annotated with the IRSA role it assumes. */
+export function serviceAccountValues(account: ServiceAccountName, roleArn: string) {
+  return { create: true, name: account.name, annotations: { 'eks.amazonaws.com/role-arn': roleArn } };
 }
