@@ -1,0 +1,368 @@
+/**
+ * The JupyterHub release as synthesized for every environment: the values helm receives
+ * pass the chart's own schema, and carry the guarantees, scheduling, reliability,
+ * isolation, login and HTTPS settings the issue asks for; the ACM certificate and the DNS
+ * record are wired to them.
+ */
+import { parse } from 'yaml';
+import { Environment } from '../../../config/schema';
+import { usersPerNode } from '../../../lib/capacity';
+import { EBS_STORAGE_CLASS, HOME_CLAIM, SHARED_CLAIM } from '../../../lib/hub-storage';
+import { jupyterHubValues } from '../../../lib/jupyterhub/hub-values';
+import { kubespawnerProfile } from '../../../lib/jupyterhub/profile-list';
+import {
+  AUTOSCALER_EXPENDABLE_PRIORITY_CUTOFF,
+  GPU_RESOURCE,
+  GPU_TAINT,
+  IMAGE_PULLER_PRIORITY,
+  NODE_POOL_LABEL,
+  USER_PLACEHOLDER_PRIORITY,
+  USER_TAINT,
+  poolScheduling,
+} from '../../../lib/node-scheduling';
+import { CHARTS } from '../../../lib/platform/charts';
+import { Values, fileLayers, mergeValues } from '../../../lib/platform/helm-values';
+import { configuredEnvironments, resourceAt, resourcesOf, StackJson, synthStacks } from '../../support/synth';
+import { schemaErrors } from '../../support/upstream-charts';
+
+const stacks = synthStacks();
+const environments = configuredEnvironments();
+const envNamed = (name: string) => environments.find((env) => env.name === name)!;
+const platform = (env: string) => stacks.get(`hub-platform-${env}`)!;
+const cluster = (env: string) => stacks.get(`hub-cluster-${env}`)!;
+const release = (env: string): StackJson =>
+  resourceAt(platform(env), 'helm_release', 'jupyterhub/chart/release');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const valuesOf = (env: string): any => parse(release(env).values[0]);
+const names = environments.map((env) => env.name);
+const profileNamed = (env: string, slug: string) =>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  valuesOf(env).singleuser.profileList.find((p: any) => p.slug === slug);
+
+/** The pools as the cluster stack creates them, for building values outside a stack. */
+function poolsOf(env: Environment) {
+  return [
+    ...Object.keys(env.nodePools.user).map((name) => ({
+      name,
+      kind: 'user' as const,
+      ...poolScheduling('user', name),
+    })),
+    ...Object.keys(env.nodePools.gpu).map((name) => ({
+      name,
+      kind: 'gpu' as const,
+      ...poolScheduling('gpu', name),
+    })),
+  ];
+}
+
+describe.each(names)('the %s JupyterHub release', (env) => {
+  it('pins chart 4.4.0 in the hub namespace, atomically', () => {
+    expect(release(env)).toMatchObject({
+      chart: 'jupyterhub',
+      version: CHARTS.jupyterhub.version,
+      namespace: 'jupyterhub',
+      atomic: true,
+    });
+  });
+
+  it("passes the chart's values.schema.json once merged over the chart defaults", () => {
+    expect(schemaErrors(CHARTS.jupyterhub, valuesOf(env))).toEqual([]);
+  });
+
+  it('gives the hub and proxy Guaranteed QoS and marks them not safe to evict', () => {
+    const v = valuesOf(env);
+    for (const [name, resources] of [
+      ['hub', v.hub.resources],
+      ['proxy', v.proxy.chp.resources],
+      ['user-scheduler', v.scheduling.userScheduler.resources],
+    ]) {
+      expect({ name, ...resources.requests }).toEqual({ name, ...resources.limits });
+      expect(resources.requests.cpu).toBeDefined();
+      expect(resources.requests.memory).toBeDefined();
+    }
+    expect(v.hub.annotations['cluster-autoscaler.kubernetes.io/safe-to-evict']).toBe('false');
+    expect(v.proxy.annotations['cluster-autoscaler.kubernetes.io/safe-to-evict']).toBe('false');
+  });
+
+  it('turns network policies on and keeps users off the metadata endpoint and private addresses', () => {
+    const v = valuesOf(env);
+    expect(v.hub.networkPolicy.enabled).toBe(true);
+    expect(v.proxy.chp.networkPolicy.enabled).toBe(true);
+    expect(v.singleuser.networkPolicy).toMatchObject({
+      enabled: true,
+      egressAllowRules: { cloudMetadataServer: false, privateIPs: false },
+    });
+    // Enforced by the VPC CNI's network policy agent, which the cluster stack turns on.
+    const cni = resourceAt(cluster(env), 'aws_eks_addon', 'vpc-cni/addon');
+    expect(JSON.parse(cni.configuration_values).enableNetworkPolicy).toBe('true');
+  });
+
+  it('requires core pods on core nodes and user pods on user nodes, packed by the user scheduler', () => {
+    const { scheduling } = valuesOf(env);
+    expect(scheduling.corePods.nodeAffinity.matchNodePurpose).toBe('require');
+    expect(scheduling.userPods.nodeAffinity.matchNodePurpose).toBe('require');
+    expect(scheduling.userPods.tolerations).toEqual([
+      { key: USER_TAINT.key, operator: 'Equal', value: USER_TAINT.value, effect: USER_TAINT.effect },
+    ]);
+    expect(scheduling.userScheduler.enabled).toBe(true);
+  });
+
+  it('runs placeholders from config with priorities the autoscaler honours', () => {
+    const { scheduling } = valuesOf(env);
+    expect(scheduling.userPlaceholder).toMatchObject({
+      enabled: true,
+      replicas: envNamed(env).hub.placeholders,
+    });
+    expect(scheduling.podPriority).toMatchObject({
+      enabled: true,
+      userPlaceholderPriority: USER_PLACEHOLDER_PRIORITY,
+      imagePullerPriority: IMAGE_PULLER_PRIORITY,
+    });
+    expect(scheduling.podPriority.userPlaceholderPriority).toBeGreaterThan(
+      AUTOSCALER_EXPENDABLE_PRIORITY_CUTOFF,
+    );
+    expect(scheduling.podPriority.userPlaceholderPriority).toBeLessThan(
+      scheduling.podPriority.defaultPriority,
+    );
+  });
+
+  it('sets explicit spawn limits from config', () => {
+    const { hub } = valuesOf(env);
+    const config = envNamed(env).hub;
+    expect(hub.concurrentSpawnLimit).toBe(config.concurrentSpawnLimit);
+    expect(hub.consecutiveFailureLimit).toBe(config.consecutiveFailureLimit);
+    expect(Number.isInteger(hub.activeServerLimit) && hub.activeServerLimit > 0).toBe(true);
+    expect(valuesOf(env).singleuser.startTimeout).toBe(config.startTimeoutSeconds);
+  });
+
+  it('exposes hub metrics only to a service token with read:metrics', () => {
+    const { hub } = valuesOf(env);
+    expect(hub.authenticatePrometheus).toBe(true);
+    expect(Object.keys(hub.services)).toEqual(['prometheus-scraper']);
+    expect(Object.values(hub.loadRoles)).toEqual([
+      expect.objectContaining({ scopes: ['read:metrics'], services: ['prometheus-scraper'] }),
+    ]);
+  });
+
+  it('mounts the EFS home claim per user and the shared claim read-only; the database goes on EBS', () => {
+    const { singleuser, hub } = valuesOf(env);
+    expect(singleuser.storage).toMatchObject({
+      type: 'static',
+      static: { pvcName: HOME_CLAIM, subPath: '{username}' },
+    });
+    expect(singleuser.storage.extraVolumes).toEqual([
+      { name: 'shared', persistentVolumeClaim: { claimName: SHARED_CLAIM } },
+    ]);
+    expect(singleuser.storage.extraVolumeMounts).toEqual([
+      { name: 'shared', mountPath: '/home/jovyan/shared', readOnly: true },
+    ]);
+    expect(hub.db).toMatchObject({ type: 'sqlite-pvc', pvc: { storageClassName: EBS_STORAGE_CLASS } });
+  });
+
+  it('selects each profile pool by its node label and tolerates exactly its taints', () => {
+    const v = valuesOf(env);
+    const groups = resourcesOf(cluster(env), 'aws_eks_node_group').map(([, body]) => body);
+    for (const p of v.singleuser.profileList) {
+      const pool = p.kubespawner_override.node_selector[NODE_POOL_LABEL];
+      const group = groups.find((g) => g.labels[NODE_POOL_LABEL] === pool);
+      expect({ profile: p.slug, selects: group?.labels[NODE_POOL_LABEL] }).toEqual({
+        profile: p.slug,
+        selects: pool,
+      });
+      const taints = group.taint.map((t: StackJson) => t.key).sort();
+      expect(p.kubespawner_override.tolerations.map((t: StackJson) => t.key).sort()).toEqual(taints);
+    }
+  });
+
+  it('culls idle servers and kernels with the configured timings', () => {
+    const v = valuesOf(env);
+    const { culling, kernelCulling } = envNamed(env).hub;
+    expect(v.cull).toMatchObject({
+      enabled: true,
+      timeout: culling.idleTimeoutSeconds,
+      every: culling.checkIntervalSeconds,
+      maxAge: culling.maxAgeSeconds,
+    });
+    const file = v.singleuser.extraFiles['jupyter-server-config'];
+    expect(file.mountPath).toBe('/etc/jupyter/jupyter_server_config.json');
+    expect(file.data.MappingKernelManager).toEqual({
+      cull_idle_timeout: kernelCulling.idleTimeoutSeconds,
+      cull_interval: kernelCulling.checkIntervalSeconds,
+      cull_connected: true,
+      cull_busy: false,
+    });
+  });
+
+  it('does not grant SYS_PTRACE unless profiling is switched on', () => {
+    expect(valuesOf(env).hub.containerSecurityContext.capabilities).toEqual({ drop: ['ALL'] });
+  });
+
+  it('points the hub name at the proxy NLB, read back from the Service after the release', () => {
+    const record = resourceAt(platform(env), 'aws_route53_record', 'hub-dns/record');
+    expect(record).toMatchObject({ name: envNamed(env).hub.domain.name, type: 'CNAME' });
+    expect(record.records[0]).toMatch(
+      /^\$\{data\.kubernetes_service_v1\.hub-dns_service_\w+\.status\[0\]\.load_balancer\[0\]\.ingress\[0\]\.hostname\}$/,
+    );
+    const service = Object.values(platform(env).data.kubernetes_service_v1)[0] as StackJson;
+    expect(service.metadata).toEqual({ name: 'proxy-public', namespace: 'jupyterhub' });
+    expect(service.depends_on).toEqual([expect.stringMatching(/^helm_release\.jupyterhub_chart_release_/)]);
+  });
+});
+
+describe('the hackweek release', () => {
+  it('ships the ICESat-2 guarantees on the m5.2xlarge pool, four users per node', () => {
+    const icesat = profileNamed('hackweek', 'icesat2');
+    expect(icesat.default).toBe(true);
+    expect(icesat.kubespawner_override).toMatchObject({
+      cpu_guarantee: 1.75,
+      cpu_limit: 4,
+      mem_guarantee: '7G',
+      mem_limit: '8G',
+      node_selector: { [NODE_POOL_LABEL]: 'user' },
+    });
+    const group = resourceAt(cluster('hackweek'), 'aws_eks_node_group', 'pool-user/node-group');
+    expect(group.instance_types).toEqual(['m5.2xlarge']);
+    expect(usersPerNode(group.instance_types[0], { cpu: 1.75, memory: '7G' })).toBe(4);
+  });
+
+  it('stops servers idle an hour and any older than 12 hours', () => {
+    expect(valuesOf('hackweek').cull).toMatchObject({ timeout: 3600, maxAge: 12 * 3600 });
+  });
+
+  it('logs in with GitHub, teams as groups, the client secret passed as a sensitive value from Secrets Manager', () => {
+    const v = valuesOf('hackweek');
+    expect(v.hub.config.JupyterHub.authenticator_class).toBe('github');
+    expect(v.hub.config.GitHubOAuthenticator).toMatchObject({
+      allowed_organizations: ['ICESAT-2HackWeek'],
+      populate_teams_in_auth_state: true,
+      manage_groups: true,
+      oauth_callback_url: 'https://icesat2.hackweek.example.org/hub/oauth_callback',
+    });
+    expect(v.hub.config.GitHubOAuthenticator.client_secret).toBeUndefined();
+    expect(v.custom.hubAccess.githubTeamGroups).toBe(true);
+    expect(release('hackweek').set_sensitive).toEqual([
+      {
+        name: 'hub.config.GitHubOAuthenticator.client_secret',
+        value: expect.stringMatching(
+          /^\$\{data\.aws_secretsmanager_secret_version\.jupyterhub_client-secret_\w+\.secret_string\}$/,
+        ),
+      },
+    ]);
+    const secret = Object.values(platform('hackweek').data.aws_secretsmanager_secret_version)[0] as StackJson;
+    expect(secret.secret_id).toBe('hub-hackweek/github-client-secret');
+  });
+
+  it('offers the GPU profile to the tutorial leads only, with a GPU, the GPU taint tolerated and time to boot', () => {
+    const gpu = profileNamed('hackweek', 'gpu');
+    expect(gpu.kubespawner_override.extra_resource_limits).toEqual({ [GPU_RESOURCE]: '1' });
+    expect(gpu.kubespawner_override.tolerations).toContainEqual(
+      expect.objectContaining({ key: GPU_TAINT.key }),
+    );
+    expect(gpu.kubespawner_override.start_timeout).toBeGreaterThanOrEqual(600);
+    expect(valuesOf('hackweek').custom.hubAccess.profileAccess).toEqual({
+      gpu: { users: [], groups: ['ICESAT-2HackWeek:tutorial-leads'] },
+    });
+  });
+});
+
+describe('HTTPS and login per environment', () => {
+  it('terminates TLS at an NLB with the ACM certificate validated in the cluster stack, and closes port 80', () => {
+    const { proxy } = valuesOf('prod');
+    expect(proxy.https).toEqual({ enabled: true, type: 'offload' });
+    expect(proxy.service.disableHttpPort).toBe(true);
+    const annotations = proxy.service.annotations;
+    expect(annotations['service.beta.kubernetes.io/aws-load-balancer-type']).toBe('nlb');
+    expect(annotations['service.beta.kubernetes.io/aws-load-balancer-ssl-ports']).toBe('https');
+    expect(annotations['service.beta.kubernetes.io/aws-load-balancer-ssl-cert']).toMatch(
+      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-hub-cluster-prod\.outputs\.cross-stack-output-aws_acm_certificate_validationhub-domain_validated_\w+certificate_arn\}$/,
+    );
+    expect(annotations['service.beta.kubernetes.io/aws-load-balancer-internal']).toBeUndefined();
+    const certificate = resourceAt(cluster('prod'), 'aws_acm_certificate', 'hub-domain/certificate');
+    expect(certificate).toMatchObject({ domain_name: 'jupyter.hub.example.org', validation_method: 'DNS' });
+    const validation = resourceAt(cluster('prod'), 'aws_route53_record', 'hub-domain/validation');
+    expect(validation.zone_id).toMatch(/^\$\{data\.aws_route53_zone\.hub-domain_zone_\w+\.zone_id\}$/);
+    expect(Object.values(cluster('prod').data.aws_route53_zone)).toEqual([
+      expect.objectContaining({ name: 'hub.example.org', private_zone: false }),
+    ]);
+  });
+
+  it('keeps dev on an internal NLB with the dummy login and no client secret', () => {
+    const v = valuesOf('dev');
+    expect(v.proxy.service.annotations['service.beta.kubernetes.io/aws-load-balancer-internal']).toBe('true');
+    expect(v.hub.config.JupyterHub.authenticator_class).toBe('dummy');
+    expect(release('dev').set_sensitive).toBeUndefined();
+  });
+
+  it('uses the OIDC groups claim for access and admins in staging, the secret read from SSM', () => {
+    const v = valuesOf('staging');
+    expect(v.hub.config.JupyterHub.authenticator_class).toBe('generic-oauth');
+    expect(v.hub.config.GenericOAuthenticator).toMatchObject({
+      manage_groups: true,
+      auth_state_groups_key: 'oauth_user.groups',
+      allowed_groups: ['jupyterhub-users'],
+      admin_groups: ['jupyterhub-admins'],
+    });
+    const parameter = Object.values(platform('staging').data.aws_ssm_parameter)[0] as StackJson;
+    expect(parameter).toMatchObject({ name: '/hub-staging/oauth-client-secret', with_decryption: true });
+  });
+});
+
+describe('values built outside the environments as shipped', () => {
+  const variantValues = (change: (env: Environment) => void): Values => {
+    const env = structuredClone(envNamed('hackweek'));
+    change(env);
+    const { values } = jupyterHubValues({
+      env,
+      pools: poolsOf(env),
+      certificateArn: 'arn:aws:acm:us-west-2:123456789012:certificate/x',
+    });
+    return mergeValues(...fileLayers('jupyterhub', env.name), values);
+  };
+
+  it("Let's Encrypt: Traefik gets the certificate, port 80 stays open for the challenge, and the chart accepts it", () => {
+    const values = variantValues(
+      (env) => (env.hub.https = { type: 'letsencrypt', contactEmail: 'ops@example.org' }),
+    );
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const proxy = values.proxy as any;
+    expect(proxy.https).toEqual({
+      enabled: true,
+      type: 'letsencrypt',
+      hosts: ['icesat2.hackweek.example.org'],
+      letsencrypt: { contactEmail: 'ops@example.org' },
+    });
+    expect(proxy.service.disableHttpPort).toBe(false);
+    expect(
+      proxy.service.annotations['service.beta.kubernetes.io/aws-load-balancer-ssl-cert'],
+    ).toBeUndefined();
+    expect(proxy.traefik.resources.requests).toEqual(proxy.traefik.resources.limits);
+    expect(schemaErrors(CHARTS.jupyterhub, values)).toEqual([]);
+  });
+
+  it('the profiling switch grants the hub SYS_PTRACE, and the chart accepts it', () => {
+    const values = variantValues((env) => (env.hub.profiling = true));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    expect((values.hub as any).containerSecurityContext.capabilities).toEqual({
+      drop: ['ALL'],
+      add: ['SYS_PTRACE'],
+    });
+    expect(schemaErrors(CHARTS.jupyterhub, values)).toEqual([]);
+  });
+
+  it('an unset activeServerLimit becomes what the pools host at max size', () => {
+    const values = variantValues((env) => delete env.hub.activeServerLimit);
+    // 25 user nodes x 4 ICESat-2 servers + 2 GPU nodes x 1.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    expect((values.hub as any).activeServerLimit).toBe(102);
+  });
+
+  it('a pool whose taints the profile does not tolerate fails the synth, naming the profile', () => {
+    const env = envNamed('hackweek');
+    const pools = poolsOf(env).map((p) =>
+      p.name === 'user' ? { ...p, taints: [USER_TAINT, GPU_TAINT] } : p,
+    );
+    expect(() => kubespawnerProfile(env.hub.profiles[0], env.hub, pools)).toThrow(
+      "profile 'icesat2' does not tolerate the pool's taint nvidia.com/gpu=present:NoSchedule (pool 'user')",
+    );
+  });
+});
