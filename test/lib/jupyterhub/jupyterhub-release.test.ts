@@ -169,7 +169,7 @@ describe.each(names)('the %s JupyterHub release', (env) => {
         profile: p.slug,
         selects: pool,
       });
-      const taints = group.taint.map((t: StackJson) => t.key).sort();
+      const taints = (group?.taint ?? []).map((t: StackJson) => t.key).sort();
       expect(p.kubespawner_override.tolerations.map((t: StackJson) => t.key).sort()).toEqual(taints);
     }
   });
