@@ -18,7 +18,8 @@ export class Logger {
       readonly write?: (text: string) => void;
     },
   ) {
-    this.secrets = options.secrets.filter((s) => s.length > 0);
+    // Scrubbing a one- or two-letter "token" would garble every message and protect nothing.
+    this.secrets = options.secrets.filter((s) => s.length >= 8);
   }
 
   private redact(text: string): string {

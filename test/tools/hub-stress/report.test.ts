@@ -51,8 +51,20 @@ describe('missingScopes', () => {
 describe('Logger', () => {
   it('scrubs the token from anything it writes', () => {
     const written: string[] = [];
-    const log = new Logger({ verbose: true, tty: false, secrets: ['s3cr3t'], write: (t) => written.push(t) });
-    log.warn('request to http://hub failed: token s3cr3t rejected');
+    const log = new Logger({
+      verbose: true,
+      tty: false,
+      secrets: ['s3cr3t-token'],
+      write: (t) => written.push(t),
+    });
+    log.warn('request to http://hub failed: token s3cr3t-token rejected');
     expect(written.join('')).toBe('request to http://hub failed: token *** rejected\n');
+  });
+
+  it('does not garble messages over a token too short to be real', () => {
+    const written: string[] = [];
+    const log = new Logger({ verbose: true, tty: false, secrets: ['x'], write: (t) => written.push(t) });
+    log.warn('expected the hub API URL');
+    expect(written.join('')).toBe('expected the hub API URL\n');
   });
 });
