@@ -6,4 +6,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
   // Transpile only (tsconfig sets isolatedModules); type-checking is `npm run typecheck`.
   transform: { '^.+\\.ts$': 'ts-jest' },
+  // One synth of every environment per run, shared by the test files (test/support/synth.ts).
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
 };

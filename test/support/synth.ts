@@ -1,7 +1,8 @@
 /**
  * Synthesizes the real application for tests: every environment in config/, or a given
  * list, into a temporary directory, and returns each stack's Terraform JSON by stack id.
- * Results are cached per jest worker, since a full synth takes about a second.
+ * The full synth of config/ is done once per jest run (global-setup.ts) and read from
+ * disk here; each test file gets its own parsed copy, so mutating it is safe.
  */
 import { App } from 'cdktf';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'fs';
@@ -18,20 +19,27 @@ export type StackJson = Record<string, any>;
 
 let cached: Map<string, StackJson> | undefined;
 
+function readStacks(outdir: string): Map<string, StackJson> {
+  const stacks = new Map<string, StackJson>();
+  for (const id of readdirSync(join(outdir, 'stacks'))) {
+    stacks.set(id, JSON.parse(readFileSync(join(outdir, 'stacks', id, 'cdk.tf.json'), 'utf8')));
+  }
+  return stacks;
+}
+
 /** Synthesizes `environments` (default: every environment in config/) and returns stack JSON by id. */
 export function synthStacks(environments?: readonly Environment[]): Map<string, StackJson> {
-  if (!environments && cached) return cached;
+  if (!environments) {
+    const shared = process.env.HUB_TEST_SYNTH_DIR;
+    cached ??= shared ? readStacks(shared) : synthStacks(loadEnvironments(ENVIRONMENTS));
+    return cached;
+  }
   const outdir = mkdtempSync(join(tmpdir(), 'hub-synth-'));
   try {
     const app = new App({ outdir });
-    buildStacks(app, environments ?? loadEnvironments(ENVIRONMENTS));
+    buildStacks(app, environments);
     app.synth();
-    const stacks = new Map<string, StackJson>();
-    for (const id of readdirSync(join(outdir, 'stacks'))) {
-      stacks.set(id, JSON.parse(readFileSync(join(outdir, 'stacks', id, 'cdk.tf.json'), 'utf8')));
-    }
-    if (!environments) cached = stacks;
-    return stacks;
+    return readStacks(outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
