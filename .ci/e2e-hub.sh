@@ -30,4 +30,4 @@ if [ ! -x node_modules/.bin/jest ]; then
   npm ci --no-audit --no-fund
 fi
 
-npx jest -c jest.e2e.config.js test/e2e/hub-stress
+npx jest -c jest.e2e.config.js test/e2e/hub-stress "$@"
