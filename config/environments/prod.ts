@@ -1,6 +1,7 @@
 import { EnvironmentInput } from '../schema';
 import { STATE_BUCKET } from '../state-bucket';
 import { STANDARD_PROFILES } from '../profiles';
+import { researchCloudAccess } from '../research-login';
 
 /** The research group's everyday hub. */
 export const prod: EnvironmentInput = {
@@ -25,17 +26,10 @@ export const prod: EnvironmentInput = {
     peakUsers: 100,
     profiles: STANDARD_PROFILES,
     domain: { name: 'jupyter.hub.example.org', hostedZone: 'hub.example.org' },
-    authentication: {
-      type: 'oidc',
-      clientId: 'jupyterhub-prod',
-      clientSecret: { source: 'secrets-manager', name: 'hub-prod/oauth-client-secret' },
-      authorizeUrl: 'https://login.example.org/oauth2/authorize',
-      tokenUrl: 'https://login.example.org/oauth2/token',
-      userdataUrl: 'https://login.example.org/oauth2/userinfo',
-      allowedGroups: ['jupyterhub-users'],
-    },
-    admins: { groups: ['jupyterhub-admins'] },
-    instructors: { groups: ['jupyterhub-instructors'] },
+    ...researchCloudAccess('jupyterhub-prod', {
+      source: 'secrets-manager',
+      name: 'hub-prod/oauth-client-secret',
+    }),
     placeholders: 2,
     // 150 default-size servers fill the user pool at max size; see config/hub-checks.ts.
     activeServerLimit: 150,

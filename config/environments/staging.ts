@@ -1,6 +1,7 @@
 import { EnvironmentInput } from '../schema';
 import { STATE_BUCKET } from '../state-bucket';
 import { STANDARD_PROFILES } from '../profiles';
+import { researchCloudAccess } from '../research-login';
 
 /** A production-shaped rehearsal at a fraction of the size. */
 export const staging: EnvironmentInput = {
@@ -24,17 +25,7 @@ export const staging: EnvironmentInput = {
     peakUsers: 30,
     profiles: STANDARD_PROFILES,
     domain: { name: 'staging.hub.example.org', hostedZone: 'hub.example.org' },
-    authentication: {
-      type: 'oidc',
-      clientId: 'jupyterhub-staging',
-      clientSecret: { source: 'ssm', name: '/hub-staging/oauth-client-secret' },
-      authorizeUrl: 'https://login.example.org/oauth2/authorize',
-      tokenUrl: 'https://login.example.org/oauth2/token',
-      userdataUrl: 'https://login.example.org/oauth2/userinfo',
-      allowedGroups: ['jupyterhub-users'],
-    },
-    admins: { groups: ['jupyterhub-admins'] },
-    instructors: { groups: ['jupyterhub-instructors'] },
+    ...researchCloudAccess('jupyterhub-staging', { source: 'ssm', name: '/hub-staging/oauth-client-secret' }),
     placeholders: 1,
   },
 };

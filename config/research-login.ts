@@ -1,0 +1,27 @@
+/**
+ * The research cloud's login, shared by staging and prod: its OIDC provider with a groups
+ * claim (the service guide's group-based access), one OAuth client per environment, and
+ * the groups that hold the admin and instructor roles.
+ */
+import { EnvironmentInput } from './schema';
+
+type HubInput = EnvironmentInput['hub'];
+
+export function researchCloudAccess(
+  clientId: string,
+  clientSecret: { source: 'secrets-manager' | 'ssm'; name: string },
+): Pick<HubInput, 'authentication' | 'admins' | 'instructors'> {
+  return {
+    authentication: {
+      type: 'oidc',
+      clientId,
+      clientSecret,
+      authorizeUrl: 'https://login.example.org/oauth2/authorize',
+      tokenUrl: 'https://login.example.org/oauth2/token',
+      userdataUrl: 'https://login.example.org/oauth2/userinfo',
+      allowedGroups: ['jupyterhub-users'],
+    },
+    admins: { groups: ['jupyterhub-admins'] },
+    instructors: { groups: ['jupyterhub-instructors'] },
+  };
+}
