@@ -3,6 +3,7 @@ import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsAccount } from '../lib/aws-account';
 import { EncryptionKey } from '../lib/security/encryption-key';
+import { localStatePath } from '../lib/state/environment-backend';
 import { StateBucket } from '../lib/state/state-bucket';
 
 export interface StateBootstrapProps {
@@ -18,7 +19,7 @@ export interface StateBootstrapProps {
 export class StateBootstrapStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: StateBootstrapProps) {
     super(scope, id);
-    new LocalBackend(this, { path: 'terraform.state-bootstrap.tfstate' });
+    new LocalBackend(this, { path: localStatePath('state-bootstrap') });
     new AwsProvider(this, 'aws', {
       region: props.region,
       defaultTags: [{ tags: { 'hub:managed-by': 'cdktf' } }],

@@ -22,7 +22,7 @@ describe('HubClusterStack', () => {
 
   it('keeps dev state in a local file and the rest in S3 under <env>/<stack>.tfstate with native locking', () => {
     expect(stacks.get('hub-cluster-dev')!.terraform.backend).toEqual({
-      local: { path: 'terraform.hub-cluster-dev.tfstate' },
+      local: { path: '../../../terraform.hub-cluster-dev.tfstate' },
     });
     for (const name of ['staging', 'prod', 'hackweek']) {
       expect(stacks.get(`hub-cluster-${name}`)!.terraform.backend).toEqual({
@@ -35,6 +35,20 @@ describe('HubClusterStack', () => {
         },
       });
     }
+  });
+
+  it('lets the dev platform stack read the cluster state where the cluster stack writes it', () => {
+    const platform = stacks.get('hub-platform-dev')!;
+    const lookups = Object.values(platform.data.terraform_remote_state) as Array<{
+      backend: string;
+      config: object;
+    }>;
+    expect(lookups).toEqual([
+      expect.objectContaining({
+        backend: 'local',
+        config: stacks.get('hub-cluster-dev')!.terraform.backend.local,
+      }),
+    ]);
   });
 
   it('outputs what an operator needs to reach the cluster', () => {

@@ -9,7 +9,9 @@ describe('StateBootstrapStack', () => {
   };
 
   it('keeps its own state locally, since the bucket cannot hold it', () => {
-    expect(stack.terraform.backend).toEqual({ local: { path: 'terraform.state-bootstrap.tfstate' } });
+    expect(stack.terraform.backend).toEqual({
+      local: { path: '../../../terraform.state-bootstrap.tfstate' },
+    });
   });
 
   it('creates the configured bucket and protects it from destroy', () => {

@@ -11,7 +11,7 @@ describe('useEnvironmentBackend', () => {
   };
 
   it('uses a local file named after stack and environment in development', () => {
-    expect(synthBackend('dev')).toEqual({ local: { path: 'terraform.hub-probe-dev.tfstate' } });
+    expect(synthBackend('dev')).toEqual({ local: { path: '../../../terraform.hub-probe-dev.tfstate' } });
   });
 
   it('uses an encrypted S3 key per environment and stack with S3 native locking elsewhere', () => {
