@@ -15,6 +15,9 @@ export interface ConfigIssue {
 
 type Report = (path: (string | number)[], message: string) => void;
 
+/** Public API allow-list entries broader than this are someone's mistake, not an operator network. */
+const MIN_PUBLIC_ENDPOINT_PREFIX = 8;
+
 export function checkEnvironment(env: Environment): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const report: Report = (path, message) => issues.push({ path, message });
@@ -94,12 +97,21 @@ function checkAccess(env: Environment, report: Report): void {
     );
   }
   env.cluster.publicEndpointCidrs.forEach((text, i) => {
-    if (parseCidr(text)?.prefix === 0) {
+    const prefix = parseCidr(text)?.prefix;
+    if (prefix !== undefined && prefix < MIN_PUBLIC_ENDPOINT_PREFIX) {
       report(
         ['cluster', 'publicEndpointCidrs', i],
-        `${text} opens the Kubernetes API to the whole internet; list the operators' networks or leave the list empty`,
+        `${text} opens the Kubernetes API to ${prefix === 0 ? 'the whole internet' : 'a large part of the internet'}; ` +
+          `list the operators' networks (/${MIN_PUBLIC_ENDPOINT_PREFIX} or narrower) or leave the list empty`,
       );
     }
+  });
+  const zones = env.network.availabilityZones;
+  zones.forEach((zone, i) => {
+    if (!zone.startsWith(env.region) || zone.length !== env.region.length + 1)
+      report(['network', 'availabilityZones', i], `'${zone}' is not a zone of ${env.region}`);
+    else if (zones.indexOf(zone) !== i)
+      report(['network', 'availabilityZones', i], `'${zone}' is listed twice; each zone gets one subnet`);
   });
   if (env.tier === 'production' && env.cluster.admins.length === 0) {
     report(['cluster', 'admins'], '[] is empty; a production environment needs at least one cluster admin');

@@ -29,19 +29,28 @@ function describe(value: unknown): string {
 /** `prod.nodePools.user.user.maxSize: 0 is below minSize 1`, with the value received where zod's message lacks it. */
 function formatIssue(envName: string, input: unknown, issue: z.core.$ZodIssue): string {
   const where = [envName, ...issue.path.map(String)].join('.');
-  const withValue = !['custom', 'unrecognized_keys', 'invalid_type'].includes(issue.code);
-  return `${where}: ${issue.message}${withValue ? ` (received ${describe(valueAt(input, issue.path))})` : ''}`;
+  const received = valueAt(input, issue.path);
+  // Custom messages already quote the value; a missing field has none to show.
+  const withValue =
+    !['custom', 'unrecognized_keys'].includes(issue.code) &&
+    !(issue.code === 'invalid_type' && received === undefined);
+  return `${where}: ${issue.message}${withValue ? ` (received ${describe(received)})` : ''}`;
 }
+
+/**
+ * The schema plus the rules that relate fields to each other, as one zod schema: the
+ * cross-field rules run only on a structurally valid environment.
+ */
+const validEnvironment = environmentSchema.superRefine((env, ctx) => {
+  for (const issue of checkEnvironment(env))
+    ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
+});
 
 /** Validates one environment; throws a {@link ConfigError} naming every bad field. */
 export function parseEnvironment(label: string, input: unknown): Environment {
-  const result = environmentSchema.safeParse(input);
+  const result = validEnvironment.safeParse(input);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => formatIssue(label, input, issue)));
-  }
-  const issues = checkEnvironment(result.data);
-  if (issues.length > 0) {
-    throw new ConfigError(issues.map((issue) => `${[label, ...issue.path].join('.')}: ${issue.message}`));
   }
   return result.data;
 }

@@ -26,23 +26,41 @@ const instanceType = z.string().refine((value) => value in INSTANCE_TYPES, {
 
 const poolSize = z.number().int().min(0).max(1000);
 
-/** Scaling bounds and disk of a managed node group. */
-const nodePoolFields = {
-  instanceType,
-  minSize: poolSize,
-  /** @default minSize; ignored by Terraform after creation, the autoscaler owns it. */
-  desiredSize: poolSize.optional(),
-  maxSize: poolSize.min(1),
-  /** Root volume (gp3, encrypted). @default 100 */
-  diskSizeGiB: z.number().int().min(20).max(16384).default(100),
-};
+/** What a pool gets when its config leaves a field out. */
+interface PoolDefaults {
+  readonly instanceType: string;
+  readonly minSize: number;
+  readonly maxSize: number;
+}
 
-const nodePool = z.strictObject(nodePoolFields);
+/** Scaling bounds and disk of a managed node group, with the defaults of its kind. */
+function nodePoolFields(defaults: PoolDefaults) {
+  return {
+    instanceType: instanceType.default(defaults.instanceType),
+    minSize: poolSize.default(defaults.minSize),
+    /** @default minSize; ignored by Terraform after creation, the autoscaler owns it. */
+    desiredSize: poolSize.optional(),
+    maxSize: poolSize.min(1).default(defaults.maxSize),
+    /** Root volume (gp3, encrypted). @default 100 */
+    diskSizeGiB: z.number().int().min(20).max(16384).default(100),
+  };
+}
+
+/** @default m5.xlarge, 1 to 3 nodes */
+const corePool = z.strictObject(nodePoolFields({ instanceType: 'm5.xlarge', minSize: 1, maxSize: 3 }));
+/** @default m5.2xlarge (four users at the ICESat-2 guarantee), 0 to 10 nodes */
+const userPool = z.strictObject(nodePoolFields({ instanceType: 'm5.2xlarge', minSize: 0, maxSize: 10 }));
 
 const gpuPool = z.strictObject({
-  ...nodePoolFields,
+  /** @default g4dn.xlarge (one T4), 0 to 2 nodes */
+  ...nodePoolFields({ instanceType: 'g4dn.xlarge', minSize: 0, maxSize: 2 }),
   /** AL2 GPU AMIs are end of life; only the NVIDIA variants of AL2023 and Bottlerocket. */
   amiType: z.enum(['AL2023_x86_64_NVIDIA', 'BOTTLEROCKET_x86_64_NVIDIA']).default('AL2023_x86_64_NVIDIA'),
+});
+
+/** An AZ name such as us-west-2a; names, not a count, so a zone going unavailable never reshuffles subnets. */
+const zoneName = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an availability zone name such as us-west-2a`,
 });
 
 const environmentFields = z.strictObject({
@@ -60,13 +78,15 @@ const environmentFields = z.strictObject({
   tags: z.record(z.string(), z.string()).default({}),
   network: z.strictObject({
     vpcCidr: cidr,
-    /** @default 3 */
+    /**
+     * The AZs to spread subnets and user pools over, by name, in the region.
+     * @default the region's a, b and c zones
+     */
     availabilityZones: z
-      .number()
-      .int()
-      .min(2, { error: 'must be at least 2 (EKS needs two AZs)' })
+      .array(zoneName)
+      .min(2, { error: 'must list at least 2 zones (EKS needs two AZs)' })
       .max(6)
-      .default(3),
+      .optional(),
     /** One NAT gateway per AZ survives an AZ outage; a single one is cheaper. @default 'one-per-az' */
     natGateways: z.enum(['one-per-az', 'single']).default('one-per-az'),
   }),
@@ -91,8 +111,14 @@ const environmentFields = z.strictObject({
       .default(90),
   }),
   nodePools: z.strictObject({
-    core: nodePool.default({ instanceType: 'm5.xlarge', minSize: 1, maxSize: 3, diskSizeGiB: 100 }),
-    user: z.record(z.string().regex(POOL_NAME), nodePool),
+    core: corePool.prefault({}),
+    /** Named CPU pools for notebook servers. @default one pool `user` on m5.2xlarge */
+    user: z
+      .record(z.string().regex(POOL_NAME), userPool)
+      .refine((pools) => Object.keys(pools).length > 0, {
+        error: 'is empty; users need at least one pool, such as { user: { maxSize: 10 } }',
+      })
+      .prefault({ user: {} }),
     gpu: z.record(z.string().regex(POOL_NAME), gpuPool).default({}),
   }),
   hub: hubSchema,
@@ -101,12 +127,18 @@ const environmentFields = z.strictObject({
 });
 
 /** An environment as config/ writes it, checked and with every default resolved. */
-export const environmentSchema = environmentFields.transform(resolvePlatformDefaults);
+export const environmentSchema = environmentFields.transform(resolvePlatformDefaults).transform(resolveZones);
+
+/** Fills in the default zones: the region's a, b and c. */
+function resolveZones<T extends { region: string; network: { availabilityZones?: string[] } }>(env: T) {
+  const zones = env.network.availabilityZones ?? ['a', 'b', 'c'].map((letter) => `${env.region}${letter}`);
+  return { ...env, network: { ...env.network, availabilityZones: zones } };
+}
 
 /** What an environment file writes: defaults may be left out. */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 /** A validated environment with every default resolved. */
 export type Environment = z.output<typeof environmentSchema>;
-export type NodePoolConfig = z.output<typeof nodePool>;
+export type NodePoolConfig = z.output<typeof userPool>;
 export type GpuPoolConfig = z.output<typeof gpuPool>;
 export type { ProfileConfig } from './hub-schema';

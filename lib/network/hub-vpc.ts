@@ -1,5 +1,4 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
@@ -12,7 +11,6 @@ import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
-import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsAccount } from '../aws-account';
 import { Cidr, cidrSubnet, cidrToString, parseCidr } from '../cidr';
@@ -26,7 +24,8 @@ export interface HubVpcProps {
   readonly clusterName: string;
   /** A /16 to /20 IPv4 range. */
   readonly cidr: string;
-  readonly availabilityZones: number;
+  /** AZ names, one private and one public subnet each; a fixed list, so the plan never reshuffles subnets. */
+  readonly availabilityZones: readonly string[];
   /** One NAT gateway per AZ, or a single shared one. */
   readonly natGateways: 'one-per-az' | 'single';
   /** KMS key for the flow-log group. */
@@ -67,11 +66,6 @@ export class HubVpc extends Construct {
       tags: { Name: `${props.name}-default-unused` },
     });
 
-    const zones = new DataAwsAvailabilityZones(this, 'zones', {
-      state: 'available',
-      filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }],
-    });
-
     const gateway = new InternetGateway(this, 'internet-gateway', {
       vpcId: this.vpc.id,
       tags: { Name: props.name },
@@ -88,8 +82,7 @@ export class HubVpc extends Construct {
 
     const lastEighth = cidrSubnet(range, 3, 7);
     const natGateways: NatGateway[] = [];
-    for (let i = 0; i < props.availabilityZones; i++) {
-      const az = Fn.element(zones.names, i);
+    props.availabilityZones.forEach((az, i) => {
       this.availabilityZones.push(az);
 
       const publicSubnet = new Subnet(this, `public-${i}`, {
@@ -141,7 +134,7 @@ export class HubVpc extends Construct {
         routeTableId: privateRoutes.id,
       });
       this.privateSubnets.push(privateSubnet);
-    }
+    });
 
     this.addFlowLogs(props);
   }

@@ -43,23 +43,43 @@ const cases: Array<[string, (env: EnvironmentInput) => void, RegExp]> = [
   ],
   [
     'a single availability zone',
-    (env) => (env.network.availabilityZones = 1),
-    /^staging\.network\.availabilityZones: must be at least 2 \(EKS needs two AZs\) \(received 1\)$/,
+    (env) => (env.network.availabilityZones = ['us-west-2a']),
+    /^staging\.network\.availabilityZones: must list at least 2 zones \(EKS needs two AZs\) \(received \["us-west-2a"\]\)$/,
+  ],
+  [
+    'a zone that is not a zone name',
+    (env) => (env.network.availabilityZones = ['us-west-2a', 'us-west-2']),
+    /^staging\.network\.availabilityZones\.1: "us-west-2" is not an availability zone name such as us-west-2a/,
+  ],
+  [
+    "a zone outside the environment's region",
+    (env) => (env.network.availabilityZones = ['us-west-2a', 'us-east-1b']),
+    /^staging\.network\.availabilityZones\.1: 'us-east-1b' is not a zone of us-west-2$/,
+  ],
+  [
+    'a zone listed twice',
+    (env) => (env.network.availabilityZones = ['us-west-2a', 'us-west-2b', 'us-west-2a']),
+    /^staging\.network\.availabilityZones\.2: 'us-west-2a' is listed twice; each zone gets one subnet$/,
+  ],
+  [
+    'no user pool at all',
+    (env) => (env.nodePools.user = {}),
+    /^staging\.nodePools\.user: is empty; users need at least one pool/,
   ],
   [
     'a pool whose max is below its min',
-    (env) => (env.nodePools.user.user = { instanceType: 'm5.2xlarge', minSize: 3, maxSize: 2 }),
+    (env) => (env.nodePools.user!.user = { instanceType: 'm5.2xlarge', minSize: 3, maxSize: 2 }),
     /^staging\.nodePools\.user\.user\.maxSize: 2 is below minSize 3$/,
   ],
   [
     'a desired size outside min..max',
     (env) =>
-      (env.nodePools.user.large = { instanceType: 'm5.4xlarge', minSize: 0, desiredSize: 5, maxSize: 2 }),
+      (env.nodePools.user!.large = { instanceType: 'm5.4xlarge', minSize: 0, desiredSize: 5, maxSize: 2 }),
     /^staging\.nodePools\.user\.large\.desiredSize: 5 is outside minSize 0 \.\. maxSize 2$/,
   ],
   [
     'an unknown instance type',
-    (env) => (env.nodePools.user.user = { instanceType: 'm5.3xlarge', minSize: 0, maxSize: 2 }),
+    (env) => (env.nodePools.user!.user = { instanceType: 'm5.3xlarge', minSize: 0, maxSize: 2 }),
     /^staging\.nodePools\.user\.user\.instanceType: unknown instance type "m5\.3xlarge"; known: m5\.large, m5\.xlarge/,
   ],
   [
@@ -69,7 +89,7 @@ const cases: Array<[string, (env: EnvironmentInput) => void, RegExp]> = [
   ],
   [
     'a GPU instance type in a user pool',
-    (env) => (env.nodePools.user.user = { instanceType: 'g4dn.xlarge', minSize: 0, maxSize: 2 }),
+    (env) => (env.nodePools.user!.user = { instanceType: 'g4dn.xlarge', minSize: 0, maxSize: 2 }),
     /^staging\.nodePools\.user\.user\.instanceType: 'g4dn\.xlarge' is a GPU type; declare it under nodePools\.gpu$/,
   ],
   [
@@ -89,6 +109,16 @@ const cases: Array<[string, (env: EnvironmentInput) => void, RegExp]> = [
     'a public endpoint open to the world',
     (env) => (env.cluster.publicEndpointCidrs = ['203.0.113.0/24', '0.0.0.0/0']),
     /^staging\.cluster\.publicEndpointCidrs\.1: 0\.0\.0\.0\/0 opens the Kubernetes API to the whole internet/,
+  ],
+  [
+    'a public endpoint open to half the internet',
+    (env) => (env.cluster.publicEndpointCidrs = ['0.0.0.0/1', '128.0.0.0/1']),
+    /^staging\.cluster\.publicEndpointCidrs\.0: 0\.0\.0\.0\/1 opens the Kubernetes API to a large part of the internet; list the operators' networks \(\/8 or narrower\)/,
+  ],
+  [
+    'a field of the wrong type',
+    (env) => (env.nodePools.user!.user = { maxSize: '20' as never }),
+    /^staging\.nodePools\.user\.user\.maxSize: .*expected number, received string \(received "20"\)$/,
   ],
   [
     'an admin that is not an IAM ARN',
@@ -152,7 +182,7 @@ describe('bad environment configurations', () => {
   it('reports every problem of an environment at once', () => {
     const problems = problemsOf(
       variant((env) => {
-        env.network.availabilityZones = 1;
+        env.network.availabilityZones = ['us-west-2a'];
         env.region = 'mars-1';
       }),
     );

@@ -43,3 +43,27 @@ describe('the shipped environments', () => {
     }
   });
 });
+
+describe('defaults an environment may leave out', () => {
+  const minimal = structuredClone(ENVIRONMENTS.staging);
+  delete minimal.network.availabilityZones;
+  minimal.nodePools = { gpu: { gpu: {} } };
+  minimal.hub = { ...minimal.hub, profiles: minimal.hub.profiles.filter((p) => p.pool !== 'large') };
+  const [env] = loadEnvironments({ staging: minimal });
+
+  it('spread over the region a, b and c zones', () => {
+    expect(env.network.availabilityZones).toEqual(['us-west-2a', 'us-west-2b', 'us-west-2c']);
+  });
+
+  it('give a core pool of m5.xlarge, one user pool on m5.2xlarge and GPU pools on g4dn.xlarge, scaling from zero', () => {
+    expect(env.nodePools.core).toMatchObject({ instanceType: 'm5.xlarge', minSize: 1, diskSizeGiB: 100 });
+    expect(env.nodePools.user).toEqual({
+      user: { instanceType: 'm5.2xlarge', minSize: 0, maxSize: 10, diskSizeGiB: 100 },
+    });
+    expect(env.nodePools.gpu.gpu).toMatchObject({
+      instanceType: 'g4dn.xlarge',
+      minSize: 0,
+      amiType: 'AL2023_x86_64_NVIDIA',
+    });
+  });
+});
