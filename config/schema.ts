@@ -13,6 +13,7 @@ const NAME = /^[a-z][a-z0-9]{1,11}$/;
 const POOL_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[0-9a-f-]{36}|alias\/[\w/-]+)$/;
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 3653];
 
 const cidr = z.string().refine((value) => parseCidr(value) !== undefined, {
@@ -73,7 +74,18 @@ const environmentFields = z.strictObject({
   /** Where Terraform keeps this environment's state. */
   state: z.discriminatedUnion('backend', [
     z.strictObject({ backend: z.literal('local') }),
-    z.strictObject({ backend: z.literal('s3'), bucket: z.string().min(3), region: z.string().regex(REGION) }),
+    z.strictObject({
+      backend: z.literal('s3'),
+      bucket: z.string().min(3),
+      region: z.string().regex(REGION),
+      /**
+       * The key state objects are encrypted with. Without it Terraform's S3 client asks for
+       * SSE-S3 on every write, overriding the bucket's KMS default.
+       */
+      kmsKeyId: z.string().regex(KMS_KEY_ARN, {
+        error: 'must be the ARN of a KMS key or alias (arn:aws:kms:<region>:<account>:alias/<name>)',
+      }),
+    }),
   ]),
   tags: z.record(z.string(), z.string()).default({}),
   network: z.strictObject({

@@ -1,3 +1,4 @@
+import { STATE_KEY_ALIAS } from '../config/state-bucket';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
@@ -27,7 +28,7 @@ export class StateBootstrapStack extends TerraformStack {
     const account = new AwsAccount(this, 'account');
     const key = new EncryptionKey(this, 'state-key', {
       account,
-      alias: 'hub/terraform-state',
+      alias: STATE_KEY_ALIAS,
       description: 'Terraform state of the JupyterHub environments',
     });
     const state = new StateBucket(this, 'state', { bucketName: props.bucket, kmsKeyArn: key.arn });

@@ -13,7 +13,7 @@ export function localStatePath(stackId: string): string {
 
 /**
  * Points a stack's state where its environment keeps it: a local file for development,
- * otherwise `<env>/<stack>.tfstate` in the S3 state bucket, encrypted, with S3's native
+ * otherwise `<env>/<stack>.tfstate` in the S3 state bucket, encrypted with the state key, with S3's native
  * lock file (cdktf 0.21 has no property for `use_lockfile`, hence the override).
  */
 export function useEnvironmentBackend(stack: TerraformStack, env: Environment, stackName: string): void {
@@ -26,6 +26,7 @@ export function useEnvironmentBackend(stack: TerraformStack, env: Environment, s
     region: env.state.region,
     key: `${env.name}/${stackName}.tfstate`,
     encrypt: true,
+    kmsKeyId: env.state.kmsKeyId,
   });
   stack.addOverride('terraform.backend.s3.use_lockfile', true);
 }

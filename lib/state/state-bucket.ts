@@ -15,7 +15,8 @@ export interface StateBucketProps {
 
 /**
  * The bucket that holds Terraform state: versioned (a bad apply can be rolled back),
- * KMS-encrypted, closed to the public, owner-enforced, and reachable only over TLS.
+ * KMS-encrypted (writes that ask for anything else are refused), closed to the public,
+ * owner-enforced, and reachable only over TLS.
  * Old state versions are kept for a year, then expire.
  */
 export class StateBucket extends Construct {
@@ -63,14 +64,25 @@ export class StateBucket extends Construct {
     });
     new S3BucketPolicy(this, 'tls-only', {
       bucket,
-      policy: policyDocument({
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
-        Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      }),
+      policy: policyDocument(
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+        {
+          // State holds secrets in plain text: a writer that asks for anything but KMS is refused.
+          Sid: 'DenyWritesWithoutKms',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:PutObject',
+          Resource: `${this.bucket.arn}/*`,
+          Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+        },
+      ),
     });
   }
 }

@@ -62,6 +62,12 @@ const cases: Array<[string, (env: EnvironmentInput) => void, RegExp]> = [
     /^staging\.network\.availabilityZones\.2: 'us-west-2a' is listed twice; each zone gets one subnet$/,
   ],
   [
+    'a state key that is not a KMS ARN',
+    (env) =>
+      (env.state = { backend: 's3', bucket: 'b-123', region: 'us-west-2', kmsKeyId: 'hub/terraform-state' }),
+    /^staging\.state\.kmsKeyId: must be the ARN of a KMS key or alias .* \(received "hub\/terraform-state"\)$/,
+  ],
+  [
     'no user pool at all',
     (env) => (env.nodePools.user = {}),
     /^staging\.nodePools\.user: is empty; users need at least one pool/,

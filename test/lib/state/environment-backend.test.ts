@@ -18,6 +18,8 @@ describe('useEnvironmentBackend', () => {
     expect(synthBackend('prod').s3).toMatchObject({
       key: 'prod/hub-probe.tfstate',
       encrypt: true,
+      // Without a key id, Terraform asks S3 for SSE-S3 on every write.
+      kms_key_id: 'arn:aws:kms:us-west-2:123456789012:alias/hub/terraform-state',
       use_lockfile: true,
     });
   });

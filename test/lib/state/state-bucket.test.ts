@@ -30,6 +30,20 @@ describe('StateBucket', () => {
     expect(statement.Resource[1]).toMatch(/\/\*$/);
   });
 
+  it('refuses object writes that do not ask for KMS encryption', () => {
+    const [policy] = Object.values(resources.aws_s3_bucket_policy) as StackJson[];
+    const statement = JSON.parse(policy.policy).Statement.find(
+      (s: StackJson) => s.Sid === 'DenyWritesWithoutKms',
+    );
+    expect(statement).toMatchObject({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:PutObject',
+      Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+    });
+    expect(statement.Resource).toMatch(/\/\*$/);
+  });
+
   it('expires state versions a year after they were replaced, never the current one', () => {
     const [lifecycle] = Object.values(resources.aws_s3_bucket_lifecycle_configuration) as StackJson[];
     expect(lifecycle.rule).toHaveLength(1);
