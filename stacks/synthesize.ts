@@ -1,4 +1,5 @@
 import { App } from 'cdktf';
+import { renameSync, rmSync } from 'fs';
 import { ConfigError, loadEnvironments } from '../config/load';
 import { buildStacks } from './build';
 
@@ -13,7 +14,8 @@ export interface SynthesizeOptions {
 
 /**
  * Validates every environment, then synthesizes the selected ones. Validation covers all
- * environments even when only some are selected, and nothing is written unless all pass.
+ * environments even when only some are selected, and nothing is written unless all pass
+ * and every stack builds; a previous output is replaced only by a complete one.
  * Throws {@link ConfigError} listing every problem.
  */
 export function synthesize(options: SynthesizeOptions): string[] {
@@ -28,8 +30,18 @@ export function synthesize(options: SynthesizeOptions): string[] {
     }
     environments = environments.filter((env) => options.only?.includes(env.name));
   }
-  const app = new App({ outdir: options.outdir ?? 'cdktf.out' });
-  buildStacks(app, environments);
-  app.synth();
-  return app.node.children.map((stack) => stack.node.id);
+  // Build into a sibling folder and move it into place only when every stack built: the
+  // cross-layer checks run while stacks are built, after the App has created its folder.
+  const outdir = options.outdir ?? 'cdktf.out';
+  const partial = `${outdir}.partial-${process.pid}`;
+  try {
+    const app = new App({ outdir: partial });
+    buildStacks(app, environments);
+    app.synth();
+    rmSync(outdir, { recursive: true, force: true });
+    renameSync(partial, outdir);
+    return app.node.children.map((stack) => stack.node.id);
+  } finally {
+    rmSync(partial, { recursive: true, force: true });
+  }
 }

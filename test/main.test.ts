@@ -47,7 +47,7 @@ describe('synthesize', () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'hub-synth-')), 'out');
     const broken = {
       ...structuredClone(ENVIRONMENTS.prod),
-      network: { vpcCidr: '10.30.0.0/16', availabilityZones: 1 },
+      network: { vpcCidr: '10.30.0.0/16', availabilityZones: ['us-west-2a'] },
     };
     expect(() =>
       synthesize({ environments: { ...ENVIRONMENTS, prod: broken }, outdir, only: ['dev'] }),
