@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const providerRoots = ['@cdktf/provider-aws', '@cdktf/provider-helm', '@cdktf/provider-kubernetes'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdktf.out/**', 'dist/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'cdktf.out/**', 'cdktf.out.partial-*/**', 'dist/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,6 +19,13 @@ export default tseslint.config(
             name,
             message: `Import by deep path (${name}/lib/<resource>): the package root costs ~5 s and ~500 MB.`,
           })),
+          // `<provider>/lib` and `<provider>/lib/index` are the same barrel under another name.
+          patterns: [
+            {
+              regex: '^@cdktf/provider-(aws|helm|kubernetes)/lib(/index(\\.js)?)?$',
+              message: 'This is the package root under another name; import <provider>/lib/<resource>.',
+            },
+          ],
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],

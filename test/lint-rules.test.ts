@@ -27,6 +27,15 @@ describe('provider import rule', () => {
     },
   );
 
+  it.each([
+    '@cdktf/provider-aws/lib',
+    '@cdktf/provider-helm/lib/index',
+    '@cdktf/provider-kubernetes/lib/index.js',
+  ])('rejects the barrel %s, the package root under another name', (name) => {
+    const messages = restrictedImports(`import { X } from '${name}';\nexport const y = X;\n`);
+    expect(messages).toEqual([expect.stringContaining('package root under another name')]);
+  });
+
   it('accepts a deep import', () => {
     const code =
       "import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';\nexport const y = EksCluster;\n";
