@@ -60,6 +60,8 @@ export class HubEksCluster extends Construct {
     this.cluster = new EksCluster(this, 'cluster', {
       name: props.name,
       version: props.kubernetesVersion,
+      // Extended support costs six times the hourly rate; never slip into it silently.
+      upgradePolicy: { supportType: 'STANDARD' },
       roleArn: role.arn,
       vpcConfig: {
         subnetIds: props.subnetIds,

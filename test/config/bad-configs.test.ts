@@ -134,7 +134,7 @@ const cases: Array<[string, (env: EnvironmentInput) => void, RegExp]> = [
   [
     'an unsupported Kubernetes version',
     (env) => (env.cluster.kubernetesVersion = '1.29' as never),
-    /^staging\.cluster\.kubernetesVersion: Invalid option: expected one of "1\.33"\|"1\.34"\|"1\.35" \(received "1\.29"\)$/,
+    /^staging\.cluster\.kubernetesVersion: Invalid option: expected one of "1\.34"\|"1\.35" \(received "1\.29"\)$/,
   ],
   [
     'a log retention CloudWatch does not offer',

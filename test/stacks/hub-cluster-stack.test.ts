@@ -31,6 +31,7 @@ describe('HubClusterStack', () => {
           key: `${name}/hub-cluster.tfstate`,
           region: 'us-west-2',
           encrypt: true,
+          kms_key_id: 'arn:aws:kms:us-west-2:123456789012:alias/hub/terraform-state',
           use_lockfile: true,
         },
       });

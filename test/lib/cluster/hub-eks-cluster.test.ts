@@ -6,8 +6,9 @@ describe('HubEksCluster', () => {
   const prod = stacks.get('hub-cluster-prod')!;
   const [[clusterId, cluster]] = resourcesOf(prod, 'aws_eks_cluster');
 
-  it('runs the pinned Kubernetes version', () => {
+  it('runs the pinned Kubernetes version, in standard support only', () => {
     expect(cluster.version).toBe('1.35');
+    expect(cluster.upgrade_policy).toEqual({ support_type: 'STANDARD' });
   });
 
   it('keeps the API endpoint private unless config lists CIDRs', () => {
