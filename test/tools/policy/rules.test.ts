@@ -8,7 +8,7 @@ import { RULES } from '../../../tools/policy/rules';
 import { block } from '../../../tools/policy/stack-view';
 import { Json } from '../../../tools/policy/types';
 import { hubRelease } from './fixtures';
-import { add, all, editJson, editValues, find, firedBy, realSynth, release } from './support';
+import { Change, add, all, editJson, editValues, find, firedBy, realSynth, release } from './support';
 
 const CLUSTER = 'hub-cluster-prod';
 const PLATFORM = 'hub-platform-prod';
@@ -36,15 +36,21 @@ const hubValues = (edit: (values: Json) => void) => (json: Json) =>
 const efsIngress = (json: Json) => find(json, 'aws_vpc_security_group_ingress_rule', 'nfs-from-nodes');
 const efs = (json: Json) => find(json, 'aws_efs_file_system', 'file-system');
 
-/** Rule id -> [stack, minimal mutation that must make exactly that rule fire]. */
-const FAILING: Record<string, [string, (json: Json) => void]> = {
+/** A change to one stack, or consistent changes to several (a cluster and its platform). */
+type Case = Change | readonly Change[];
+const changesOf = (c: Case): readonly Change[] =>
+  typeof c[0] === 'string' ? [c as Change] : (c as readonly Change[]);
+
+/** Rule id -> the minimal mutation of real stacks that must make exactly that rule fire. */
+const FAILING: Record<string, Case> = {
   'eks.control-plane-logs': [CLUSTER, (j) => cluster(j).enabled_cluster_log_types.pop()],
   'eks.public-endpoint-restricted': [CLUSTER, (j) => (cluster(j).vpc_config.endpoint_public_access = true)],
   'eks.private-endpoint': [CLUSTER, (j) => (cluster(j).vpc_config.endpoint_private_access = false)],
   'eks.secrets-encryption': [CLUSTER, (j) => (cluster(j).encryption_config.resources = [])],
+  // A consistent downgrade: nodes and the autoscaler image follow the cluster, so only the version rule fires.
   'eks.supported-version': [
-    CLUSTER,
-    (j) => [cluster(j), ...all(j, 'aws_eks_node_group')].forEach((r) => (r.version = '1.27')),
+    [CLUSTER, (j) => [cluster(j), ...all(j, 'aws_eks_node_group')].forEach((r) => (r.version = '1.27'))],
+    [PLATFORM, (j) => editValues(release(j, 'cluster-autoscaler'), (v) => (v.image.tag = 'v1.27.8'))],
   ],
   'eks.no-creator-admin': [
     CLUSTER,
@@ -93,10 +99,7 @@ const FAILING: Record<string, [string, (json: Json) => void]> = {
     },
   ],
   'nodes.desired-size-ignored': [CLUSTER, (j) => (group(j, 'user').lifecycle.ignore_changes = [])],
-  'nodes.dedicated-user-pools': [
-    CLUSTER,
-    (j) => (group(j, 'core').labels['hub.jupyter.org/node-purpose'] = 'system'),
-  ],
+  'nodes.dedicated-user-pools': [CLUSTER, (j) => (group(j, 'user').taint = [])],
   'nodes.on-demand-user-pools': [CLUSTER, (j) => (group(j, 'user').capacity_type = 'SPOT')],
   'nodes.encrypted-volumes': [
     CLUSTER,
@@ -365,12 +368,16 @@ describe('policy rules', () => {
     });
 
     it('fires, alone, on a minimal mutation of a real stack', () => {
-      const [stack, mutate] = FAILING[id];
-      expect(firedBy(stack, mutate)).toEqual([id]);
+      expect(firedBy(...changesOf(FAILING[id]))).toEqual([id]);
     });
   });
 
+  it('counts what a change makes fire in other stacks too', () => {
+    const downgrade: Change = [CLUSTER, (j) => (cluster(j).version = '1.34')];
+    expect(firedBy(downgrade)).toContain('autoscaler.version-matches-cluster');
+  });
+
   it('the stand-in jupyterhub release, when one is needed, is itself compliant', () => {
-    expect(firedBy(PLATFORM, (j) => hubRelease(j, gpuPoolName()))).toEqual([]);
+    expect(firedBy([PLATFORM, (j) => hubRelease(j, gpuPoolName())])).toEqual([]);
   });
 });

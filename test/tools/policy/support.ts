@@ -1,13 +1,13 @@
 /**
  * Helpers for the policy tests: the real synthesized stacks as a SynthOutput (indexed
- * once), and "what does a change to one real stack make fire".
+ * once), and "what does a change to real stacks make fire, anywhere".
  */
 import { stringify } from 'yaml';
 import { evaluate } from '../../../tools/policy/engine';
 import { releaseValues } from '../../../tools/policy/helm';
 import { RULES } from '../../../tools/policy/rules';
 import { SynthOutput } from '../../../tools/policy/synth-output';
-import { Json } from '../../../tools/policy/types';
+import { Json, Violation } from '../../../tools/policy/types';
 import { synthStacks } from '../../support/synth';
 
 let real: SynthOutput | undefined;
@@ -17,27 +17,30 @@ export function realSynth(): SynthOutput {
   return (real ??= SynthOutput.fromJson(synthStacks()));
 }
 
-const key = (v: { rule: string; address: string; message: string }) => `${v.rule}|${v.address}|${v.message}`;
+const key = (v: Violation) => `${v.stack}|${v.rule}|${v.address}|${v.message}`;
+
+let baseline: Set<string> | undefined;
+
+/** One change to a real stack: its id and the edit to its cloned JSON. */
+export type Change = readonly [stackId: string, mutate: (json: Json) => void];
 
 /**
- * Clones one real stack, applies `mutate`, and returns the ids of the rules that report
- * violations in that stack which the unchanged stack does not have.
+ * Clones the real stacks named by `changes`, applies each edit, and returns the ids of the
+ * rules that report violations, in any stack, which the unchanged synth does not have: a
+ * change to one stack can make a rule fire in another (the platform reads its cluster).
  */
-export function firedBy(stackId: string, mutate: (json: Json) => void): string[] {
+export function firedBy(...changes: readonly Change[]): string[] {
   const synth = realSynth();
-  const original = synth.stack(stackId);
-  if (!original) throw new Error(`no stack ${stackId}`);
-  const json = structuredClone(original.json);
-  mutate(json);
-  const before = new Set(
-    evaluate(synth, RULES)
-      .violations.filter((v) => v.stack === stackId)
-      .map(key),
-  );
-  const after = evaluate(synth.withStacks([[stackId, json]]), RULES).violations.filter(
-    (v) => v.stack === stackId,
-  );
-  return [...new Set(after.filter((v) => !before.has(key(v))).map((v) => v.rule))].sort();
+  baseline ??= new Set(evaluate(synth, RULES).violations.map(key));
+  const replaced = changes.map(([stackId, mutate]): [string, Json] => {
+    const original = synth.stack(stackId);
+    if (!original) throw new Error(`no stack ${stackId}`);
+    const json = structuredClone(original.json);
+    mutate(json);
+    return [stackId, json];
+  });
+  const after = evaluate(synth.withStacks(replaced), RULES).violations;
+  return [...new Set(after.filter((v) => !baseline!.has(key(v))).map((v) => v.rule))].sort();
 }
 
 /** The one resource of `type` whose logical id or construct path contains `fragment`. */
