@@ -131,11 +131,7 @@ export const EKS_RULES: Rule[] = [
     severity: 'must',
     title: 'Kubernetes version supported by EKS and accepted by the charts',
     rationale: 'Unsupported versions miss patches; below the chart kubeVersion helm refuses the release.',
-    anchors: [
-      'CKV_AWS_339',
-      'zero-to-jupyterhub 4.4.0 Chart.yaml kubeVersion >=1.28',
-      'EKS Best Practices: autoscaling/cluster-autoscaler, Operating the Cluster Autoscaler',
-    ],
+    anchors: ['CKV_AWS_339', 'zero-to-jupyterhub 4.4.0 Chart.yaml kubeVersion >=1.28'],
     reference: 'RC-06',
     *check(stack) {
       for (const c of clusters(stack)) {
@@ -198,7 +194,12 @@ export const EKS_RULES: Rule[] = [
     severity: 'should',
     title: 'Control-plane log group created first, with retention and KMS',
     rationale: 'A log group EKS creates itself never expires and is not encrypted with a customer key.',
-    anchors: ['CKV_AWS_66', 'CKV_AWS_158', 'AWS-0017'],
+    anchors: [
+      'CKV_AWS_66',
+      'CKV_AWS_158',
+      'CKV_AWS_338 (asks for 365 days; the length is chosen per environment)',
+      'AWS-0017',
+    ],
     reference: 'RC-09',
     *check(stack) {
       for (const c of clusters(stack)) {

@@ -276,7 +276,11 @@ export const NODE_RULES: Rule[] = [
     severity: 'must',
     title: 'Node volumes encrypted',
     rationale: 'Node disks hold image layers, emptyDir scratch and logs of user sessions.',
-    anchors: ['CKV_AWS_8', 'EKS Best Practices: security/data, Encryption at rest'],
+    // checkov's CKV_AWS_8 covers launch configurations and instances, not launch templates.
+    anchors: [
+      'AWS Config rule ec2-launchtemplate-ebs-encrypted',
+      'EKS Best Practices: security/data, Encryption at rest',
+    ],
     *check(stack) {
       for (const [subject, options] of launchTemplates(stack)) {
         const mappings = options ? blocks(subject.body.block_device_mappings) : [];
