@@ -28,6 +28,15 @@ function grants(pattern: string, action: string): boolean {
   return regex.test(action);
 }
 
+/** The autoscaler write actions a statement grants, through Action or through NotAction's "all but". */
+function autoscalerWrites(statement: Statement): string[] {
+  return AUTOSCALER_WRITES.filter((write) =>
+    statement.notActions.length > 0
+      ? !statement.notActions.some((pattern) => grants(pattern, write))
+      : statement.actions.some((pattern) => grants(pattern, write)),
+  );
+}
+
 /** The service account a web-identity trust statement admits, from its `:sub` condition. */
 function trustedSubjects(statement: Statement): string[] {
   return conditionValues(statement, 'StringEquals', ':sub');
@@ -64,8 +73,11 @@ export const IAM_RULES: Rule[] = [
     *check(stack) {
       for (const { site, allows } of statementsOfKind(stack, 'identity')) {
         const wild = allows.flatMap((s) => s.actions).filter((a) => a === '*' || a.endsWith(':*'));
+        // Allow + NotAction grants every action but the listed ones, present and future (checkov agrees).
+        const except = allows.filter((s) => s.notActions.length > 0).flatMap((s) => s.notActions);
         yield outcome(site.resource.address, [
           wild.length > 0 && `allows wildcard actions ${wild.join(', ')}`,
+          except.length > 0 && `allows every action except ${except.join(', ')} (Allow with NotAction)`,
         ]);
       }
     },
@@ -195,16 +207,15 @@ export const IAM_RULES: Rule[] = [
       const cluster = synth.clusterName(stack);
       for (const { site, allows } of statementsOfKind(stack, 'identity')) {
         for (const statement of allows) {
-          const writes = statement.actions.filter((a) => AUTOSCALER_WRITES.some((w) => grants(a, w)));
+          const writes = autoscalerWrites(statement);
           if (writes.length === 0) continue;
           const tagged = conditionValues(
             statement,
             'StringEquals',
             `aws:ResourceTag/k8s.io/cluster-autoscaler/${cluster}`,
           );
-          const byArn =
-            statement.resources.length > 0 &&
-            statement.resources.every((r) => r !== '*' && !r.endsWith(':*'));
+          // A wildcard anywhere in an ARN (`autoScalingGroupName/*`) can match other clusters' groups.
+          const byArn = statement.resources.length > 0 && statement.resources.every((r) => !/[*?]/.test(r));
           yield outcome(site.resource.address, [
             !byArn &&
               !tagged.includes('owned') &&
