@@ -3,8 +3,8 @@
  * must fire on it (and only it, unless the comment says why another rule is coupled).
  */
 import { Json } from '../../../tools/policy/types';
-import { firedBy } from './support';
-import { CLUSTER, autoscalerPolicy } from './real-stacks';
+import { add, firedBy } from './support';
+import { CLUSTER, autoscalerPolicy, efsIngress } from './real-stacks';
 
 /** Rewrites the autoscaler's write statement. */
 const scaleStatement = (edit: (statement: Json) => void) => (j: Json) =>
@@ -46,5 +46,35 @@ describe('iam.no-wildcard-actions', () => {
         discover.NotAction = ['autoscaling:*'];
       });
     expect(firedBy([CLUSTER, allButAutoscaling])).toEqual(['iam.no-wildcard-actions']);
+  });
+});
+
+describe('efs.nfs-from-nodes-only', () => {
+  const source = (fields: Json) => (j: Json) => {
+    const rule = efsIngress(j);
+    delete rule.referenced_security_group_id;
+    Object.assign(rule, fields);
+  };
+
+  it.each([
+    ['a prefix list', { prefix_list_id: 'pl-0123456789abcdef0' }],
+    ['an IPv4 CIDR inside the VPC', { cidr_ipv4: '10.30.0.0/16' }],
+    ['an IPv6 CIDR', { cidr_ipv6: '2600:1f14:abc::/56' }],
+  ])('treats %s as a source that is not the nodes', (_name, fields) => {
+    expect(firedBy([CLUSTER, source(fields)])).toEqual(['efs.nfs-from-nodes-only']);
+  });
+
+  it('reads prefix lists of aws_security_group_rule too', () => {
+    const legacyRule = (j: Json) =>
+      add(j, 'aws_security_group_rule', 'nfs-from-prefix-list', {
+        type: 'ingress',
+        security_group_id: efsIngress(j).security_group_id,
+        protocol: 'tcp',
+        from_port: 2049,
+        to_port: 2049,
+        prefix_list_ids: ['pl-0123456789abcdef0'],
+        description: 'NFS from a prefix list',
+      });
+    expect(firedBy([CLUSTER, legacyRule])).toEqual(['efs.nfs-from-nodes-only']);
   });
 });

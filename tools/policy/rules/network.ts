@@ -14,7 +14,10 @@ export interface SgRule {
   readonly protocol: string;
   readonly fromPort: number | undefined;
   readonly toPort: number | undefined;
+  /** IPv4 and IPv6 CIDRs. */
   readonly cidrs: readonly string[];
+  /** Managed prefix lists (their CIDRs live outside this stack). */
+  readonly prefixLists: readonly string[];
   /** Source or destination security groups, as written (references). */
   readonly securityGroups: readonly string[];
   readonly self: boolean;
@@ -35,6 +38,7 @@ export function securityGroupRules(stack: StackView): SgRule[] {
           fromPort: r.from_port,
           toPort: r.to_port,
           cidrs: [...list(r.cidr_blocks), ...list(r.ipv6_cidr_blocks)],
+          prefixLists: list(r.prefix_list_ids),
           securityGroups: list(r.security_groups),
           self: r.self === true,
           description: r.description,
@@ -51,6 +55,7 @@ export function securityGroupRules(stack: StackView): SgRule[] {
       fromPort: r.body.from_port,
       toPort: r.body.to_port,
       cidrs: [...list(r.body.cidr_blocks), ...list(r.body.ipv6_cidr_blocks)],
+      prefixLists: list(r.body.prefix_list_ids),
       securityGroups: list(r.body.source_security_group_id),
       self: r.body.self === true,
       description: r.body.description,
@@ -65,7 +70,8 @@ export function securityGroupRules(stack: StackView): SgRule[] {
         protocol: String(r.body.ip_protocol),
         fromPort: r.body.from_port,
         toPort: r.body.to_port,
-        cidrs: [r.body.cidr_ipv4, r.body.cidr_ipv6].filter((c) => c !== undefined),
+        cidrs: [...list(r.body.cidr_ipv4), ...list(r.body.cidr_ipv6)],
+        prefixLists: list(r.body.prefix_list_id),
         securityGroups: list(r.body.referenced_security_group_id),
         self: false,
         description: r.body.description,

@@ -177,13 +177,19 @@ export const STORAGE_RULES: Rule[] = [
         yield outcome(target.address, [
           groups.length === 0 && 'no security group of this stack',
           ingress.length === 0 && groups.length > 0 && 'no ingress rule admits NFS, so nodes cannot mount',
-          ...ingress.map(
-            (r) =>
-              (r.cidrs.length > 0 ||
-                r.self ||
-                r.securityGroups.some((sg) => !isNodeSecurityGroup(stack, synth, sg))) &&
-              `${r.address} admits NFS from ${[...r.cidrs, ...r.securityGroups, ...(r.self ? ['self'] : [])].join(', ')}, not only the node security group`,
-          ),
+          ...ingress.map((r) => {
+            // Addresses (CIDRs, prefix lists) and other groups can be anything in or beyond the VPC.
+            const others = [
+              ...r.cidrs,
+              ...r.prefixLists.map((p) => `prefix list ${p}`),
+              ...(r.self ? ['self'] : []),
+              ...r.securityGroups.filter((sg) => !isNodeSecurityGroup(stack, synth, sg)),
+            ];
+            return (
+              others.length > 0 &&
+              `${r.address} admits NFS from ${others.join(', ')}, not only the node security group`
+            );
+          }),
         ]);
       }
     },
