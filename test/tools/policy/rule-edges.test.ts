@@ -4,7 +4,7 @@
  */
 import { Json } from '../../../tools/policy/types';
 import { add, firedBy } from './support';
-import { CLUSTER, autoscalerPolicy, efsIngress } from './real-stacks';
+import { CLUSTER, autoscalerPolicy, efsIngress, group } from './real-stacks';
 
 /** Rewrites the autoscaler's write statement. */
 const scaleStatement = (edit: (statement: Json) => void) => (j: Json) =>
@@ -76,5 +76,33 @@ describe('efs.nfs-from-nodes-only', () => {
         description: 'NFS from a prefix list',
       });
     expect(firedBy([CLUSTER, legacyRule])).toEqual(['efs.nfs-from-nodes-only']);
+  });
+});
+
+describe('nodes.no-ssh', () => {
+  const ingress = (fields: Json) => (j: Json) =>
+    add(j, 'aws_vpc_security_group_ingress_rule', 'extra-ingress', {
+      security_group_id: efsIngress(j).security_group_id,
+      referenced_security_group_id: efsIngress(j).referenced_security_group_id,
+      description: 'from the nodes',
+      ...fields,
+    });
+
+  it.each([
+    ['tcp 22', { ip_protocol: 'tcp', from_port: 22, to_port: 22 }],
+    ['a tcp range around 22', { ip_protocol: 'tcp', from_port: 20, to_port: 25 }],
+    ['all protocols', { ip_protocol: '-1' }],
+  ])('fails security-group ingress of %s', (_name, fields) => {
+    expect(firedBy([CLUSTER, ingress(fields)])).toEqual(['nodes.no-ssh']);
+  });
+
+  it('ignores udp 22, which is not SSH', () => {
+    expect(firedBy([CLUSTER, ingress({ ip_protocol: 'udp', from_port: 22, to_port: 22 })])).toEqual([]);
+  });
+
+  it('still fails remote_access on a node group', () => {
+    expect(firedBy([CLUSTER, (j) => (group(j, 'user').remote_access = { ec2_ssh_key: 'ops' })])).toEqual([
+      'nodes.no-ssh',
+    ]);
   });
 });

@@ -66,7 +66,7 @@ const FAILING: Record<string, Case> = {
       delete j.resource.aws_eks_addon[name];
     },
   ],
-  'nodes.no-ssh': [CLUSTER, (j) => (group(j, 'user').remote_access = { ec2_ssh_key: 'ops' })],
+  'nodes.no-ssh': [CLUSTER, (j) => (template(j, 'user').key_name = 'ops')],
   'nodes.imdsv2': [CLUSTER, (j) => (template(j, 'user').metadata_options.http_tokens = 'optional')],
   'nodes.imds-hop-limit': [
     CLUSTER,

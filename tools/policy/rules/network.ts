@@ -81,11 +81,13 @@ export function securityGroupRules(stack: StackView): SgRule[] {
   return rules;
 }
 
-/** Whether a rule admits traffic on `port` (protocol -1 or all ports cover every port). */
-export function coversPort(rule: SgRule, port: number): boolean {
-  if (rule.protocol === '-1' || rule.protocol === 'all') return true;
+/** Whether a rule admits TCP on `port`: protocol -1/all (every port), or tcp/6 with `port` in its range. */
+export function coversTcpPort(rule: SgRule, port: number): boolean {
+  const protocol = rule.protocol.toLowerCase();
+  if (protocol === '-1' || protocol === 'all') return true;
+  if (protocol !== 'tcp' && protocol !== '6') return false;
   if (rule.fromPort === undefined || rule.toPort === undefined) return false;
-  return rule.fromPort <= port && port <= rule.toPort;
+  return Number(rule.fromPort) <= port && port <= Number(rule.toPort);
 }
 
 const open = (rule: SgRule) => rule.cidrs.some((c) => ANYWHERE.includes(c));

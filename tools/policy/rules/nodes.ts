@@ -9,12 +9,14 @@ import {
 } from '../../../lib/node-scheduling';
 import { StackView, TfResource, block, blocks, list } from '../stack-view';
 import { Json, Rule } from '../types';
+import { coversTcpPort, securityGroupRules } from './network';
 import { outcome, show } from './outcome';
 import { defaultRouteTarget } from './routes';
 
 const GPU_INSTANCE = /^(p|g)\d/;
 const NVIDIA_AMIS = ['AL2023_x86_64_NVIDIA', 'BOTTLEROCKET_x86_64_NVIDIA'];
 const NODE_TEMPLATE = 'k8s.io/cluster-autoscaler/node-template';
+const SSH_PORT = 22;
 
 function nodeGroups(stack: StackView): TfResource[] {
   return stack.resources('aws_eks_node_group');
@@ -65,6 +67,19 @@ export const NODE_RULES: Rule[] = [
       for (const group of nodeGroups(stack)) {
         yield outcome(group.address, [
           group.body.remote_access !== undefined && 'remote_access (SSH) is configured',
+        ]);
+      }
+      // With a launch template EKS rejects remote_access, so the key and port 22 are where SSH would come in.
+      for (const template of stack.resources('aws_launch_template')) {
+        const key = template.body.key_name;
+        yield outcome(template.address, [
+          key !== undefined && key !== null && key !== '' && `key_name ${show(key)} installs an SSH key`,
+        ]);
+      }
+      for (const rule of securityGroupRules(stack).filter((r) => r.direction === 'ingress')) {
+        yield outcome(rule.address, [
+          coversTcpPort(rule, SSH_PORT) &&
+            `ingress ${rule.protocol} ${show(rule.fromPort)}-${show(rule.toPort)} admits SSH (port ${SSH_PORT})`,
         ]);
       }
     },

@@ -3,7 +3,7 @@ import { conditionValues, statementsOf } from '../iam';
 import { StackView, TfResource, block, blocks, list } from '../stack-view';
 import { SynthOutput } from '../synth-output';
 import { Json, Rule } from '../types';
-import { coversPort, securityGroupRules } from './network';
+import { coversTcpPort, securityGroupRules } from './network';
 import { outcome, show } from './outcome';
 
 const NFS_PORT = 2049;
@@ -172,7 +172,7 @@ export const STORAGE_RULES: Rule[] = [
           (r) =>
             r.direction === 'ingress' &&
             groups.some((g) => g && r.group?.address === g.address) &&
-            coversPort(r, NFS_PORT),
+            coversTcpPort(r, NFS_PORT),
         );
         yield outcome(target.address, [
           groups.length === 0 && 'no security group of this stack',
