@@ -2,8 +2,12 @@
  * Ways around a rule that the audit found, each as a mutation of a real stack: the rule
  * must fire on it (and only it, unless the comment says why another rule is coupled).
  */
+import { ACCEPTED_RISKS_FILE, loadAcceptedRisks } from '../../../tools/policy/accepted-risks';
+import { evaluate, runPolicy } from '../../../tools/policy/engine';
+import { RULES } from '../../../tools/policy/rules';
+import { SynthOutput } from '../../../tools/policy/synth-output';
 import { Json } from '../../../tools/policy/types';
-import { add, firedBy } from './support';
+import { add, all, changedSynth, firedBy, realSynth } from './support';
 import { CLUSTER, autoscalerPolicy, efsIngress, group } from './real-stacks';
 
 /** Rewrites the autoscaler's write statement. */
@@ -103,6 +107,56 @@ describe('nodes.no-ssh', () => {
   it('still fails remote_access on a node group', () => {
     expect(firedBy([CLUSTER, (j) => (group(j, 'user').remote_access = { ec2_ssh_key: 'ops' })])).toEqual([
       'nodes.no-ssh',
+    ]);
+  });
+});
+
+describe('network.restricted-egress', () => {
+  const egressOf = (synth: SynthOutput) =>
+    evaluate(synth, RULES).violations.filter((v) => v.rule === 'network.restricted-egress');
+  const clusterAddress = `aws_eks_cluster.${Object.keys(realSynth().stack(CLUSTER)!.json.resource.aws_eks_cluster)[0]}`;
+
+  it('reports nodes in the EKS cluster security group on the cluster', () => {
+    expect(egressOf(realSynth()).filter((v) => v.stack === CLUSTER)).toEqual([
+      expect.objectContaining({
+        address: clusterAddress,
+        message: expect.stringMatching(/run in the EKS cluster security group, which allows all egress/),
+      }),
+    ]);
+  });
+
+  it('clears when every launch template names its own security groups', () => {
+    const ownGroups = (j: Json) =>
+      all(j, 'aws_launch_template').forEach(
+        (t) => (t.vpc_security_group_ids = [efsIngress(j).security_group_id]),
+      );
+    expect(egressOf(changedSynth([CLUSTER, ownGroups])).filter((v) => v.stack === CLUSTER)).toEqual([]);
+  });
+
+  it('accepts only the cluster security group finding', () => {
+    const risks = loadAcceptedRisks(ACCEPTED_RISKS_FILE, new Set(RULES.map((r) => r.id))).risks;
+    const report = runPolicy(realSynth(), RULES, { risks, errors: [] });
+    const accepted = report.accepted.filter((a) => a.violation.rule === 'network.restricted-egress');
+    expect(accepted.map((a) => a.violation.stack).sort()).toEqual(
+      realSynth()
+        .stacks.filter((s) => s.resources('aws_eks_cluster').length > 0)
+        .map((s) => s.id)
+        .sort(),
+    );
+    const openEfs = (j: Json) =>
+      add(j, 'aws_vpc_security_group_egress_rule', 'anywhere', {
+        security_group_id: efsIngress(j).security_group_id,
+        ip_protocol: '-1',
+        cidr_ipv4: '0.0.0.0/0',
+        description: 'everything out',
+      });
+    const changed = runPolicy(changedSynth([CLUSTER, openEfs]), RULES, { risks, errors: [] });
+    expect(changed.violations).toEqual([
+      expect.objectContaining({
+        rule: 'network.restricted-egress',
+        stack: CLUSTER,
+        address: expect.stringMatching(/^aws_security_group\./),
+      }),
     ]);
   });
 });

@@ -24,22 +24,28 @@ let baseline: Set<string> | undefined;
 /** One change to a real stack: its id and the edit to its cloned JSON. */
 export type Change = readonly [stackId: string, mutate: (json: Json) => void];
 
+/** The real synth with the stacks named by `changes` cloned and edited. */
+export function changedSynth(...changes: readonly Change[]): SynthOutput {
+  const synth = realSynth();
+  return synth.withStacks(
+    changes.map(([stackId, mutate]): [string, Json] => {
+      const original = synth.stack(stackId);
+      if (!original) throw new Error(`no stack ${stackId}`);
+      const json = structuredClone(original.json);
+      mutate(json);
+      return [stackId, json];
+    }),
+  );
+}
+
 /**
- * Clones the real stacks named by `changes`, applies each edit, and returns the ids of the
- * rules that report violations, in any stack, which the unchanged synth does not have: a
- * change to one stack can make a rule fire in another (the platform reads its cluster).
+ * The ids of the rules that report violations after `changes`, in any stack, which the
+ * unchanged synth does not have: a change to one stack can make a rule fire in another
+ * (the platform reads its cluster).
  */
 export function firedBy(...changes: readonly Change[]): string[] {
-  const synth = realSynth();
-  baseline ??= new Set(evaluate(synth, RULES).violations.map(key));
-  const replaced = changes.map(([stackId, mutate]): [string, Json] => {
-    const original = synth.stack(stackId);
-    if (!original) throw new Error(`no stack ${stackId}`);
-    const json = structuredClone(original.json);
-    mutate(json);
-    return [stackId, json];
-  });
-  const after = evaluate(synth.withStacks(replaced), RULES).violations;
+  baseline ??= new Set(evaluate(realSynth(), RULES).violations.map(key));
+  const after = evaluate(changedSynth(...changes), RULES).violations;
   return [...new Set(after.filter((v) => !baseline!.has(key(v))).map((v) => v.rule))].sort();
 }
 

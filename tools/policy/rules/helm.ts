@@ -3,7 +3,7 @@ import { GPU_TAINT } from '../../../lib/node-scheduling';
 import { HelmRelease, helmReleases, releasesOf, valueAt } from '../helm';
 import { StackView } from '../stack-view';
 import { Json, Rule } from '../types';
-import { isGpuGroup } from './nodes';
+import { isGpuGroup } from './node-groups';
 import { outcome, show } from './outcome';
 import { cpuCores, memoryValue } from './quantities';
 

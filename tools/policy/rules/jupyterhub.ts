@@ -5,7 +5,7 @@ import { StackView, list } from '../stack-view';
 import { SynthOutput } from '../synth-output';
 import { Json, Rule } from '../types';
 import { addonsOf } from './eks';
-import { isGpuGroup } from './nodes';
+import { isGpuGroup } from './node-groups';
 import { outcome, show } from './outcome';
 import { cpuCores, memoryValue } from './quantities';
 

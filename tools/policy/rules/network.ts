@@ -1,6 +1,7 @@
 /** VPC, subnets, routes and security groups. */
 import { StackView, TfResource, blocks, list } from '../stack-view';
 import { Json, Rule } from '../types';
+import { launchTemplateOf, nodeGroups } from './node-groups';
 import { ANYWHERE, outcome, show } from './outcome';
 import { defaultRouteTarget, defaultRoutes } from './routes';
 
@@ -92,6 +93,22 @@ export function coversTcpPort(rule: SgRule, port: number): boolean {
 
 const open = (rule: SgRule) => rule.cidrs.some((c) => ANYWHERE.includes(c));
 
+/**
+ * Node groups of `cluster` that run in the EKS-created cluster security group: EKS attaches
+ * it when the launch template names no security groups, or when it names that group itself.
+ */
+function onClusterSecurityGroup(stack: StackView, cluster: TfResource): TfResource[] {
+  return nodeGroups(stack)
+    .filter((g) => g.body.cluster_name === cluster.body.name || stack.refersTo(g.body.cluster_name, cluster))
+    .filter((g) => {
+      const ids = list(launchTemplateOf(stack, g)?.body.vpc_security_group_ids);
+      return (
+        ids.length === 0 ||
+        ids.some((id) => /cluster_security_group_id$/.test(stack.reference(id)?.attribute ?? ''))
+      );
+    });
+}
+
 /** Subnets of a VPC. */
 function subnetsOf(stack: StackView, vpc: TfResource): TfResource[] {
   return stack.resources('aws_subnet').filter((s) => stack.refersTo(s.body.vpc_id, vpc));
@@ -154,6 +171,14 @@ export const NETWORK_RULES: Rule[] = [
       }
       for (const rule of egress.filter((r) => !r.group)) {
         yield outcome(rule.address, [`egress ${rule.protocol} to ${rule.cidrs.join(', ')}`]);
+      }
+      // The cluster security group is not in the Terraform JSON, but EKS creates it allowing all egress.
+      for (const cluster of stack.resources('aws_eks_cluster')) {
+        const groups = onClusterSecurityGroup(stack, cluster);
+        yield outcome(cluster.address, [
+          groups.length > 0 &&
+            `node groups ${groups.map((g) => g.address).join(', ')} run in the EKS cluster security group, which allows all egress to 0.0.0.0/0`,
+        ]);
       }
     },
   },

@@ -10,21 +10,12 @@ import {
 import { StackView, TfResource, block, blocks, list } from '../stack-view';
 import { Json, Rule } from '../types';
 import { coversTcpPort, securityGroupRules } from './network';
+import { NVIDIA_AMIS, isGpuGroup, launchTemplateOf, nodeGroups } from './node-groups';
 import { outcome, show } from './outcome';
 import { defaultRouteTarget } from './routes';
 
-const GPU_INSTANCE = /^(p|g)\d/;
-const NVIDIA_AMIS = ['AL2023_x86_64_NVIDIA', 'BOTTLEROCKET_x86_64_NVIDIA'];
 const NODE_TEMPLATE = 'k8s.io/cluster-autoscaler/node-template';
 const SSH_PORT = 22;
-
-function nodeGroups(stack: StackView): TfResource[] {
-  return stack.resources('aws_eks_node_group');
-}
-
-export function isGpuGroup(group: TfResource): boolean {
-  return list(group.body.instance_types).some((t) => GPU_INSTANCE.test(String(t)));
-}
 
 /** Whether a node group carries a taint (EKS spelling of the effect). */
 function hasTaint(group: TfResource, taint: typeof USER_TAINT): boolean {
@@ -32,12 +23,6 @@ function hasTaint(group: TfResource, taint: typeof USER_TAINT): boolean {
     (t: Json) =>
       t.key === taint.key && t.value === taint.value && t.effect === EKS_TAINT_EFFECT[taint.effect],
   );
-}
-
-/** The launch template a node group uses, by id or name reference. */
-function launchTemplateOf(stack: StackView, group: TfResource): TfResource | undefined {
-  const spec = block(group.body.launch_template);
-  return stack.target(spec?.id, 'aws_launch_template') ?? stack.target(spec?.name, 'aws_launch_template');
 }
 
 /** Every node group's launch template, or the group itself when it has none. */
