@@ -7,8 +7,8 @@ import { evaluate, runPolicy } from '../../../tools/policy/engine';
 import { RULES } from '../../../tools/policy/rules';
 import { SynthOutput } from '../../../tools/policy/synth-output';
 import { Json } from '../../../tools/policy/types';
-import { add, all, changedSynth, firedBy, realSynth } from './support';
-import { CLUSTER, autoscalerPolicy, efsIngress, group } from './real-stacks';
+import { Change, add, all, changedSynth, firedBy, realSynth } from './support';
+import { CLUSTER, autoscalerPolicy, efsIngress, group, idOf } from './real-stacks';
 
 /** Rewrites the autoscaler's write statement. */
 const scaleStatement = (edit: (statement: Json) => void) => (j: Json) =>
@@ -158,5 +158,52 @@ describe('network.restricted-egress', () => {
         address: expect.stringMatching(/^aws_security_group\./),
       }),
     ]);
+  });
+});
+
+describe('nodes.private-subnets without a route table association', () => {
+  const privateSubnetFindings = (...changes: Change[]) =>
+    evaluate(changedSynth(...changes), RULES).violations.filter(
+      (v) => v.rule === 'nodes.private-subnets' && v.stack === CLUSTER,
+    );
+  const unassociate = (j: Json) => {
+    const name = Object.keys(j.resource.aws_route_table_association).find((n) =>
+      n.startsWith('network_private-1-routes-association'),
+    )!;
+    delete j.resource.aws_route_table_association[name];
+  };
+
+  it('fails when the main route table the subnet falls back to is not managed here', () => {
+    const found = privateSubnetFindings([CLUSTER, unassociate]);
+    expect(found.length).toBeGreaterThan(0);
+    for (const v of found) {
+      expect(v.message).toMatch(/network_private-1_\w+ is not proven private: no route table association/);
+    }
+    expect(firedBy([CLUSTER, unassociate])).toEqual(['nodes.private-subnets']);
+  });
+
+  it('follows aws_main_route_table_association to the main route table', () => {
+    const mainIsPrivate = (j: Json) => {
+      unassociate(j);
+      add(j, 'aws_main_route_table_association', 'main', {
+        vpc_id: `\${aws_vpc.${Object.keys(j.resource.aws_vpc)[0]}.id}`,
+        route_table_id: idOf(j, 'aws_route_table', 'network/private-1-routes'),
+      });
+    };
+    expect(privateSubnetFindings([CLUSTER, mainIsPrivate])).toEqual([]);
+  });
+
+  it('reads the routes of aws_default_route_table', () => {
+    const mainIsPublic = (j: Json) => {
+      unassociate(j);
+      const vpc = Object.keys(j.resource.aws_vpc)[0];
+      add(j, 'aws_default_route_table', 'main', {
+        default_route_table_id: `\${aws_vpc.${vpc}.default_route_table_id}`,
+        route: [{ cidr_block: '0.0.0.0/0', gateway_id: idOf(j, 'aws_internet_gateway', 'internet-gateway') }],
+      });
+    };
+    const found = privateSubnetFindings([CLUSTER, mainIsPublic]);
+    expect(found.length).toBeGreaterThan(0);
+    for (const v of found) expect(v.message).toMatch(/routes its default route to an internet gateway/);
   });
 });

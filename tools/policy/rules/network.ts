@@ -242,7 +242,8 @@ export const NETWORK_RULES: Rule[] = [
     reference: 'RC-33',
     *check(stack) {
       for (const subnet of stack.resources('aws_subnet')) {
-        const nat = defaultRoutes(stack, subnet)
+        const found = defaultRoutes(stack, subnet);
+        const nat = (found.known ? found.routes : [])
           .map((r) => stack.target(r.nat_gateway_id, 'aws_nat_gateway'))
           .find((n) => n !== undefined);
         if (!nat) continue;

@@ -12,7 +12,7 @@ import { Json, Rule } from '../types';
 import { coversTcpPort, securityGroupRules } from './network';
 import { NVIDIA_AMIS, isGpuGroup, launchTemplateOf, nodeGroups } from './node-groups';
 import { outcome, show } from './outcome';
-import { defaultRouteTarget } from './routes';
+import { defaultRouteTarget, defaultRoutes } from './routes';
 
 const NODE_TEMPLATE = 'k8s.io/cluster-autoscaler/node-template';
 const SSH_PORT = 22;
@@ -128,8 +128,10 @@ export const NODE_RULES: Rule[] = [
           if (!subnet) return `subnet ${show(id)} is not declared in this stack`;
           if (subnet.body.map_public_ip_on_launch === true)
             return `${subnet.address} maps public IPs on launch`;
+          const routes = defaultRoutes(stack, subnet);
+          if (!routes.known) return `${subnet.address} is not proven private: ${routes.why}`;
           if (defaultRouteTarget(stack, subnet) === 'internet')
-            return `${subnet.address} routes 0.0.0.0/0 to an internet gateway`;
+            return `${subnet.address} routes its default route to an internet gateway`;
           return undefined;
         });
         yield outcome(group.address, problems);
