@@ -70,7 +70,16 @@ export function isUnresolved(value: unknown): boolean {
  * cannot read.
  */
 export function parseJsonencode(value: string): Json | undefined {
-  const match = /^\$\{\s*jsonencode\(([\s\S]*)\)\s*\}$/.exec(value);
+  return parseEncoded(value, 'jsonencode');
+}
+
+/** Parses `${yamlencode(...)}`, whose argument is the same object literal as jsonencode's. */
+export function parseYamlencode(value: string): Json | undefined {
+  return parseEncoded(value, 'yamlencode');
+}
+
+function parseEncoded(value: string, fn: 'jsonencode' | 'yamlencode'): Json | undefined {
+  const match = new RegExp(`^\\$\\{\\s*${fn}\\(([\\s\\S]*)\\)\\s*\\}$`).exec(value);
   if (!match) return undefined;
   try {
     const parser = new LiteralParser(match[1]);

@@ -1,8 +1,10 @@
 /**
  * Helm releases as helm sees them: the YAML documents of `values` merged in order, then
- * the `set`, `set_list` and `set_sensitive` entries applied on top.
+ * the `set`, `set_list` and `set_sensitive` entries applied on top. Entries the guard
+ * cannot read are kept as problems, never dropped silently.
  */
 import { parse } from 'yaml';
+import { parseYamlencode } from './hcl';
 import { Values, mergeValues } from '../../lib/platform/helm-values';
 import { StackView, TfResource, blocks, list } from './stack-view';
 import { Json } from './types';
@@ -11,8 +13,10 @@ export interface HelmRelease {
   readonly resource: TfResource;
   readonly chart: string;
   readonly version: unknown;
-  /** The merged values; undefined when a values document is not readable YAML. */
-  readonly values: Values | undefined;
+  /** The merged values of every layer the guard could read. */
+  readonly values: Values;
+  /** Why each unreadable values entry could not be read; rules saw only the other layers. */
+  readonly unreadable: readonly string[];
 }
 
 /** Whether a release installs `chart` (by name, from a repository, a URL or an OCI reference). */
@@ -33,7 +37,7 @@ export function helmReleases(stack: StackView): HelmRelease[] {
         resource,
         chart: resource.body.chart,
         version: resource.body.version,
-        values: releaseValues(resource.body),
+        ...releaseValues(resource.body),
       };
       cache.set(resource.body, release);
     }
@@ -46,24 +50,42 @@ export function releasesOf(stack: StackView, chart: string): HelmRelease[] {
   return helmReleases(stack).filter((r) => isChart(r.chart, chart));
 }
 
-/** Values of a helm_release body: YAML layers, then set entries, as `helm install -f ... --set ...`. */
-export function releaseValues(body: Json): Values | undefined {
-  const layers: Values[] = [];
-  for (const text of list(body.values)) {
-    let parsed: unknown;
+/** One `values` entry as a values tree, or why it cannot be read. */
+function valuesLayer(text: unknown, at: string): { layer?: Values; problem?: string } {
+  const notLiteral = `${at} is not a literal YAML document; the guard cannot check it`;
+  if (typeof text !== 'string') return { problem: notLiteral };
+  let parsed: unknown;
+  if (/^\$\{\s*yamlencode\(/.test(text)) parsed = parseYamlencode(text);
+  else {
     try {
-      parsed = typeof text === 'string' ? parse(text) : undefined;
-    } catch {
-      return undefined;
+      parsed = parse(text) ?? {}; // an empty document sets nothing
+    } catch (error) {
+      return { problem: `${at} is not valid YAML: ${(error as Error).message.split('\n')[0]}` };
     }
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) layers.push(parsed as Values);
   }
+  // Anything but a map was an expression: "${file(...)}", or yamlencode of a call such as merge(...).
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { problem: notLiteral };
+  return { layer: parsed as Values };
+}
+
+/**
+ * Values of a helm_release body: YAML layers, then set entries, as `helm install -f ... --set ...`.
+ * `${yamlencode({...})}` layers are read like the YAML they render to.
+ */
+export function releaseValues(body: Json): { values: Values; unreadable: string[] } {
+  const layers: Values[] = [];
+  const unreadable: string[] = [];
+  list(body.values).forEach((text, i) => {
+    const { layer, problem } = valuesLayer(text, `values[${i}]`);
+    if (layer) layers.push(layer);
+    if (problem) unreadable.push(problem);
+  });
   const merged = mergeValues(...layers);
   for (const entry of [...blocks(body.set), ...blocks(body.set_sensitive)]) {
     setPath(merged, entry.name, entry.type === 'string' ? String(entry.value) : typed(entry.value));
   }
   for (const entry of blocks(body.set_list)) setPath(merged, entry.name, list(entry.value));
-  return merged;
+  return { values: merged, unreadable };
 }
 
 /** helm's --set typing: true/false, null and integers are not strings. */

@@ -123,7 +123,7 @@ describe('IAM documents', () => {
 
 describe('helm values', () => {
   it('merges values documents in order, then applies set, set_list and set_sensitive like helm', () => {
-    const values = releaseValues({
+    const { values } = releaseValues({
       values: ['a: {b: 1, c: 2}\nlist: [1, 2]', 'a: {b: 3}\nlist: [9]'],
       set: [
         { name: 'a.d', value: 'true' },
@@ -145,8 +145,30 @@ describe('helm values', () => {
     });
   });
 
-  it('reports unreadable YAML', () => {
-    expect(releaseValues({ values: ['a: [unclosed'] })).toBeUndefined();
+  it('reads ${yamlencode(...)} layers like the YAML they render to', () => {
+    const values = releaseValues({
+      values: ['a: {b: 1, c: 2}', '${yamlencode({"a" = {"b" = 3}, "role" = aws_iam_role.r.arn})}', ''],
+    });
+    expect(values).toEqual({ values: { a: { b: 3, c: 2 }, role: '${aws_iam_role.r.arn}' }, unreadable: [] });
+  });
+
+  it('reports every entry it cannot read, and merges the rest', () => {
+    const { values, unreadable } = releaseValues({
+      values: [
+        'a: [unclosed',
+        'b: 1',
+        '${file("values/extra.yaml")}',
+        '${yamlencode(merge(local.base, {"c" = 1}))}',
+        '- a list',
+      ],
+    });
+    expect(values).toEqual({ b: 1 });
+    expect(unreadable).toEqual([
+      expect.stringMatching(/^values\[0\] is not valid YAML: /),
+      'values[2] is not a literal YAML document; the guard cannot check it',
+      'values[3] is not a literal YAML document; the guard cannot check it',
+      'values[4] is not a literal YAML document; the guard cannot check it',
+    ]);
   });
 });
 

@@ -4,11 +4,12 @@
  */
 import { ACCEPTED_RISKS_FILE, loadAcceptedRisks } from '../../../tools/policy/accepted-risks';
 import { evaluate, runPolicy } from '../../../tools/policy/engine';
+import { releaseValues } from '../../../tools/policy/helm';
 import { RULES } from '../../../tools/policy/rules';
 import { SynthOutput } from '../../../tools/policy/synth-output';
 import { Json } from '../../../tools/policy/types';
-import { Change, add, all, changedSynth, firedBy, realSynth } from './support';
-import { CLUSTER, autoscalerPolicy, efsIngress, group, idOf } from './real-stacks';
+import { Change, add, all, changedSynth, firedBy, realSynth, release } from './support';
+import { CLUSTER, PLATFORM, autoscalerPolicy, efsIngress, group, idOf } from './real-stacks';
 
 /** Rewrites the autoscaler's write statement. */
 const scaleStatement = (edit: (statement: Json) => void) => (j: Json) =>
@@ -205,5 +206,34 @@ describe('nodes.private-subnets without a route table association', () => {
     const found = privateSubnetFindings([CLUSTER, mainIsPublic]);
     expect(found.length).toBeGreaterThan(0);
     for (const v of found) expect(v.message).toMatch(/routes its default route to an internet gateway/);
+  });
+});
+
+describe('helm values written with yamlencode', () => {
+  /** `value` as the HCL object literal cdktf writes inside yamlencode(...). */
+  const hcl = (v: unknown): string =>
+    Array.isArray(v)
+      ? `[${v.map(hcl).join(', ')}]`
+      : v && typeof v === 'object'
+        ? `{${Object.entries(v)
+            .map(([k, x]) => `${JSON.stringify(k)} = ${hcl(x)}`)
+            .join(', ')}}`
+        : JSON.stringify(v);
+  /** Rewrites the autoscaler's values as one yamlencode(...) layer, after `edit`. */
+  const asYamlencode =
+    (edit: (values: Json) => void = () => {}) =>
+    (j: Json) => {
+      const body = release(j, 'cluster-autoscaler');
+      const { values } = releaseValues(body);
+      edit(values);
+      body.values = [`\${yamlencode(${hcl(values)})}`];
+    };
+
+  it('are read: the same values in yamlencode form change nothing', () => {
+    expect(firedBy([PLATFORM, asYamlencode()])).toEqual([]);
+  });
+
+  it('are read: a violation inside yamlencode fires its rule', () => {
+    expect(firedBy([PLATFORM, asYamlencode((v) => delete v.awsRegion)])).toEqual(['autoscaler.wired']);
   });
 });

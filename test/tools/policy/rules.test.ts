@@ -251,6 +251,10 @@ const FAILING: Record<string, Case> = {
   ],
   's3.tls-only': [STATE, (j) => delete j.resource.aws_s3_bucket_policy],
   'helm.exact-chart-version': [PLATFORM, (j) => (release(j, 'aws-efs-csi-driver').version = '~4.4')],
+  'helm.readable-values': [
+    PLATFORM,
+    (j) => release(j, 'aws-efs-csi-driver').values.push('${file("values/efs-extra.yaml")}'),
+  ],
   'autoscaler.wired': [
     PLATFORM,
     (j) => editValues(release(j, 'cluster-autoscaler'), (v) => delete v.awsRegion),

@@ -88,7 +88,7 @@ export function release(json: Json, chart: string): Json {
 
 /** Rewrites a release's values: merged as helm would, edited, written back as one document. */
 export function editValues(body: Json, edit: (values: Json) => void): void {
-  const values = releaseValues(body) as Json;
+  const { values } = releaseValues(body);
   edit(values);
   body.values = [stringify(values)];
   delete body.set;

@@ -60,9 +60,22 @@ export const HELM_RULES: Rule[] = [
         yield outcome(release.resource.address, [
           !EXACT_VERSION.test(String(release.version ?? '')) &&
             `version ${show(release.version)} is not an exact chart version`,
-          release.values === undefined && 'a values document is not valid YAML',
         ]);
       }
+    },
+  },
+  {
+    id: 'helm.readable-values',
+    severity: 'must',
+    title: 'Every Helm values entry can be read by the guard',
+    rationale:
+      'Values the guard cannot read (a file(), a templatefile(), invalid YAML) are values no rule has checked.',
+    anchors: [
+      'Helm docs: helm install --values (layers merged in order)',
+      'terraform-provider-helm docs: helm_release values',
+    ],
+    *check(stack) {
+      for (const release of helmReleases(stack)) yield outcome(release.resource.address, release.unreadable);
     },
   },
   {
