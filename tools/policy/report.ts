@@ -12,6 +12,9 @@ export function formatText(report: PolicyReport, rules: readonly Rule[]): string
       `stale accepted risk: ${risk.rule} ${risk.stack} ${risk.resource} matches no violation; remove it`,
     );
   }
+  const idle = unexamined(report);
+  // A rule with no subject anywhere passed vacuously: say so, so a deleted resource type is noticed.
+  if (idle.length > 0) lines.push(`${idle.length} rule(s) examined nothing: ${idle.join(', ')}`);
   lines.push(
     `${rules.length} rules on ${report.stacks.length} stacks: ${report.violations.length} violation(s), ` +
       `${report.accepted.length} accepted risk(s), ${report.stale.length} stale, ${report.errors.length} error(s): ` +
@@ -29,5 +32,11 @@ export function toJson(report: PolicyReport): object {
     stale: report.stale,
     errors: report.errors,
     examined: Object.fromEntries(report.examined),
+    examinedNothing: unexamined(report),
   };
+}
+
+/** Rules that examined no subject in any stack. */
+export function unexamined(report: PolicyReport): string[] {
+  return [...report.examined].filter(([, count]) => count === 0).map(([id]) => id);
 }

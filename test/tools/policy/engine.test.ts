@@ -7,6 +7,7 @@ import { runPolicy } from '../../../tools/policy/engine';
 import { parseJsonencode, referencesIn, wholeReference } from '../../../tools/policy/hcl';
 import { releaseValues } from '../../../tools/policy/helm';
 import { statementsOf } from '../../../tools/policy/iam';
+import { formatText, toJson } from '../../../tools/policy/report';
 import { RULES } from '../../../tools/policy/rules';
 import { StackView } from '../../../tools/policy/stack-view';
 import { SynthOutput } from '../../../tools/policy/synth-output';
@@ -237,6 +238,23 @@ describe('accepted risks', () => {
     expect(report.violations).toEqual([]);
     expect(report.accepted).toEqual([{ violation, justification }]);
     expect(report.stale).toEqual([risks[1]]);
+  });
+});
+
+describe('the text report', () => {
+  it('names the rules that examined nothing in the whole run, so a vacuous pass shows', () => {
+    const bucketOnly = SynthOutput.fromJson([['bucket', { resource: { aws_s3_bucket: { b: {} } } }]]);
+    const report = runPolicy(bucketOnly, RULES, { risks: [], errors: [] });
+    const idle = RULES.filter((r) => !r.id.startsWith('s3.')).map((r) => r.id);
+    expect(formatText(report, RULES)).toContain(
+      `${idle.length} rule(s) examined nothing: ${idle.join(', ')}\n`,
+    );
+    expect(toJson(report)).toMatchObject({ examinedNothing: idle });
+  });
+
+  it('has no such line when every rule examined something', () => {
+    const report = runPolicy(realSynth(), RULES, { risks: [], errors: [] });
+    expect(formatText(report, RULES)).not.toContain('examined nothing');
   });
 });
 

@@ -8,8 +8,8 @@ import { releaseValues } from '../../../tools/policy/helm';
 import { RULES } from '../../../tools/policy/rules';
 import { SynthOutput } from '../../../tools/policy/synth-output';
 import { Json } from '../../../tools/policy/types';
-import { Change, add, all, changedSynth, firedBy, realSynth, release } from './support';
-import { CLUSTER, PLATFORM, autoscalerPolicy, efsIngress, group, idOf } from './real-stacks';
+import { Change, add, all, changedSynth, deleteRelease, firedBy, realSynth, release } from './support';
+import { CLUSTER, PLATFORM, autoscalerPolicy, efsIngress, gpuPoolName, group, idOf } from './real-stacks';
 
 /** Rewrites the autoscaler's write statement. */
 const scaleStatement = (edit: (statement: Json) => void) => (j: Json) =>
@@ -235,5 +235,60 @@ describe('helm values written with yamlencode', () => {
 
   it('are read: a violation inside yamlencode fires its rule', () => {
     expect(firedBy([PLATFORM, asYamlencode((v) => delete v.awsRegion)])).toEqual(['autoscaler.wired']);
+  });
+});
+
+describe('platform.required-releases', () => {
+  const required = (synth: SynthOutput) =>
+    evaluate(synth, RULES).violations.filter((v) => v.rule === 'platform.required-releases');
+  const withoutPlugin = (j: Json) => deleteRelease(j, 'nvidia-device-plugin');
+
+  it('requires the device plugin when the cluster has GPU pools, naming them', () => {
+    expect(required(changedSynth([PLATFORM, withoutPlugin]))).toEqual([
+      expect.objectContaining({
+        stack: PLATFORM,
+        address: 'helm_release[chart=nvidia-device-plugin]',
+        message: expect.stringMatching(
+          /^no helm_release of chart nvidia-device-plugin, but hub-cluster-prod has GPU pools aws_eks_node_group\./,
+        ),
+      }),
+    ]);
+  });
+
+  it('does not require it for GPU pools on Bottlerocket, whose NVIDIA variant ships one', () => {
+    const bottlerocket = (j: Json) => (group(j, gpuPoolName()).ami_type = 'BOTTLEROCKET_x86_64_NVIDIA');
+    expect(required(changedSynth([CLUSTER, bottlerocket], [PLATFORM, withoutPlugin]))).toEqual([]);
+  });
+
+  it('still checks a renamed platform stack, found by its Helm provider and hub cluster', () => {
+    const renamed = realSynth().stacks.map((s): [string, Json] => {
+      if (s.id !== PLATFORM) return [s.id, s.json];
+      const json = structuredClone(s.json);
+      deleteRelease(json, 'jupyterhub');
+      return ['hub-apps-prod', json];
+    });
+    expect(required(SynthOutput.fromJson(renamed))).toEqual([
+      expect.objectContaining({ stack: 'hub-apps-prod', message: 'no helm_release of chart jupyterhub' }),
+    ]);
+  });
+
+  it('reports a hub cluster whose platform stack is gone', () => {
+    const gone = SynthOutput.fromJson(
+      realSynth()
+        .stacks.filter((s) => s.id !== PLATFORM)
+        .map((s) => [s.id, s.json]),
+    );
+    expect(required(gone)).toEqual([
+      expect.objectContaining({
+        stack: CLUSTER,
+        address: expect.stringMatching(/^aws_eks_cluster\./),
+        message: 'no hub platform stack installs into this cluster',
+      }),
+    ]);
+  });
+
+  it('leaves other Helm stacks alone (a monitoring platform)', () => {
+    const monitoring = SynthOutput.fromJson([['monitoring-platform', { provider: { helm: [{}] } }]]);
+    expect(required(monitoring)).toEqual([]);
   });
 });

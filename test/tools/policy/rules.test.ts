@@ -7,7 +7,18 @@ import { runPolicy } from '../../../tools/policy/engine';
 import { RULES } from '../../../tools/policy/rules';
 import { block } from '../../../tools/policy/stack-view';
 import { Json } from '../../../tools/policy/types';
-import { Change, add, all, editJson, editValues, find, firedBy, realSynth, release } from './support';
+import {
+  Change,
+  add,
+  all,
+  deleteRelease,
+  editJson,
+  editValues,
+  find,
+  firedBy,
+  realSynth,
+  release,
+} from './support';
 import {
   CLUSTER,
   PLATFORM,
@@ -274,10 +285,15 @@ const FAILING: Record<string, Case> = {
   ],
   'platform.gpu-device-plugin': [
     PLATFORM,
-    (j) => {
-      const name = Object.keys(j.resource.helm_release).find((n) => n.includes('nvidia-device-plugin'))!;
-      delete j.resource.helm_release[name];
-    },
+    (j) => editValues(release(j, 'nvidia-device-plugin'), (v) => (v.tolerations = [])),
+  ],
+  // The audit's case: the hub, the autoscaler and the termination handler deleted.
+  'platform.required-releases': [
+    PLATFORM,
+    (j) =>
+      ['jupyterhub', 'cluster-autoscaler', 'aws-node-termination-handler'].forEach((chart) =>
+        deleteRelease(j, chart),
+      ),
   ],
   'jupyterhub.guarantees-within-limits': [
     PLATFORM,

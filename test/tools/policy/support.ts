@@ -86,6 +86,13 @@ export function release(json: Json, chart: string): Json {
   return found[0];
 }
 
+/** Deletes the stack's helm_release of `chart`. */
+export function deleteRelease(json: Json, chart: string): void {
+  const body = release(json, chart);
+  const name = Object.keys(json.resource.helm_release).find((n) => json.resource.helm_release[n] === body)!;
+  delete json.resource.helm_release[name];
+}
+
 /** Rewrites a release's values: merged as helm would, edited, written back as one document. */
 export function editValues(body: Json, edit: (values: Json) => void): void {
   const { values } = releaseValues(body);

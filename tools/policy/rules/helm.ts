@@ -3,7 +3,6 @@ import { GPU_TAINT } from '../../../lib/node-scheduling';
 import { HelmRelease, helmReleases, releasesOf, valueAt } from '../helm';
 import { StackView } from '../stack-view';
 import { Json, Rule } from '../types';
-import { isGpuGroup } from './node-groups';
 import { outcome, show } from './outcome';
 import { cpuCores, memoryValue } from './quantities';
 
@@ -181,26 +180,20 @@ export const HELM_RULES: Rule[] = [
   {
     id: 'platform.gpu-device-plugin',
     severity: 'must',
-    title: 'GPU pools get the NVIDIA device plugin, tolerating the GPU taint',
-    rationale: 'The AL2023 NVIDIA AMI ships no device plugin: without it no pod can request a GPU.',
+    title: 'The NVIDIA device plugin tolerates the GPU taint',
+    rationale:
+      'The plugin must run on the tainted GPU nodes to advertise their GPUs; platform.required-releases checks it is installed.',
     anchors: ['EKS Best Practices: aiml/aiml_compute (device plugin)'],
     reference: 'RC-16',
-    *check(stack, synth) {
-      const cluster = synth.clusterOf(stack);
-      if (!cluster || cluster.stack === stack) return;
-      const gpuGroups = cluster.stack.resources('aws_eks_node_group').filter(isGpuGroup);
-      if (gpuGroups.length === 0) return;
-      const plugins = releasesOf(stack, 'nvidia-device-plugin');
-      const tolerated = plugins.some((p) =>
-        ((valueAt(p.values, 'tolerations') as Json[]) ?? []).some(
+    *check(stack) {
+      for (const plugin of releasesOf(stack, 'nvidia-device-plugin')) {
+        const tolerated = ((valueAt(plugin.values, 'tolerations') as Json[]) ?? []).some(
           (t: Json) => t.key === GPU_TAINT.key && (t.operator === 'Exists' || t.value === GPU_TAINT.value),
-        ),
-      );
-      yield outcome(stack.resources('data.aws_eks_cluster')[0]?.address ?? stack.id, [
-        plugins.length === 0 &&
-          `${gpuGroups.length} GPU pool(s) in ${cluster.stack.id} but no nvidia-device-plugin release`,
-        plugins.length > 0 && !tolerated && `the device plugin does not tolerate ${GPU_TAINT.key}`,
-      ]);
+        );
+        yield outcome(plugin.resource.address, [
+          !tolerated && `tolerations do not include ${GPU_TAINT.key}, so the plugin never runs on GPU nodes`,
+        ]);
+      }
     },
   },
 ];

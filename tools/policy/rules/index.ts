@@ -6,6 +6,7 @@ import { IAM_RULES } from './iam';
 import { JUPYTERHUB_RULES } from './jupyterhub';
 import { NETWORK_RULES } from './network';
 import { NODE_RULES } from './nodes';
+import { PLATFORM_RULES } from './platform';
 import { STORAGE_RULES } from './storage';
 
 export const RULES: readonly Rule[] = [
@@ -15,5 +16,6 @@ export const RULES: readonly Rule[] = [
   ...IAM_RULES,
   ...STORAGE_RULES,
   ...HELM_RULES,
+  ...PLATFORM_RULES,
   ...JUPYTERHUB_RULES,
 ];
