@@ -1,4 +1,5 @@
 /** EKS control plane, its KMS keys and managed add-ons. */
+import { CHARTS } from '../../../lib/platform/charts';
 import { decodeJson } from '../hcl';
 import { statementsOf } from '../iam';
 import { StackView, TfResource, block, list } from '../stack-view';
@@ -10,8 +11,20 @@ import { ANYWHERE, outcome, show } from './outcome';
 const LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
 /** Kubernetes minors checkov's CKV_AWS_339 accepts at the catalogued commit. */
 const CHECKOV_SUPPORTED_MINORS = [29, 30, 31, 32, 33, 34, 35];
-/** zero-to-jupyterhub 4.4.0 Chart.yaml: kubeVersion ">=1.28.0-0". */
-const JUPYTERHUB_CHART_MIN_MINOR = 28;
+/**
+ * Lowest Kubernetes 1.<minor> that the kubeVersion of each pinned chart's Chart.yaml admits;
+ * charts without a kubeVersion are absent. The product does not ship the charts' data, so the
+ * numbers live here, and a test checks them against the pinned Chart.yaml files.
+ */
+export const CHART_MIN_KUBERNETES_MINOR: Readonly<Partial<Record<keyof typeof CHARTS, number>>> = {
+  jupyterhub: 28,
+  nodeTerminationHandler: 16,
+  efsCsiDriver: 17,
+};
+const chartMinimums = Object.entries(CHART_MIN_KUBERNETES_MINOR).map(([key, minor]) => ({
+  pin: CHARTS[key as keyof typeof CHARTS],
+  minor: minor!,
+}));
 
 function clusters(stack: StackView): TfResource[] {
   return stack.resources('aws_eks_cluster');
@@ -131,7 +144,12 @@ export const EKS_RULES: Rule[] = [
     severity: 'must',
     title: 'Kubernetes version supported by EKS and accepted by the charts',
     rationale: 'Unsupported versions miss patches; below the chart kubeVersion helm refuses the release.',
-    anchors: ['CKV_AWS_339', 'zero-to-jupyterhub 4.4.0 Chart.yaml kubeVersion >=1.28'],
+    anchors: [
+      'CKV_AWS_339',
+      ...chartMinimums.map(
+        ({ pin, minor }) => `${pin.chart} ${pin.version} Chart.yaml kubeVersion >=1.${minor}`,
+      ),
+    ],
     reference: 'RC-06',
     *check(stack) {
       for (const c of clusters(stack)) {
@@ -142,9 +160,12 @@ export const EKS_RULES: Rule[] = [
           minor !== undefined &&
             !CHECKOV_SUPPORTED_MINORS.includes(minor) &&
             `version ${c.body.version} is outside the supported 1.${CHECKOV_SUPPORTED_MINORS[0]}-1.${CHECKOV_SUPPORTED_MINORS.at(-1)}`,
-          minor !== undefined &&
-            minor < JUPYTERHUB_CHART_MIN_MINOR &&
-            `version ${c.body.version} is below the jupyterhub chart's kubeVersion >=1.${JUPYTERHUB_CHART_MIN_MINOR}`,
+          ...chartMinimums.map(
+            ({ pin, minor: least }) =>
+              minor !== undefined &&
+              minor < least &&
+              `version ${c.body.version} is below the ${pin.chart} ${pin.version} chart's kubeVersion >=1.${least}`,
+          ),
         ]);
       }
     },
