@@ -9,7 +9,16 @@ import { RULES } from '../../../tools/policy/rules';
 import { SynthOutput } from '../../../tools/policy/synth-output';
 import { Json } from '../../../tools/policy/types';
 import { Change, add, all, changedSynth, deleteRelease, firedBy, realSynth, release } from './support';
-import { CLUSTER, PLATFORM, autoscalerPolicy, efsIngress, gpuPoolName, group, idOf } from './real-stacks';
+import {
+  CLUSTER,
+  PLATFORM,
+  autoscalerPolicy,
+  efsIngress,
+  gpuPoolName,
+  group,
+  hubValues,
+  idOf,
+} from './real-stacks';
 
 /** Rewrites the autoscaler's write statement. */
 const scaleStatement = (edit: (statement: Json) => void) => (j: Json) =>
@@ -290,5 +299,12 @@ describe('platform.required-releases', () => {
   it('leaves other Helm stacks alone (a monitoring platform)', () => {
     const monitoring = SynthOutput.fromJson([['monitoring-platform', { provider: { helm: [{}] } }]]);
     expect(required(monitoring)).toEqual([]);
+  });
+});
+
+describe('jupyterhub.singleton-disruption', () => {
+  it('requires the safe-to-evict annotation on the proxy pod too', () => {
+    const unannotated = hubValues((v) => delete v.proxy.annotations);
+    expect(firedBy([PLATFORM, unannotated])).toEqual(['jupyterhub.singleton-disruption']);
   });
 });

@@ -325,6 +325,7 @@ const FAILING: Record<string, Case> = {
     PLATFORM,
     hubValues((v) => (v.scheduling.corePods.nodeAffinity.matchNodePurpose = 'prefer')),
   ],
+  'jupyterhub.singleton-disruption': [PLATFORM, hubValues((v) => (v.hub.pdb = { enabled: true }))],
   'jupyterhub.gpu-profiles': [
     PLATFORM,
     hubValues((v) =>

@@ -47,6 +47,7 @@ const AUTOSCALER_DEFAULT_CUTOFF = -10;
 /** Seconds a GPU server may need: node boot, device plugin, image pull (BinderHub #819). */
 const GPU_START_TIMEOUT = 600;
 const AWS_LB_CERT = 'service.beta.kubernetes.io/aws-load-balancer-ssl-cert';
+const SAFE_TO_EVICT = 'cluster-autoscaler.kubernetes.io/safe-to-evict';
 
 function setting(release: HelmRelease, path: string): unknown {
   return valueAt(release.values, path) ?? CHART_DEFAULTS[path];
@@ -366,6 +367,40 @@ export const JUPYTERHUB_RULES: Rule[] = [
               purposes.size > 0 &&
                 !purposes.has(purpose) &&
                 `no node pool is labelled ${NODE_PURPOSE_LABEL}=${purpose}`,
+            ];
+          }),
+        );
+      }
+    },
+  },
+  {
+    id: 'jupyterhub.singleton-disruption',
+    severity: 'must',
+    title: 'Hub and proxy: no PodDisruptionBudget, kept off autoscaler scale-down by annotation',
+    rationale:
+      'A PDB on the one-replica hub or proxy blocks every node drain (upgrades, the termination handler); safe-to-evict "false" stops the autoscaler instead.',
+    anchors: [
+      'zero-to-jupyterhub values.schema.yaml hub.pdb, proxy.chp.pdb',
+      'cluster-autoscaler FAQ: What types of pods can prevent CA from removing a node?',
+      'mybinder incident 2019-04-03 ingress pods on cordoned nodes',
+    ],
+    reference: 'OL-10',
+    *check(stack) {
+      for (const release of hubs(stack)) {
+        yield outcome(
+          release.resource.address,
+          (
+            [
+              ['hub', 'hub'],
+              ['proxy.chp', 'proxy'],
+            ] as const
+          ).flatMap(([component, annotated]) => {
+            const evict = (valueAt(release.values, `${annotated}.annotations`) as Json)?.[SAFE_TO_EVICT];
+            return [
+              setting(release, `${component}.pdb.enabled`) !== false &&
+                `${component}.pdb.enabled is true; with one replica it blocks kubectl drain`,
+              evict !== 'false' &&
+                `${annotated}.annotations["${SAFE_TO_EVICT}"] is ${show(evict)}, must be "false"`,
             ];
           }),
         );
