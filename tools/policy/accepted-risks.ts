@@ -75,9 +75,12 @@ export function parseAcceptedRisks(
   return { risks, errors };
 }
 
-/** Reads and validates an accepted-risks file; a missing file accepts nothing. */
+/**
+ * Reads and validates an accepted-risks file. A missing file is an error, not "accept
+ * nothing": the default file is checked in, so its absence means a wrong path or checkout.
+ */
 export function loadAcceptedRisks(path: string, ruleIds: ReadonlySet<string>): AcceptedRisks {
-  if (!existsSync(path)) return { risks: [], errors: [] };
+  if (!existsSync(path)) return { risks: [], errors: [`${path}: no such file`] };
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));

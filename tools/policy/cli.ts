@@ -1,7 +1,6 @@
 /**
  * `npm run policy [-- <synth dir>] [--json] [--accepted <file>]`: evaluates every rule on
- * every synthesized stack and exits 1 on any violation that is not an accepted risk, or on
- * an invalid accepted-risks file. Run `npm run synth` first.
+ * every synthesized stack. Run `npm run synth` first. Exit codes are in USAGE.
  */
 import { ACCEPTED_RISKS_FILE, loadAcceptedRisks } from './accepted-risks';
 import { passed, runPolicy } from './engine';
@@ -15,7 +14,12 @@ export interface PolicyArgs {
   readonly accepted: string;
 }
 
-const USAGE = 'usage: npm run policy [-- <synth dir, default cdktf.out>] [--json] [--accepted <file>]';
+export const USAGE = `usage: npm run policy [-- [<synth dir, default cdktf.out>] [--json] [--accepted <file>]]
+  --json             the report as JSON on stdout
+  --accepted <file>  accepted risks (default policy/accepted-risks.json); the file must exist
+exit codes: 0 passed; 1 violations or stale accepted risks;
+  2 bad arguments or unreadable input (synth output, accepted-risks file).
+Errors go to stderr; with --json, stdout also gets {"error": "..."}.`;
 
 export function parseArgs(argv: readonly string[]): PolicyArgs {
   let dir: string | undefined;
@@ -24,28 +28,48 @@ export function parseArgs(argv: readonly string[]): PolicyArgs {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') json = true;
-    else if (arg === '--accepted' && argv[i + 1] !== undefined) accepted = argv[++i];
-    else if (arg.startsWith('-') || dir !== undefined)
+    else if (arg === '--accepted') {
+      if (argv[i + 1] === undefined || argv[i + 1].startsWith('-'))
+        throw new Error(`--accepted needs a file\n${USAGE}`);
+      accepted = argv[++i];
+    } else if (arg.startsWith('-') || dir !== undefined)
       throw new Error(`unexpected argument ${arg}\n${USAGE}`);
     else dir = arg;
   }
   return { dir: dir ?? 'cdktf.out', json, accepted };
 }
 
-/** Runs the guard and returns the exit code: 0 passed, 1 violations, 2 bad usage or unreadable input. */
-export function main(argv: readonly string[], out: (text: string) => void = console.log): number {
-  let args: PolicyArgs;
-  let report;
+export interface Output {
+  /** The report, and with --json an error object. */
+  readonly out: (text: string) => void;
+  /** Errors, as text. */
+  readonly err: (text: string) => void;
+}
+
+const CONSOLE: Output = { out: (t) => console.log(t), err: (t) => console.error(t) };
+
+/** Runs the guard and returns the exit code (see USAGE). */
+export function main(argv: readonly string[], io: Output = CONSOLE): number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(USAGE);
+    return 0;
+  }
+  const json = argv.includes('--json');
   try {
-    args = parseArgs(argv);
+    const args = parseArgs(argv);
     const synth = loadSynthDir(args.dir);
-    report = runPolicy(synth, RULES, loadAcceptedRisks(args.accepted, new Set(RULES.map((r) => r.id))));
+    const risks = loadAcceptedRisks(args.accepted, new Set(RULES.map((r) => r.id)));
+    if (risks.errors.length > 0) throw new Error(`accepted risks:\n  ${risks.errors.join('\n  ')}`);
+    const report = runPolicy(synth, RULES, risks.risks);
+    io.out(args.json ? JSON.stringify(toJson(report), null, 2) : formatText(report, RULES));
+    return passed(report) ? 0 : 1;
   } catch (error) {
-    out(`policy: ${(error as Error).message}`);
+    // Bad arguments, a missing synth output, a stack that is not JSON, an invalid risks file.
+    const message = (error as Error).message;
+    io.err(`policy: ${message}`);
+    if (json) io.out(JSON.stringify({ error: message }, null, 2));
     return 2;
   }
-  out(args.json ? JSON.stringify(toJson(report), null, 2) : formatText(report, RULES));
-  return passed(report) ? 0 : 1;
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -2,7 +2,7 @@
  * Evaluates rules on every stack of a synth output and sets the violations against the
  * accepted risks.
  */
-import { AcceptedRisk, AcceptedRisks, matchesRisk } from './accepted-risks';
+import { AcceptedRisk, matchesRisk } from './accepted-risks';
 import { SynthOutput } from './synth-output';
 import { Rule, Violation } from './types';
 
@@ -38,21 +38,23 @@ export interface PolicyReport {
   /** Violations no accepted risk covers: any of these fails the run. */
   readonly violations: readonly Violation[];
   readonly accepted: ReadonlyArray<{ readonly violation: Violation; readonly justification: string }>;
-  /** Accepted risks that matched no violation: fixed, or their address changed. */
+  /** Accepted risks that matched no violation: fixed, or their address changed. Any of these fails the run too. */
   readonly stale: readonly AcceptedRisk[];
-  /** Problems in the accepted-risks file itself. */
-  readonly errors: readonly string[];
   readonly examined: ReadonlyMap<string, number>;
 }
 
-/** Evaluates the rules and applies the accepted risks. */
-export function runPolicy(synth: SynthOutput, rules: readonly Rule[], risks: AcceptedRisks): PolicyReport {
+/** Evaluates the rules and applies the accepted risks (validated: see loadAcceptedRisks). */
+export function runPolicy(
+  synth: SynthOutput,
+  rules: readonly Rule[],
+  risks: readonly AcceptedRisk[],
+): PolicyReport {
   const { violations, examined } = evaluate(synth, rules);
   const used = new Set<AcceptedRisk>();
   const unaccepted: Violation[] = [];
   const accepted: Array<{ violation: Violation; justification: string }> = [];
   for (const violation of violations) {
-    const risk = risks.risks.find((r) => matchesRisk(r, violation));
+    const risk = risks.find((r) => matchesRisk(r, violation));
     if (risk) {
       used.add(risk);
       accepted.push({ violation, justification: risk.justification });
@@ -62,13 +64,15 @@ export function runPolicy(synth: SynthOutput, rules: readonly Rule[], risks: Acc
     stacks: synth.stacks.map((s) => s.id),
     violations: unaccepted,
     accepted,
-    stale: risks.risks.filter((r) => !used.has(r)),
-    errors: risks.errors,
+    stale: risks.filter((r) => !used.has(r)),
     examined,
   };
 }
 
-/** A run passes when every violation is accepted and the accepted-risks file is valid. */
+/**
+ * A run passes when every violation is accepted and every accepted risk still matches one:
+ * a stale glob would otherwise wait to hide the next violation at that address.
+ */
 export function passed(report: PolicyReport): boolean {
-  return report.violations.length === 0 && report.errors.length === 0;
+  return report.violations.length === 0 && report.stale.length === 0;
 }

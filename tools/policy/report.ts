@@ -4,12 +4,11 @@ import { Rule } from './types';
 
 export function formatText(report: PolicyReport, rules: readonly Rule[]): string {
   const lines: string[] = [];
-  for (const error of report.errors) lines.push(`error: ${error}`);
   for (const v of report.violations)
     lines.push(`${v.rule} [${v.severity}] ${v.stack} ${v.address}: ${v.message}`);
   for (const risk of report.stale) {
     lines.push(
-      `stale accepted risk: ${risk.rule} ${risk.stack} ${risk.resource} matches no violation; remove it`,
+      `stale accepted risk: ${risk.rule} ${risk.stack} ${risk.resource} matches no violation; remove it or fix its address`,
     );
   }
   const idle = unexamined(report);
@@ -17,7 +16,7 @@ export function formatText(report: PolicyReport, rules: readonly Rule[]): string
   if (idle.length > 0) lines.push(`${idle.length} rule(s) examined nothing: ${idle.join(', ')}`);
   lines.push(
     `${rules.length} rules on ${report.stacks.length} stacks: ${report.violations.length} violation(s), ` +
-      `${report.accepted.length} accepted risk(s), ${report.stale.length} stale, ${report.errors.length} error(s): ` +
+      `${report.accepted.length} accepted risk(s), ${report.stale.length} stale: ` +
       (passed(report) ? 'passed' : 'FAILED'),
   );
   return lines.join('\n');
@@ -30,7 +29,6 @@ export function toJson(report: PolicyReport): object {
     violations: report.violations,
     accepted: report.accepted.map(({ violation, justification }) => ({ ...violation, justification })),
     stale: report.stale,
-    errors: report.errors,
     examined: Object.fromEntries(report.examined),
     examinedNothing: unexamined(report),
   };

@@ -1,8 +1,12 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { parseAcceptedRisks } from '../../../tools/policy/accepted-risks';
-import { main } from '../../../tools/policy/cli';
+import {
+  ACCEPTED_RISKS_FILE,
+  loadAcceptedRisks,
+  parseAcceptedRisks,
+} from '../../../tools/policy/accepted-risks';
+import { USAGE, main } from '../../../tools/policy/cli';
 import { runPolicy } from '../../../tools/policy/engine';
 import { parseJsonencode, referencesIn, wholeReference } from '../../../tools/policy/hcl';
 import { releaseValues } from '../../../tools/policy/helm';
@@ -225,7 +229,7 @@ describe('accepted risks', () => {
       'f',
     );
     const synth = realSynth().withStacks([]);
-    const accepted = runPolicy(synth, [], { risks, errors: [] });
+    const accepted = runPolicy(synth, [], risks);
     expect(accepted.stale).toEqual(risks);
     const rule = RULES.find((r) => r.id === violation.rule)!;
     const fake = {
@@ -234,7 +238,7 @@ describe('accepted risks', () => {
         if (stack.id === violation.stack) yield { address: violation.address, failure: 'm' };
       },
     };
-    const report = runPolicy(synth, [fake], { risks, errors: [] });
+    const report = runPolicy(synth, [fake], risks);
     expect(report.violations).toEqual([]);
     expect(report.accepted).toEqual([{ violation, justification }]);
     expect(report.stale).toEqual([risks[1]]);
@@ -244,7 +248,7 @@ describe('accepted risks', () => {
 describe('the text report', () => {
   it('names the rules that examined nothing in the whole run, so a vacuous pass shows', () => {
     const bucketOnly = SynthOutput.fromJson([['bucket', { resource: { aws_s3_bucket: { b: {} } } }]]);
-    const report = runPolicy(bucketOnly, RULES, { risks: [], errors: [] });
+    const report = runPolicy(bucketOnly, RULES, []);
     const idle = RULES.filter((r) => !r.id.startsWith('s3.')).map((r) => r.id);
     expect(formatText(report, RULES)).toContain(
       `${idle.length} rule(s) examined nothing: ${idle.join(', ')}\n`,
@@ -253,7 +257,7 @@ describe('the text report', () => {
   });
 
   it('has no such line when every rule examined something', () => {
-    const report = runPolicy(realSynth(), RULES, { risks: [], errors: [] });
+    const report = runPolicy(realSynth(), RULES, []);
     expect(formatText(report, RULES)).not.toContain('examined nothing');
   });
 });
@@ -265,55 +269,112 @@ describe('npm run policy', () => {
     writeFileSync(join(dir, 'stacks', id, 'cdk.tf.json'), JSON.stringify(json));
   };
   const run = (...args: string[]) => {
-    const lines: string[] = [];
-    const code = main(args, (text) => lines.push(text));
-    return { code, out: lines.join('\n') };
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
+    return { code, out: out.join('\n'), err: err.join('\n') };
   };
   const risksFile = () => join(dir, 'risks.json');
+  const writeRisks = (json: unknown) => writeFileSync(risksFile(), JSON.stringify(json));
+  const checkedIn = () => JSON.parse(readFileSync(ACCEPTED_RISKS_FILE, 'utf8'));
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'policy-cli-'));
-    writeFileSync(risksFile(), JSON.stringify({ acceptedRisks: [] }));
+    writeRisks(checkedIn());
     for (const stack of realSynth().stacks) write(stack.id, stack.json);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('prints each violation with rule, stack, address and message, and exits 1', () => {
+  it('prints each violation with rule, stack, address and message on stdout, and exits 1', () => {
     const json = structuredClone(realSynth().stack('hub-cluster-staging')!.json);
     const [name, cluster] = Object.entries<Json>(json.resource.aws_eks_cluster)[0];
     cluster.enabled_cluster_log_types = ['api'];
     write('hub-cluster-staging', json);
-    const { code, out } = run(dir, '--accepted', risksFile());
+    const { code, out, err } = run(dir, '--accepted', risksFile());
     expect(code).toBe(1);
     expect(out).toContain(
       `eks.control-plane-logs [must] hub-cluster-staging aws_eks_cluster.${name}: enabled_cluster_log_types lacks audit, authenticator, controllerManager, scheduler`,
     );
     expect(out).toMatch(/FAILED$/);
+    expect(err).toBe('');
   });
 
   it('exits 0 on the real stacks with the checked-in accepted risks, and gives a JSON report', () => {
     const { code, out } = run(dir, '--json');
     expect(code).toBe(0);
     const report = JSON.parse(out);
-    expect(report).toMatchObject({ passed: true, violations: [], stale: [], errors: [] });
+    expect(report).toMatchObject({ passed: true, violations: [], stale: [], examinedNothing: [] });
     expect(report.stacks).toEqual(realSynth().stacks.map((s) => s.id));
   });
 
-  it('fails on an accepted-risks file with an entry that has no justification', () => {
-    writeFileSync(
-      risksFile(),
-      JSON.stringify({ acceptedRisks: [{ rule: 'network.nat-per-az', stack: '*', resource: '*' }] }),
-    );
+  it('fails with exit 1 on a stale accepted risk, which could later hide a new violation', () => {
+    const stale = {
+      rule: 'eks.control-plane-logs',
+      stack: 'hub-cluster-*',
+      resource: 'aws_eks_cluster.renamed',
+      justification: 'audit logs are off on this cluster while the log pipeline is rebuilt',
+    };
+    writeRisks({ acceptedRisks: [...checkedIn().acceptedRisks, stale] });
     const { code, out } = run(dir, '--accepted', risksFile());
     expect(code).toBe(1);
-    expect(out).toContain('acceptedRisks[0]: "justification" is missing');
+    expect(out).toContain(
+      'stale accepted risk: eks.control-plane-logs hub-cluster-* aws_eks_cluster.renamed matches no violation',
+    );
+    expect(out).toMatch(/0 violation\(s\), \d+ accepted risk\(s\), 1 stale: FAILED$/);
   });
 
-  it('explains a missing synth output and bad arguments with exit code 2', () => {
+  it.each([
+    [
+      'an entry without a justification',
+      { acceptedRisks: [{ rule: 'network.nat-per-az', stack: '*', resource: '*' }] },
+      'acceptedRisks[0]: "justification" is missing',
+    ],
+    ['a file that is not JSON', '{ not json', 'not valid JSON'],
+  ])('rejects an accepted-risks file with %s as bad input (exit 2, on stderr)', (_name, content, message) => {
+    if (typeof content === 'string') writeFileSync(risksFile(), content);
+    else writeRisks(content);
+    const { code, out, err } = run(dir, '--accepted', risksFile());
+    expect(code).toBe(2);
+    expect(err).toMatch(/^policy: accepted risks:\n {2}/);
+    expect(err).toContain(message);
+    expect(out).toBe('');
+  });
+
+  it('rejects a missing --accepted file with exit 2 and "no such file"', () => {
+    const missing = join(dir, 'typo.json');
+    expect(run(dir, '--accepted', missing)).toEqual({
+      code: 2,
+      out: '',
+      err: expect.stringContaining(`${missing}: no such file`),
+    });
+    expect(loadAcceptedRisks(missing, RULE_IDS).errors).toEqual([`${missing}: no such file`]);
+  });
+
+  it('with --json, puts an error object on stdout as well as the message on stderr', () => {
+    const { code, out, err } = run(join(dir, 'nothing'), '--json');
+    expect(code).toBe(2);
+    expect(JSON.parse(out)).toEqual({ error: expect.stringContaining('no stacks/ folder') });
+    expect(err).toContain('no stacks/ folder');
+  });
+
+  it('explains a missing synth output and bad arguments on stderr with exit code 2', () => {
     expect(run(join(dir, 'nothing'))).toEqual({
       code: 2,
-      out: expect.stringContaining('no stacks/ folder; run `npm run synth` first'),
+      out: '',
+      err: expect.stringContaining('no stacks/ folder; run `npm run synth` first'),
     });
-    expect(run('--bogus')).toEqual({ code: 2, out: expect.stringContaining('unexpected argument --bogus') });
+    expect(run('--bogus')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('unexpected argument --bogus'),
+    });
+    expect(run(dir, '--accepted')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--accepted needs a file'),
+    });
+  });
+
+  it('prints its usage, with the exit codes, for --help', () => {
+    expect(run('--help')).toEqual({ code: 0, out: USAGE, err: '' });
+    expect(USAGE).toMatch(/exit codes: 0 passed; 1 violations or stale accepted risks;\s+2 bad arguments/);
   });
 });

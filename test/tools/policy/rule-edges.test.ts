@@ -2,13 +2,22 @@
  * Ways around a rule that the audit found, each as a mutation of a real stack: the rule
  * must fire on it (and only it, unless the comment says why another rule is coupled).
  */
-import { ACCEPTED_RISKS_FILE, loadAcceptedRisks } from '../../../tools/policy/accepted-risks';
 import { evaluate, runPolicy } from '../../../tools/policy/engine';
 import { releaseValues } from '../../../tools/policy/helm';
 import { RULES } from '../../../tools/policy/rules';
 import { SynthOutput } from '../../../tools/policy/synth-output';
 import { Json } from '../../../tools/policy/types';
-import { Change, add, all, changedSynth, deleteRelease, firedBy, realSynth, release } from './support';
+import {
+  Change,
+  add,
+  checkedInRisks,
+  all,
+  changedSynth,
+  deleteRelease,
+  firedBy,
+  realSynth,
+  release,
+} from './support';
 import {
   CLUSTER,
   PLATFORM,
@@ -144,8 +153,8 @@ describe('network.restricted-egress', () => {
   });
 
   it('accepts only the cluster security group finding', () => {
-    const risks = loadAcceptedRisks(ACCEPTED_RISKS_FILE, new Set(RULES.map((r) => r.id))).risks;
-    const report = runPolicy(realSynth(), RULES, { risks, errors: [] });
+    const risks = checkedInRisks();
+    const report = runPolicy(realSynth(), RULES, risks);
     const accepted = report.accepted.filter((a) => a.violation.rule === 'network.restricted-egress');
     expect(accepted.map((a) => a.violation.stack).sort()).toEqual(
       realSynth()
@@ -160,7 +169,7 @@ describe('network.restricted-egress', () => {
         cidr_ipv4: '0.0.0.0/0',
         description: 'everything out',
       });
-    const changed = runPolicy(changedSynth([CLUSTER, openEfs]), RULES, { risks, errors: [] });
+    const changed = runPolicy(changedSynth([CLUSTER, openEfs]), RULES, risks);
     expect(changed.violations).toEqual([
       expect.objectContaining({
         rule: 'network.restricted-egress',

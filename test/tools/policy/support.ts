@@ -3,6 +3,7 @@
  * once), and "what does a change to real stacks make fire, anywhere".
  */
 import { stringify } from 'yaml';
+import { AcceptedRisk, ACCEPTED_RISKS_FILE, loadAcceptedRisks } from '../../../tools/policy/accepted-risks';
 import { evaluate } from '../../../tools/policy/engine';
 import { releaseValues } from '../../../tools/policy/helm';
 import { RULES } from '../../../tools/policy/rules';
@@ -15,6 +16,13 @@ let real: SynthOutput | undefined;
 /** Every stack of every environment, synthesized once per worker. */
 export function realSynth(): SynthOutput {
   return (real ??= SynthOutput.fromJson(synthStacks()));
+}
+
+/** The checked-in accepted risks; throws on a problem in the file (all-stacks.test.ts names it). */
+export function checkedInRisks(): readonly AcceptedRisk[] {
+  const { risks, errors } = loadAcceptedRisks(ACCEPTED_RISKS_FILE, new Set(RULES.map((r) => r.id)));
+  if (errors.length > 0) throw new Error(errors.join('\n'));
+  return risks;
 }
 
 const key = (v: Violation) => `${v.stack}|${v.rule}|${v.address}|${v.message}`;
