@@ -4,8 +4,8 @@
  * cannot read are kept as problems, never dropped silently.
  */
 import { parse } from 'yaml';
-import { parseYamlencode } from './hcl';
 import { Values, mergeValues } from '../../lib/platform/helm-values';
+import { parseYamlencode } from './hcl';
 import { StackView, TfResource, blocks, list } from './stack-view';
 import { Json } from './types';
 
@@ -54,9 +54,8 @@ export function releasesOf(stack: StackView, chart: string): HelmRelease[] {
 function valuesLayer(text: unknown, at: string): { layer?: Values; problem?: string } {
   const notLiteral = `${at} is not a literal YAML document; the guard cannot check it`;
   if (typeof text !== 'string') return { problem: notLiteral };
-  let parsed: unknown;
-  if (/^\$\{\s*yamlencode\(/.test(text)) parsed = parseYamlencode(text);
-  else {
+  let parsed: unknown = parseYamlencode(text);
+  if (parsed === undefined) {
     try {
       parsed = parse(text) ?? {}; // an empty document sets nothing
     } catch (error) {

@@ -10,9 +10,9 @@ import { Json } from '../../../tools/policy/types';
 import {
   Change,
   add,
-  checkedInRisks,
   all,
   changedSynth,
+  checkedInRisks,
   deleteRelease,
   firedBy,
   realSynth,

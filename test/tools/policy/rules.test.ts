@@ -9,8 +9,8 @@ import { Json } from '../../../tools/policy/types';
 import {
   Change,
   add,
-  checkedInRisks,
   all,
+  checkedInRisks,
   deleteRelease,
   editJson,
   editValues,

@@ -1,7 +1,7 @@
 /** VPC, subnets, routes and security groups. */
 import { StackView, TfResource, blocks, list } from '../stack-view';
 import { Json, Rule } from '../types';
-import { launchTemplateOf, nodeGroups } from './node-groups';
+import { launchTemplateOf, nodeGroupsOf } from './node-groups';
 import { ANYWHERE, outcome, show } from './outcome';
 import { defaultRouteTarget, defaultRoutes } from './routes';
 
@@ -98,15 +98,13 @@ const open = (rule: SgRule) => rule.cidrs.some((c) => ANYWHERE.includes(c));
  * it when the launch template names no security groups, or when it names that group itself.
  */
 function onClusterSecurityGroup(stack: StackView, cluster: TfResource): TfResource[] {
-  return nodeGroups(stack)
-    .filter((g) => g.body.cluster_name === cluster.body.name || stack.refersTo(g.body.cluster_name, cluster))
-    .filter((g) => {
-      const ids = list(launchTemplateOf(stack, g)?.body.vpc_security_group_ids);
-      return (
-        ids.length === 0 ||
-        ids.some((id) => /cluster_security_group_id$/.test(stack.reference(id)?.attribute ?? ''))
-      );
-    });
+  return nodeGroupsOf(stack, cluster).filter((g) => {
+    const ids = list(launchTemplateOf(stack, g)?.body.vpc_security_group_ids);
+    return (
+      ids.length === 0 ||
+      ids.some((id) => /cluster_security_group_id$/.test(stack.reference(id)?.attribute ?? ''))
+    );
+  });
 }
 
 /** Subnets of a VPC. */

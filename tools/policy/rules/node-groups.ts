@@ -9,6 +9,13 @@ export function nodeGroups(stack: StackView): TfResource[] {
   return stack.resources('aws_eks_node_group');
 }
 
+/** The node groups of `cluster`, named literally or by reference. */
+export function nodeGroupsOf(stack: StackView, cluster: TfResource): TfResource[] {
+  return nodeGroups(stack).filter(
+    (g) => g.body.cluster_name === cluster.body.name || stack.refersTo(g.body.cluster_name, cluster),
+  );
+}
+
 /** A pool of GPU instance types (p*, g*). */
 export function isGpuGroup(group: TfResource): boolean {
   return list(group.body.instance_types).some((t) => GPU_INSTANCE.test(String(t)));

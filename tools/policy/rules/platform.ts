@@ -5,7 +5,7 @@ import { releasesOf } from '../helm';
 import { StackView, TfResource } from '../stack-view';
 import { SynthOutput } from '../synth-output';
 import { Outcome, Rule } from '../types';
-import { hasGpus, nodeGroups } from './node-groups';
+import { hasGpus, nodeGroups, nodeGroupsOf } from './node-groups';
 
 /** Stack ids are API (lib/naming.ts): `hub-platform-<env>`. */
 const HUB_PLATFORM_PREFIX = 'hub-platform-';
@@ -28,7 +28,7 @@ function isHubCluster(stack: StackView): boolean {
  * pools. The name alone catches a stack whose releases (or provider) were deleted; the
  * cluster catches one that was renamed. A monitoring platform is neither.
  */
-export function isHubPlatform(stack: StackView, synth: SynthOutput): boolean {
+function isHubPlatform(stack: StackView, synth: SynthOutput): boolean {
   if (stack.id.startsWith(HUB_PLATFORM_PREFIX)) return true;
   const cluster = synth.clusterOf(stack);
   return stack.json.provider?.helm !== undefined && !!cluster && isHubCluster(cluster.stack);
@@ -36,24 +36,23 @@ export function isHubPlatform(stack: StackView, synth: SynthOutput): boolean {
 
 /** Node groups of `cluster` that need the NVIDIA device plugin (Bottlerocket's NVIDIA variants ship one). */
 function needingDevicePlugin(stack: StackView, cluster: TfResource): TfResource[] {
-  return nodeGroups(stack).filter(
-    (g) =>
-      (g.body.cluster_name === cluster.body.name || stack.refersTo(g.body.cluster_name, cluster)) &&
-      hasGpus(g) &&
-      !String(g.body.ami_type).startsWith('BOTTLEROCKET'),
+  return nodeGroupsOf(stack, cluster).filter(
+    (g) => hasGpus(g) && !String(g.body.ami_type).startsWith('BOTTLEROCKET'),
   );
 }
 
+/** The release of `chart` as a passed subject, or its absence as a failed one. */
+function required(stack: StackView, chart: string, why = ''): Outcome {
+  const release = releasesOf(stack, chart)[0];
+  return release
+    ? { address: release.resource.address }
+    : { address: `helm_release[chart=${chart}]`, failure: `no helm_release of chart ${chart}${why}` };
+}
+
 function* platformReleases(stack: StackView, synth: SynthOutput): Generator<Outcome> {
-  const present = (chart: string): Outcome => {
-    const release = releasesOf(stack, chart)[0];
-    return release
-      ? { address: release.resource.address }
-      : { address: `helm_release[chart=${chart}]`, failure: `no helm_release of chart ${chart}` };
-  };
-  for (const pin of ALWAYS) yield present(pin.chart);
-  const cluster = synth.clusterOf(stack);
+  for (const pin of ALWAYS) yield required(stack, pin.chart);
   const plugin = CHARTS.nvidiaDevicePlugin.chart;
+  const cluster = synth.clusterOf(stack);
   if (!cluster) {
     yield {
       address: `helm_release[chart=${plugin}]`,
@@ -62,14 +61,10 @@ function* platformReleases(stack: StackView, synth: SynthOutput): Generator<Outc
     return;
   }
   const gpuGroups = needingDevicePlugin(cluster.stack, cluster.resource);
-  if (gpuGroups.length === 0) return;
-  const outcome = present(plugin);
-  yield outcome.failure
-    ? {
-        ...outcome,
-        failure: `${outcome.failure}, but ${cluster.stack.id} has GPU pools ${gpuGroups.map((g) => g.address).join(', ')}`,
-      }
-    : outcome;
+  if (gpuGroups.length > 0) {
+    const pools = gpuGroups.map((g) => g.address).join(', ');
+    yield required(stack, plugin, `, but ${cluster.stack.id} has GPU pools ${pools}`);
+  }
 }
 
 export const PLATFORM_RULES: Rule[] = [
