@@ -1,6 +1,11 @@
 /**
- * Helm values in layers, merged the way helm merges `-f` files: maps merge key by key,
- * lists and scalars replace, and `null` removes a key the layer below set.
+ * Helm values in layers, merged the way helm merges them (docs/architecture.md):
+ *
+ * 1. our layers, as helm merges repeated `-f` files ({@link mergeValues}): maps merge key
+ *    by key, lists and scalars replace, and `null` replaces too, so it survives into the
+ *    document helm receives;
+ * 2. that document over the chart's defaults, as helm coalesces them
+ *    ({@link withChartDefaults}): there a `null` removes the chart's default.
  *
  * Order, later wins: values/<chart>/base.yaml, values/<chart>/<env>.yaml, then the values
  * the typed construct generates (the ones another layer must agree with).
@@ -11,18 +16,19 @@ import { parse } from 'yaml';
 
 export type Values = { [key: string]: unknown };
 
-function isMap(value: unknown): value is Values {
+export function isMap(value: unknown): value is Values {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Merges `layers` left to right, as helm does with repeated `-f` files. */
+/**
+ * Merges `layers` left to right, as helm does with repeated `-f` files. An explicit `null`
+ * is kept: it replaces what lower layers set, and helm then drops the chart's default.
+ */
 export function mergeValues(...layers: readonly Values[]): Values {
   const merged: Values = {};
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer)) {
-      if (value === null) {
-        delete merged[key];
-      } else if (isMap(value) && isMap(merged[key])) {
+      if (isMap(value) && isMap(merged[key])) {
         merged[key] = mergeValues(merged[key] as Values, value);
       } else if (value !== undefined) {
         merged[key] = value;
@@ -30,6 +36,25 @@ export function mergeValues(...layers: readonly Values[]): Values {
     }
   }
   return merged;
+}
+
+/**
+ * The values a chart's templates see: `values` (the document we give helm) over the chart's
+ * `defaults`. Maps merge, everything else of ours replaces the default, and a `null` of
+ * ours removes the key, default included.
+ */
+export function withChartDefaults(defaults: Values, values: Values): Values {
+  const result: Values = { ...defaults };
+  for (const [key, value] of Object.entries(values)) {
+    if (value === null) {
+      delete result[key];
+    } else if (isMap(value)) {
+      result[key] = withChartDefaults(isMap(result[key]) ? (result[key] as Values) : {}, value);
+    } else if (value !== undefined) {
+      result[key] = value;
+    }
+  }
+  return result;
 }
 
 /** The folder of hand-written values files, one subfolder per chart. */

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
 import { parse } from 'yaml';
 import { ChartPin } from '../../lib/platform/charts';
-import { Values, mergeValues } from '../../lib/platform/helm-values';
+import { Values, withChartDefaults } from '../../lib/platform/helm-values';
 
 export function upstreamChartsDir(): string {
   const dir = resolve(
@@ -35,7 +35,7 @@ export function chartDefaults(pin: ChartPin): Values {
 export function schemaErrors(pin: ChartPin, values: Values): string[] {
   const schema = JSON.parse(readFileSync(chartFile(pin, 'values.schema.json'), 'utf8'));
   const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
-  if (validate(mergeValues(chartDefaults(pin), values))) return [];
+  if (validate(withChartDefaults(chartDefaults(pin), values))) return [];
   return (validate.errors ?? []).map(
     (e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`,
   );

@@ -1,7 +1,12 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { fileLayers, mergeValues, readValuesFile } from '../../../lib/platform/helm-values';
+import {
+  fileLayers,
+  mergeValues,
+  readValuesFile,
+  withChartDefaults,
+} from '../../../lib/platform/helm-values';
 
 describe('mergeValues (helm -f semantics)', () => {
   it('merges maps key by key, later layers winning', () => {
@@ -16,14 +21,52 @@ describe('mergeValues (helm -f semantics)', () => {
     });
   });
 
-  it('removes a key set to null, as helm does', () => {
-    expect(mergeValues({ a: { b: 1, c: 2 } }, { a: { b: null } })).toEqual({ a: { c: 2 } });
+  it('keeps a null in the merged document, replacing what lower layers set', () => {
+    expect(mergeValues({ a: { b: 1, c: 2 } }, { a: { b: null } })).toEqual({ a: { b: null, c: 2 } });
+    expect(mergeValues({ a: { b: 1 } }, { a: null })).toEqual({ a: null });
+    // A later layer can set the key again.
+    expect(mergeValues({ a: { b: 1 } }, { a: null }, { a: { c: 3 } })).toEqual({ a: { c: 3 } });
   });
 
   it('does not modify its inputs', () => {
     const base = { a: { b: 1 } };
     mergeValues(base, { a: { b: 2 } });
     expect(base).toEqual({ a: { b: 1 } });
+  });
+});
+
+describe('withChartDefaults (what the templates see)', () => {
+  const defaults = {
+    nodeSelector: { 'kubernetes.io/os': 'linux' },
+    tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }],
+    image: { repository: 'example/image', tag: '' },
+  };
+
+  it('merges our maps into the chart defaults and replaces lists and scalars', () => {
+    expect(
+      withChartDefaults(defaults, { nodeSelector: { pool: 'core' }, tolerations: [], image: { tag: 'v1' } }),
+    ).toEqual({
+      nodeSelector: { 'kubernetes.io/os': 'linux', pool: 'core' },
+      tolerations: [],
+      image: { repository: 'example/image', tag: 'v1' },
+    });
+  });
+
+  it('removes a chart default our document sets to null, at any depth', () => {
+    expect(withChartDefaults(defaults, { nodeSelector: null, image: { tag: null } })).toEqual({
+      tolerations: defaults.tolerations,
+      image: { repository: 'example/image' },
+    });
+  });
+
+  it('drops the default after a null survived the merge of our layers', () => {
+    const ours = mergeValues({ nodeSelector: { pool: 'core' } }, { nodeSelector: null });
+    expect(withChartDefaults(defaults, ours)).not.toHaveProperty('nodeSelector');
+  });
+
+  it('does not modify the defaults', () => {
+    withChartDefaults(defaults, { image: { tag: null } });
+    expect(defaults.image).toEqual({ repository: 'example/image', tag: '' });
   });
 });
 
