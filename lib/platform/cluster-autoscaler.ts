@@ -60,10 +60,16 @@ export interface AutoscaledPool {
   readonly kind: 'core' | 'user' | 'gpu';
 }
 
-/** Priority-expander tiers: higher wins. CPU user pools before GPU pools; anything else last. */
+/** The UUID EKS appends to a managed node group's ASG name (8-4-4-4-12 hex digits). */
+const UUID_PATTERN = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/**
+ * Priority-expander tiers: higher wins. CPU user pools before GPU pools; anything else last.
+ * Each pattern matches exactly one pool's ASG, `eks-<node group>-<uuid>`: a looser tail
+ * would let pool `a` claim the ASG of pool `a-b` and put a GPU pool in the CPU tier.
+ */
 export function expanderPriorities(clusterName: string, pools: readonly AutoscaledPool[]): Values {
-  // EKS names a managed node group's ASG eks-<node group name>-<uuid>.
-  const groupPattern = (pool: AutoscaledPool) => `^eks-${clusterName}-${pool.name}-[0-9a-f-]+$`;
+  const groupPattern = (pool: AutoscaledPool) => `^eks-${clusterName}-${pool.name}-${UUID_PATTERN}$`;
   const tier = (kind: AutoscaledPool['kind']) => pools.filter((p) => p.kind === kind).map(groupPattern);
   const priorities: Values = { '1': ['.*'] };
   if (tier('gpu').length > 0) priorities['10'] = tier('gpu');

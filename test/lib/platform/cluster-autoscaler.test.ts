@@ -54,4 +54,20 @@ describe('expanderPriorities', () => {
     expect(user.test('eks-hub-x-user2-7ac6b2f0-1c2d-4e5f-8a9b-0c1d2e3f4a5b')).toBe(false);
     expect(tiers['1']).toEqual(['.*']);
   });
+
+  it('does not let a pool claim the ASG of a pool whose name extends it', () => {
+    const tiers = expanderPriorities('hub-x', [
+      { name: 'a', kind: 'user' },
+      { name: 'a-b', kind: 'gpu' },
+    ]) as Record<string, string[]>;
+    const uuid = '7ac6b2f0-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
+    const cpu = new RegExp(tiers['50'][0]);
+    const gpu = new RegExp(tiers['10'][0]);
+    expect(cpu.test(`eks-hub-x-a-${uuid}`)).toBe(true);
+    expect(cpu.test(`eks-hub-x-a-b-${uuid}`)).toBe(false);
+    expect(gpu.test(`eks-hub-x-a-b-${uuid}`)).toBe(true);
+    // Only a whole UUID ends the name: a hex-looking pool suffix is not one.
+    expect(cpu.test('eks-hub-x-a-beef-7ac6b2f0')).toBe(false);
+    expect(cpu.test(`eks-hub-x-a-${uuid}-0`)).toBe(false);
+  });
 });
