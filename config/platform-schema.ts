@@ -19,7 +19,13 @@ export const platformSchema = z.strictObject({
        * @default 'priority'
        */
       expander: z.enum(['priority', 'least-waste']).default('priority'),
-      /** Keep similar pools the same size across AZs. @default true */
+      /**
+       * cluster-autoscaler's `balance-similar-node-groups`: grow node groups with identical
+       * labels and instance types evenly. It changes nothing with the pools as built, since
+       * each pool is one node group spanning every AZ (the ASG spreads its own instances
+       * over the AZs) and carries its own `node-pool` label, so no two groups are similar.
+       * It would matter if a pool were ever split into one node group per AZ. @default true
+       */
       balanceSimilarNodeGroups: z.boolean().default(true),
     })
     .prefault({}),
