@@ -55,8 +55,14 @@ const userPool = z.strictObject(nodePoolFields({ instanceType: 'm5.2xlarge', min
 const gpuPool = z.strictObject({
   /** @default g4dn.xlarge (one T4), 0 to 2 nodes */
   ...nodePoolFields({ instanceType: 'g4dn.xlarge', minSize: 0, maxSize: 2 }),
-  /** AL2 GPU AMIs are end of life; only the NVIDIA variants of AL2023 and Bottlerocket. */
-  amiType: z.enum(['AL2023_x86_64_NVIDIA', 'BOTTLEROCKET_x86_64_NVIDIA']).default('AL2023_x86_64_NVIDIA'),
+  /** Only AL2023's NVIDIA AMI: AL2 GPU AMIs are end of life, Bottlerocket's bring their own device plugin. */
+  amiType: z
+    .enum(['AL2023_x86_64_NVIDIA'], {
+      error:
+        'AL2023_x86_64_NVIDIA is the supported GPU AMI type: it ships the NVIDIA driver without a device ' +
+        "plugin, so the platform's plugin is the only one registering GPUs",
+    })
+    .default('AL2023_x86_64_NVIDIA'),
 });
 
 /** An AZ name such as us-west-2a; names, not a count, so a zone going unavailable never reshuffles subnets. */

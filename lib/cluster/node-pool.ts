@@ -65,8 +65,6 @@ export class NodePool extends Construct {
   constructor(scope: Construct, id: string, props: NodePoolProps) {
     super(scope, id);
     const groupName = `${props.clusterName}-${props.poolName}`;
-    // Bottlerocket keeps the OS on xvda and containers on the data volume, xvdb.
-    const dataDevice = props.amiType.startsWith('BOTTLEROCKET') ? '/dev/xvdb' : '/dev/xvda';
 
     const template = new LaunchTemplate(this, 'launch-template', {
       name: groupName,
@@ -79,7 +77,8 @@ export class NodePool extends Construct {
       },
       blockDeviceMappings: [
         {
-          deviceName: dataDevice,
+          // The AL2023 AMIs boot from xvda: this makes the root volume encrypted gp3.
+          deviceName: '/dev/xvda',
           ebs: {
             volumeSize: props.diskSizeGiB,
             volumeType: 'gp3',

@@ -104,7 +104,20 @@ const cases: Array<[string, (env: EnvironmentInput) => void, RegExp]> = [
       (env.nodePools.gpu = {
         gpu: { instanceType: 'g4dn.xlarge', minSize: 0, maxSize: 2, amiType: 'AL2_x86_64_GPU' as never },
       }),
-    /^staging\.nodePools\.gpu\.gpu\.amiType: Invalid option: expected one of "AL2023_x86_64_NVIDIA"\|"BOTTLEROCKET_x86_64_NVIDIA" \(received "AL2_x86_64_GPU"\)$/,
+    /^staging\.nodePools\.gpu\.gpu\.amiType: AL2023_x86_64_NVIDIA is the supported GPU AMI type: .* \(received "AL2_x86_64_GPU"\)$/,
+  ],
+  [
+    'a Bottlerocket NVIDIA AMI, whose own device plugin would register the GPUs a second time',
+    (env) =>
+      (env.nodePools.gpu = {
+        gpu: {
+          instanceType: 'g4dn.xlarge',
+          minSize: 0,
+          maxSize: 2,
+          amiType: 'BOTTLEROCKET_x86_64_NVIDIA' as never,
+        },
+      }),
+    /^staging\.nodePools\.gpu\.gpu\.amiType: AL2023_x86_64_NVIDIA is the supported GPU AMI type: it ships the NVIDIA driver without a device plugin, so the platform's plugin is the only one registering GPUs \(received "BOTTLEROCKET_x86_64_NVIDIA"\)$/,
   ],
   [
     'a core pool that can scale to zero',
