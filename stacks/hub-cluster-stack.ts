@@ -131,6 +131,7 @@ export class HubClusterStack extends TerraformStack {
         subnetIds: string[];
         accelerator?: string;
         gpus?: number;
+        gpuTimeSlicingReplicas?: number;
       },
     ) => {
       const { labels, taints } = poolScheduling(kind, poolName, extra.accelerator);
@@ -150,6 +151,7 @@ export class HubClusterStack extends TerraformStack {
         labels,
         taints,
         gpus: extra.gpus,
+        gpuTimeSlicingReplicas: extra.gpuTimeSlicingReplicas,
         instanceTags: { [TERMINATION_HANDLER_MANAGED_TAG]: 'true' },
         dependsOn: networkAddons,
       });
@@ -186,6 +188,7 @@ export class HubClusterStack extends TerraformStack {
         subnetIds: privateSubnetIds,
         accelerator: spec.accelerator,
         gpus: spec.gpus,
+        gpuTimeSlicingReplicas: env.platform.gpu.timeSlicingReplicas,
       });
     }
 

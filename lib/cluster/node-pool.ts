@@ -27,6 +27,12 @@ export interface NodePoolProps {
   readonly taints: readonly NodeTaint[];
   /** NVIDIA GPUs per node, advertised to the autoscaler for scale-from-zero. @default 0 */
   readonly gpus?: number;
+  /**
+   * Pods sharing each GPU through time-slicing: the device plugin then advertises
+   * `gpus` × this many `nvidia.com/gpu`, and the scale-from-zero tag must say the same.
+   * @default 1
+   */
+  readonly gpuTimeSlicingReplicas?: number;
   /** Tags on every instance the pool launches, from its first. @default none */
   readonly instanceTags?: Readonly<Record<string, string>>;
   /** What must exist before nodes can join (the CNI add-on). @default none */
@@ -41,7 +47,9 @@ const NODE_TEMPLATE = 'k8s.io/cluster-autoscaler/node-template';
  * cannot inspect a node that does not exist, so the ASG must advertise every label and
  * taint a pod may select on, and the GPUs, plus the tags auto-discovery looks for.
  */
-export function autoscalerTags(props: NodePoolProps): Record<string, string> {
+export function autoscalerTags(
+  props: Pick<NodePoolProps, 'clusterName' | 'labels' | 'taints' | 'gpus' | 'gpuTimeSlicingReplicas'>,
+): Record<string, string> {
   const tags: Record<string, string> = {
     'k8s.io/cluster-autoscaler/enabled': 'true',
     [`k8s.io/cluster-autoscaler/${props.clusterName}`]: 'owned',
@@ -49,7 +57,12 @@ export function autoscalerTags(props: NodePoolProps): Record<string, string> {
   for (const [key, value] of Object.entries(props.labels)) tags[`${NODE_TEMPLATE}/label/${key}`] = value;
   for (const taint of props.taints)
     tags[`${NODE_TEMPLATE}/taint/${taint.key}`] = `${taint.value}:${taint.effect}`;
-  if (props.gpus) tags[`${NODE_TEMPLATE}/resources/${GPU_RESOURCE}`] = String(props.gpus);
+  // What the node will advertise, not what it has: an empty group sized on physical GPUs
+  // would look too small for a queue of time-sliced servers.
+  if (props.gpus) {
+    const advertised = props.gpus * (props.gpuTimeSlicingReplicas ?? 1);
+    tags[`${NODE_TEMPLATE}/resources/${GPU_RESOURCE}`] = String(advertised);
+  }
   return tags;
 }
 

@@ -243,7 +243,8 @@ describe('HubPlatformStack', () => {
         gpu: { timeSlicingReplicas: 4 },
       },
     };
-    const stack = synthStacks([lab]).get('hub-platform-lab')!;
+    const labStacks = synthStacks([lab]);
+    const stack = labStacks.get('hub-platform-lab')!;
     const nth = release(stack, CHARTS.nodeTerminationHandler).values;
     expect(nth.webhookURLSecretName).toBe('nth-slack');
     const template = nth.webhookTemplate as string;
@@ -256,5 +257,10 @@ describe('HubPlatformStack', () => {
     expect(parse(plugin.config.map.default).sharing.timeSlicing.resources).toEqual([
       { name: 'nvidia.com/gpu', replicas: 4 },
     ]);
+    // The empty GPU pool tells the autoscaler what a node will advertise: one T4 as 4 GPUs.
+    const gpuTags = resourcesOf(labStacks.get('hub-cluster-lab')!, 'aws_autoscaling_group_tag')
+      .map(([, t]) => t.tag)
+      .filter((tag) => tag.key === 'k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu');
+    expect(gpuTags.map((tag) => tag.value)).toEqual(['4']);
   });
 });

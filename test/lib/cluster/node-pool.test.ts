@@ -1,3 +1,4 @@
+import { autoscalerTags } from '../../../lib/cluster/node-pool';
 import { GPU_TAINT, NODE_PURPOSE_LABEL, USER_TAINT } from '../../../lib/node-scheduling';
 import { StackJson, resourceAt, resourcesOf, synthStacks } from '../../support/synth';
 
@@ -97,5 +98,14 @@ describe('NodePool', () => {
     const deps = group('user').depends_on as string[];
     expect(deps.some((d) => d.startsWith('aws_eks_addon.vpc-cni'))).toBe(true);
     expect(deps.some((d) => d.startsWith('aws_eks_addon.kube-proxy'))).toBe(true);
+  });
+
+  it('advertises the GPUs a time-sliced node offers, physical GPUs times replicas', () => {
+    const pool = { clusterName: 'hub-x', labels: {}, taints: [GPU_TAINT] };
+    const gpuTag = (tags: Record<string, string>) => tags[`${TEMPLATE}/resources/nvidia.com/gpu`];
+    expect(gpuTag(autoscalerTags({ ...pool, gpus: 4 }))).toBe('4');
+    expect(gpuTag(autoscalerTags({ ...pool, gpus: 1, gpuTimeSlicingReplicas: 4 }))).toBe('4');
+    expect(gpuTag(autoscalerTags({ ...pool, gpus: 4, gpuTimeSlicingReplicas: 3 }))).toBe('12');
+    expect(gpuTag(autoscalerTags({ ...pool, gpuTimeSlicingReplicas: 4 }))).toBeUndefined();
   });
 });
