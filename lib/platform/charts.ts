@@ -9,10 +9,18 @@ export interface ChartPin {
   readonly repository: string;
   /** Exact chart version. */
   readonly version: string;
+  /**
+   * Tags of the chart's images at this version, by image. Our values set each one, so no
+   * chart fallback (an empty tag meaning "the appVersion") decides what runs, and a chart
+   * bump shows the image change in the plan. Bump them with the version.
+   * @default none: the chart's release sets its tags elsewhere
+   */
+  readonly imageTags?: Readonly<Record<string, string>>;
 }
 
 export const CHARTS = {
   jupyterhub: { chart: 'jupyterhub', repository: 'https://hub.jupyter.org/helm-chart/', version: '4.4.0' },
+  /** Its image follows the cluster's Kubernetes minor: CLUSTER_AUTOSCALER_IMAGE_TAGS in lib/versions.ts. */
   clusterAutoscaler: {
     chart: 'cluster-autoscaler',
     repository: 'https://kubernetes.github.io/autoscaler',
@@ -22,16 +30,27 @@ export const CHARTS = {
     chart: 'aws-node-termination-handler',
     repository: 'https://aws.github.io/eks-charts',
     version: '0.27.6',
+    // The chart's tag is "" (v<appVersion>); appVersion of 0.27.6 is 1.25.6.
+    imageTags: { handler: 'v1.25.6' },
   },
   efsCsiDriver: {
     chart: 'aws-efs-csi-driver',
     repository: 'https://kubernetes-sigs.github.io/aws-efs-csi-driver/',
     version: '4.4.1',
+    // The defaults of the chart's values.yaml at 4.4.1.
+    imageTags: {
+      driver: 'v3.4.1',
+      livenessProbe: 'v2.19.0-eksbuild.3',
+      nodeDriverRegistrar: 'v2.17.0-eksbuild.3',
+      csiProvisioner: 'v6.3.0-eksbuild.2',
+    },
   },
   /** Not in shared/upstream-charts: its values are checked only by our tests. */
   nvidiaDevicePlugin: {
     chart: 'nvidia-device-plugin',
     repository: 'https://nvidia.github.io/k8s-device-plugin',
     version: '0.20.0',
+    // The chart's tag is "" (its appVersion, 0.20.0).
+    imageTags: { plugin: 'v0.20.0' },
   },
 } as const satisfies Record<string, ChartPin>;

@@ -46,12 +46,14 @@ export class EfsCsiDriver extends Construct {
     super(scope, id);
     const sa = EFS_CSI_CONTROLLER_SERVICE_ACCOUNT;
     const sized = (c: { cpuMillis: number; memoryMiB: number }) => guaranteed(c.cpuMillis, c.memoryMiB);
+    const tags = CHARTS.efsCsiDriver.imageTags;
     this.release = new PinnedRelease(this, 'release', {
       chart: CHARTS.efsCsiDriver,
       releaseName: 'aws-efs-csi-driver',
       namespace: sa.namespace,
       envName: props.envName,
       values: {
+        image: { tag: tags.driver },
         controller: {
           serviceAccount: serviceAccountValues(sa, props.roleArn),
           nodeSelector: { ...CORE_NODE_SELECTOR },
@@ -60,8 +62,16 @@ export class EfsCsiDriver extends Construct {
         },
         node: { resources: sized(EFS_NODE_CONTAINERS.plugin), priorityClassName: NODE_CRITICAL },
         sidecars: {
-          livenessProbe: { resources: sized(EFS_NODE_CONTAINERS.livenessProbe) },
-          nodeDriverRegistrar: { resources: sized(EFS_NODE_CONTAINERS.nodeDriverRegistrar) },
+          livenessProbe: {
+            image: { tag: tags.livenessProbe },
+            resources: sized(EFS_NODE_CONTAINERS.livenessProbe),
+          },
+          nodeDriverRegistrar: {
+            image: { tag: tags.nodeDriverRegistrar },
+            resources: sized(EFS_NODE_CONTAINERS.nodeDriverRegistrar),
+          },
+          // Its sizes are in values/aws-efs-csi-driver/base.yaml: no other layer needs them.
+          csiProvisioner: { image: { tag: tags.csiProvisioner } },
         },
       },
     });

@@ -55,6 +55,7 @@ export class NodeTerminationHandler extends Construct {
       namespace: sa.namespace,
       envName: props.envName,
       values: {
+        image: { tag: CHARTS.nodeTerminationHandler.imageTags.handler },
         enableSqsTerminationDraining: true,
         queueURL: props.queueUrl,
         awsRegion: props.region,

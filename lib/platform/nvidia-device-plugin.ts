@@ -7,9 +7,6 @@ import { Values } from './helm-values';
 import { PinnedRelease } from './pinned-release';
 import { NODE_CRITICAL, Placement, guaranteed, placementOf } from './placement';
 
-/** The plugin's image: the chart defaults to v<appVersion>; pinned here so it never floats. */
-export const NVIDIA_DEVICE_PLUGIN_IMAGE_TAG = `v${CHARTS.nvidiaDevicePlugin.version}`;
-
 /**
  * The plugin's configuration file when GPUs are shared: each physical GPU is advertised as
  * `replicas` GPUs, and a pod asking for more than one shared GPU is refused rather than
@@ -52,7 +49,7 @@ export class NvidiaDevicePlugin extends Construct {
       namespace: 'kube-system',
       envName: props.envName,
       values: {
-        image: { tag: NVIDIA_DEVICE_PLUGIN_IMAGE_TAG },
+        image: { tag: CHARTS.nvidiaDevicePlugin.imageTags.plugin },
         affinity: {
           nodeAffinity: {
             requiredDuringSchedulingIgnoredDuringExecution: {

@@ -29,10 +29,26 @@ const clusterOutput = (name: string, fragment: string) =>
 
 const PLATFORM_CHARTS = [CHARTS.clusterAutoscaler, CHARTS.nodeTerminationHandler, CHARTS.efsCsiDriver];
 
+/** Values paths of every image tag each chart takes, with the tag it must run (never a floating one). */
+const PINNED_IMAGES: Record<string, Record<string, string>> = {
+  [CHARTS.clusterAutoscaler.chart]: { 'image.tag': 'v1.35.1' }, // every environment runs Kubernetes 1.35
+  [CHARTS.nodeTerminationHandler.chart]: { 'image.tag': 'v1.25.6' },
+  [CHARTS.efsCsiDriver.chart]: {
+    'image.tag': 'v3.4.1',
+    'sidecars.livenessProbe.image.tag': 'v2.19.0-eksbuild.3',
+    'sidecars.nodeDriverRegistrar.image.tag': 'v2.17.0-eksbuild.3',
+    'sidecars.csiProvisioner.image.tag': 'v6.3.0-eksbuild.2',
+  },
+  [CHARTS.nvidiaDevicePlugin.chart]: { 'image.tag': 'v0.20.0' },
+};
+
+const valueAt = (values: Values, path: string) =>
+  path.split('.').reduce<unknown>((node, key) => (node as Values | undefined)?.[key], values);
+
 describe('HubPlatformStack', () => {
-  it.each(names)('%s: every release pinned, linted and atomic', (name) => {
+  it.each(names)('%s: every release pinned, linted and atomic, every image at an exact tag', (name) => {
     for (const pin of [...PLATFORM_CHARTS, CHARTS.nvidiaDevicePlugin]) {
-      const { body } = release(platform(name), pin);
+      const { body, values } = release(platform(name), pin);
       expect(body).toMatchObject({
         repository: pin.repository,
         version: pin.version,
@@ -40,6 +56,10 @@ describe('HubPlatformStack', () => {
         atomic: true,
         namespace: 'kube-system',
       });
+      const tags = Object.fromEntries(
+        Object.keys(PINNED_IMAGES[pin.chart]).map((path) => [path, valueAt(values, path)]),
+      );
+      expect({ chart: pin.chart, tags }).toEqual({ chart: pin.chart, tags: PINNED_IMAGES[pin.chart] });
     }
   });
 
@@ -189,7 +209,6 @@ describe('HubPlatformStack', () => {
     ];
     const { values } = release(platform(name), CHARTS.nvidiaDevicePlugin);
     expect(Object.keys(values).filter((key) => !chartKeys.includes(key))).toEqual([]);
-    expect(values.image).toEqual({ tag: `v${CHARTS.nvidiaDevicePlugin.version}` });
     expect(Object.keys(values.gfd as Values)).toEqual(['enabled']);
     expect(values).not.toHaveProperty('config'); // time-slicing is off by default
   });
