@@ -12,12 +12,18 @@
  */
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
+import { isDeepStrictEqual } from 'util';
 import { parse } from 'yaml';
 
 export type Values = { [key: string]: unknown };
 
 export function isMap(value: unknown): value is Values {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The value at `path` (`['controller', 'nodeSelector']`), or undefined where the path ends early. */
+export function valueAt(values: Values, path: readonly string[]): unknown {
+  return path.reduce<unknown>((node, key) => (isMap(node) ? node[key] : undefined), values);
 }
 
 /**
@@ -57,8 +63,35 @@ export function withChartDefaults(defaults: Values, values: Values): Values {
   return result;
 }
 
+/** A value a lower layer sets that a higher layer replaces with a different one. */
+export interface OverriddenValue {
+  readonly path: readonly string[];
+  readonly lower: unknown;
+  readonly upper: unknown;
+}
+
+/** Where `upper`, merged over `lower`, changes a value `lower` sets (maps compare key by key). */
+export function overriddenValues(
+  lower: Values,
+  upper: Values,
+  path: readonly string[] = [],
+): OverriddenValue[] {
+  return Object.entries(upper).flatMap(([key, value]): OverriddenValue[] => {
+    if (value === undefined || !(key in lower)) return [];
+    const below = lower[key];
+    if (isMap(value) && isMap(below)) return overriddenValues(below, value, [...path, key]);
+    return isDeepStrictEqual(below, value) ? [] : [{ path: [...path, key], lower: below, upper: value }];
+  });
+}
+
 /** The folder of hand-written values files, one subfolder per chart. */
 export const VALUES_DIR = join(__dirname, '..', '..', 'values');
+
+/**
+ * Construct context key naming another folder laid out like values/ (tests synthesize a
+ * broken overlay from a copy). @default VALUES_DIR
+ */
+export const VALUES_DIR_CONTEXT = 'valuesDir';
 
 /** A values file as a map; a missing file is an empty layer. Throws naming the file on bad YAML. */
 export function readValuesFile(path: string): Values {
@@ -74,10 +107,12 @@ export function readValuesFile(path: string): Values {
   return parsed;
 }
 
+/** The values files for `chartDir` in `envName`, lowest first: base, then the environment's overlay. */
+export function valuesFiles(chartDir: string, envName: string, valuesDir = VALUES_DIR): string[] {
+  return [join(valuesDir, chartDir, 'base.yaml'), join(valuesDir, chartDir, `${envName}.yaml`)];
+}
+
 /** The file layers for `chartDir` in `envName`: base, then the environment's overlay. */
 export function fileLayers(chartDir: string, envName: string, valuesDir = VALUES_DIR): Values[] {
-  return [
-    readValuesFile(join(valuesDir, chartDir, 'base.yaml')),
-    readValuesFile(join(valuesDir, chartDir, `${envName}.yaml`)),
-  ];
+  return valuesFiles(chartDir, envName, valuesDir).map(readValuesFile);
 }

@@ -1,9 +1,20 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { existsSync } from 'fs';
+import { relative } from 'path';
 import { stringify } from 'yaml';
+import { ConfigError } from '../../config/load';
 import { ChartPin } from './charts';
-import { Values, fileLayers, mergeValues } from './helm-values';
+import {
+  VALUES_DIR,
+  VALUES_DIR_CONTEXT,
+  Values,
+  mergeValues,
+  overriddenValues,
+  readValuesFile,
+  valuesFiles,
+} from './helm-values';
 
 export interface PinnedReleaseProps {
   readonly chart: ChartPin;
@@ -22,10 +33,24 @@ export interface PinnedReleaseProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
+/** The values folder: the `valuesDir` context if set, else values/ in this repository. */
+function valuesRoot(scope: Construct): string {
+  const dir: unknown = scope.node.tryGetContext(VALUES_DIR_CONTEXT);
+  if (dir === undefined) return VALUES_DIR;
+  if (typeof dir !== 'string' || !existsSync(dir)) {
+    throw new Error(`context ${VALUES_DIR_CONTEXT}: ${JSON.stringify(dir)} is not an existing folder`);
+  }
+  return dir;
+}
+
+const shown = (file: string) =>
+  relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file);
+
 /**
  * A Helm release at an exact chart version, linted, with its values merged from the
  * values files and typed code into one document, so the synthesized JSON shows exactly
- * what helm receives.
+ * what helm receives. A file may not set a value the typed code sets differently: typed
+ * code owns what other layers must agree with, and the file's value would silently lose.
  */
 export class PinnedRelease extends Construct {
   readonly release: Release;
@@ -34,10 +59,19 @@ export class PinnedRelease extends Construct {
 
   constructor(scope: Construct, id: string, props: PinnedReleaseProps) {
     super(scope, id);
-    this.mergedValues = mergeValues(
-      ...fileLayers(props.valuesDir ?? props.chart.chart, props.envName),
-      props.values,
+    const files = valuesFiles(props.valuesDir ?? props.chart.chart, props.envName, valuesRoot(this));
+    const layers = files.map(readValuesFile);
+    const contradictions = files.flatMap((file, i) =>
+      overriddenValues(layers[i], props.values).map(
+        (o) =>
+          `${shown(file)}: ${o.path.join('.')} is ${JSON.stringify(o.lower)}, but the ${props.releaseName} ` +
+          `construct sets it to ${JSON.stringify(o.upper)}; remove it from the file (typed code owns the values ` +
+          'other layers must agree with)',
+      ),
     );
+    if (contradictions.length > 0) throw new ConfigError(contradictions);
+
+    this.mergedValues = mergeValues(...layers, props.values);
     this.release = new Release(this, 'release', {
       name: props.releaseName,
       namespace: props.namespace,

@@ -1,20 +1,48 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { parse } from 'yaml';
+import { ConfigError } from '../../../config/load';
 import { CHARTS } from '../../../lib/platform/charts';
+import { VALUES_DIR_CONTEXT, Values } from '../../../lib/platform/helm-values';
 import { PinnedRelease } from '../../../lib/platform/pinned-release';
 import { StackJson } from '../../support/synth';
+import { onlyValues } from '../../support/values-dir';
 
-describe('PinnedRelease', () => {
-  const stack = new TerraformStack(Testing.app(), 'probe');
+/** A cluster-autoscaler release in env `lab` with `values` from typed code, in an app with `context`. */
+function build(context: Record<string, unknown>, values: Values) {
+  const stack = new TerraformStack(Testing.app({ context }), 'probe');
   new HelmProvider(stack, 'helm', {});
   const construct = new PinnedRelease(stack, 'autoscaler', {
     chart: CHARTS.clusterAutoscaler,
     releaseName: 'cluster-autoscaler',
     namespace: 'kube-system',
-    envName: 'no-such-env',
-    valuesDir: 'no-such-chart',
-    values: { awsRegion: 'us-west-2', extraArgs: { 'balance-similar-node-groups': true } },
+    envName: 'lab',
+    values,
+  });
+  return { stack, construct };
+}
+
+function problems(build: () => unknown): readonly string[] {
+  try {
+    build();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('PinnedRelease', () => {
+  const files = onlyValues({
+    'cluster-autoscaler/base.yaml': {
+      replicaCount: 1,
+      extraArgs: { v: 2, 'scale-down-delay-after-add': '10m' },
+    },
+    'cluster-autoscaler/lab.yaml': { extraArgs: { v: 4 }, podAnnotations: null },
+  });
+  const { stack, construct } = build(files, {
+    awsRegion: 'us-west-2',
+    extraArgs: { 'balance-similar-node-groups': true },
   });
   const [release] = Object.values(JSON.parse(Testing.synth(stack)).resource.helm_release) as StackJson[];
 
@@ -30,13 +58,50 @@ describe('PinnedRelease', () => {
     });
   });
 
-  it('passes one YAML document: the merged values', () => {
+  it("passes one YAML document: base, then the environment's overlay, then typed values", () => {
     expect(release.values).toHaveLength(1);
-    expect(parse(release.values[0])).toEqual(construct.mergedValues);
+    expect(parse(release.values[0])).toEqual({
+      replicaCount: 1,
+      extraArgs: { v: 4, 'scale-down-delay-after-add': '10m', 'balance-similar-node-groups': true },
+      // Kept, so helm removes the chart's default podAnnotations.
+      podAnnotations: null,
+      awsRegion: 'us-west-2',
+    });
+    expect(construct.mergedValues).toEqual(parse(release.values[0]));
+  });
+
+  it('rejects a file that sets a value the typed code sets differently, naming file, path and both values', () => {
+    const overlay = onlyValues({
+      'cluster-autoscaler/base.yaml': { awsRegion: 'eu-west-1' },
+      'cluster-autoscaler/lab.yaml': { autoDiscovery: { clusterName: 'hub-prod' }, tolerations: null },
+    });
+    const typed = { awsRegion: 'us-west-2', autoDiscovery: { clusterName: 'hub-lab' }, tolerations: [] };
+    const dir = overlay[VALUES_DIR_CONTEXT];
+    expect(problems(() => build(overlay, typed))).toEqual([
+      `${dir}/cluster-autoscaler/base.yaml: awsRegion is "eu-west-1", but the cluster-autoscaler construct sets it ` +
+        'to "us-west-2"; remove it from the file (typed code owns the values other layers must agree with)',
+      `${dir}/cluster-autoscaler/lab.yaml: autoDiscovery.clusterName is "hub-prod", but the cluster-autoscaler ` +
+        'construct sets it to "hub-lab"; remove it from the file (typed code owns the values other layers must agree with)',
+      `${dir}/cluster-autoscaler/lab.yaml: tolerations is null, but the cluster-autoscaler construct sets it to []; ` +
+        'remove it from the file (typed code owns the values other layers must agree with)',
+    ]);
+  });
+
+  it('accepts a file that repeats a typed value exactly, or sets other keys of the same map', () => {
+    const overlay = onlyValues({
+      'cluster-autoscaler/lab.yaml': { awsRegion: 'us-west-2', extraArgs: { v: 4 } },
+    });
+    const { construct } = build(overlay, { awsRegion: 'us-west-2', extraArgs: { expander: 'least-waste' } });
     expect(construct.mergedValues).toEqual({
       awsRegion: 'us-west-2',
-      extraArgs: { 'balance-similar-node-groups': true },
+      extraArgs: { v: 4, expander: 'least-waste' },
     });
+  });
+
+  it('refuses a valuesDir context that is not a folder', () => {
+    expect(() => build({ [VALUES_DIR_CONTEXT]: '/no/such/folder' }, {})).toThrow(
+      'context valuesDir: "/no/such/folder" is not an existing folder',
+    );
   });
 
   it('pins every chart to an exact version, never a range', () => {
