@@ -38,11 +38,12 @@ export interface PlatformFacts {
   readonly clusterName: string;
   readonly pools: readonly PoolFacts[];
   readonly placements: readonly Placement[];
+  /** Read from the autoscaler's merged values, whatever layer set them. */
   readonly autoscaler: {
-    /** `autoDiscovery.clusterName` in the autoscaler's values. */
-    readonly clusterName: string;
-    /** Its `expendable-pods-priority-cutoff`. */
-    readonly expendablePriorityCutoff: number;
+    /** `autoDiscovery.clusterName`. */
+    readonly clusterName: unknown;
+    /** `extraArgs.expendable-pods-priority-cutoff`. */
+    readonly expendablePriorityCutoff: unknown;
   };
   /** Priority of the JupyterHub user placeholders. */
   readonly placeholderPriority: number;
@@ -125,18 +126,19 @@ export function checkPlatformWiring(facts: PlatformFacts): ConfigIssue[] {
 
   for (const placement of facts.placements) checkPlacement(placement, facts.pools, report);
 
-  if (facts.autoscaler.clusterName !== facts.clusterName) {
+  const { clusterName, expendablePriorityCutoff: cutoff } = facts.autoscaler;
+  if (clusterName !== facts.clusterName) {
     report(
       ['cluster-autoscaler', 'autoDiscovery', 'clusterName'],
-      `'${facts.autoscaler.clusterName}' is not this cluster's name '${facts.clusterName}'; ` +
+      `'${String(clusterName)}' is not this cluster's name '${facts.clusterName}'; ` +
         'the autoscaler would discover no node groups and never scale',
     );
   }
-  if (facts.autoscaler.expendablePriorityCutoff >= facts.placeholderPriority) {
+  if (!(typeof cutoff === 'number' && cutoff < facts.placeholderPriority)) {
     report(
       ['cluster-autoscaler', 'extraArgs', 'expendable-pods-priority-cutoff'],
-      `${facts.autoscaler.expendablePriorityCutoff} is not below the user placeholders' priority ` +
-        `${facts.placeholderPriority}; the autoscaler would ignore pending placeholders and never scale up for them`,
+      `${String(cutoff)} is not below the user placeholders' priority ${facts.placeholderPriority}; ` +
+        'the autoscaler would ignore pending placeholders and never scale up for them',
     );
   }
 

@@ -32,15 +32,16 @@ export class HubPlatformStack extends TerraformStack {
       region: env.region,
       defaultTags: [{ tags: { 'hub:environment': env.name, 'hub:managed-by': 'cdktf', ...env.tags } }],
     });
-    this.connection = new ClusterConnection(this, 'cluster', {
-      clusterName: clusterName(env),
-      region: env.region,
-    });
+    // The platform reaches its cluster by the name config gives it; the add-ons' wiring
+    // checks compare that with the name the cluster stack really gave the cluster.
+    const name = clusterName(env);
+    this.connection = new ClusterConnection(this, 'cluster', { clusterName: name, region: env.region });
     this.addDependency(clusterStack);
 
     this.addOns = new HubAddOns(this, 'add-ons', {
       env,
-      clusterName: clusterName(env),
+      clusterName: name,
+      eksClusterName: clusterStack.eks.name,
       pools: clusterStack.pools,
       privateSubnetIds: clusterStack.network.privateSubnets.map((s) => s.id),
       storage: clusterStack.sharedStorage,

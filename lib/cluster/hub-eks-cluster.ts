@@ -37,9 +37,12 @@ export interface HubEksClusterProps {
 export class HubEksCluster extends Construct {
   readonly cluster: EksCluster;
   readonly issuer: OidcIssuer;
+  /** The name EKS gives the cluster, as a plain string (`cluster.name` is a token). */
+  readonly name: string;
 
   constructor(scope: Construct, id: string, props: HubEksClusterProps) {
     super(scope, id);
+    this.name = props.name;
     const role = new IamRole(this, 'role', {
       name: `${props.name}-control-plane`,
       assumeRolePolicy: serviceTrustPolicy('eks.amazonaws.com'),
@@ -58,7 +61,7 @@ export class HubEksCluster extends Construct {
 
     const publicEndpoint = props.publicEndpointCidrs.length > 0;
     this.cluster = new EksCluster(this, 'cluster', {
-      name: props.name,
+      name: this.name,
       version: props.kubernetesVersion,
       // Extended support costs six times the hourly rate; never slip into it silently.
       upgradePolicy: { supportType: 'STANDARD' },

@@ -4,7 +4,7 @@ import { PolicyStatement } from '../iam/policy-document';
 import { AUTOSCALER_EXPENDABLE_PRIORITY_CUTOFF } from '../node-scheduling';
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS, KubernetesVersion } from '../versions';
 import { CHARTS } from './charts';
-import { Values } from './helm-values';
+import { Values, valueAt } from './helm-values';
 import { PinnedRelease } from './pinned-release';
 import { CLUSTER_CRITICAL, CORE_NODE_SELECTOR, Placement, placementOf } from './placement';
 import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, serviceAccountValues } from './service-accounts';
@@ -100,14 +100,14 @@ export interface ClusterAutoscalerProps {
 export class ClusterAutoscaler extends Construct {
   readonly release: PinnedRelease;
   readonly placement: Placement;
-  /** The cluster name its auto-discovery uses. */
-  readonly discoveredClusterName: string;
-  readonly expendablePriorityCutoff = AUTOSCALER_EXPENDABLE_PRIORITY_CUTOFF;
+  /** `autoDiscovery.clusterName` as helm receives it (the merged values). */
+  readonly discoveredClusterName: unknown;
+  /** `extraArgs.expendable-pods-priority-cutoff` as helm receives it. */
+  readonly expendablePriorityCutoff: unknown;
 
   constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
     super(scope, id);
     const sa = CLUSTER_AUTOSCALER_SERVICE_ACCOUNT;
-    this.discoveredClusterName = props.clusterName;
     const usePriority = props.expander === 'priority';
     this.release = new PinnedRelease(this, 'release', {
       chart: CHARTS.clusterAutoscaler,
@@ -117,7 +117,7 @@ export class ClusterAutoscaler extends Construct {
       values: {
         cloudProvider: 'aws',
         awsRegion: props.region,
-        autoDiscovery: { clusterName: this.discoveredClusterName },
+        autoDiscovery: { clusterName: props.clusterName },
         image: { tag: CLUSTER_AUTOSCALER_IMAGE_TAGS[props.kubernetesVersion] },
         rbac: { serviceAccount: serviceAccountValues(sa, props.roleArn) },
         nodeSelector: { ...CORE_NODE_SELECTOR },
@@ -128,11 +128,15 @@ export class ClusterAutoscaler extends Construct {
           'balance-similar-node-groups': props.balanceSimilarNodeGroups,
           // Least waste breaks ties between pools of the same priority.
           expander: usePriority ? 'priority,least-waste' : 'least-waste',
-          'expendable-pods-priority-cutoff': this.expendablePriorityCutoff,
+          'expendable-pods-priority-cutoff': AUTOSCALER_EXPENDABLE_PRIORITY_CUTOFF,
         },
         ...(usePriority ? { expanderPriorities: expanderPriorities(props.clusterName, props.pools) } : {}),
       },
     });
-    this.placement = placementOf('cluster-autoscaler', this.release.mergedValues);
+    const merged = this.release.mergedValues;
+    this.placement = placementOf('cluster-autoscaler', merged);
+    // Read back from what helm gets, so the wiring checks see any layer's mistake.
+    this.discoveredClusterName = valueAt(merged, ['autoDiscovery', 'clusterName']);
+    this.expendablePriorityCutoff = valueAt(merged, ['extraArgs', 'expendable-pods-priority-cutoff']);
   }
 }

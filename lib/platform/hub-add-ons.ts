@@ -17,8 +17,10 @@ export type AddOnPool = Omit<PoolFacts, 'zones'> & { readonly subnetIds: readonl
 
 export interface HubAddOnsProps {
   readonly env: Environment;
-  /** The EKS cluster's name. */
+  /** The cluster name the add-ons are configured with: the name the platform stack reaches the cluster by. */
   readonly clusterName: string;
+  /** The name the cluster stack gave the EKS cluster; the wiring checks hold the add-ons' values to it. */
+  readonly eksClusterName: string;
   readonly pools: readonly AddOnPool[];
   /** The cluster's private subnets, one per AZ, in AZ order. */
   readonly privateSubnetIds: readonly string[];
@@ -107,7 +109,7 @@ export class HubAddOns extends Construct {
     };
     const mountTargetSubnets = props.storage.mountTargets.map((t) => t.subnetIdInput ?? '');
     return {
-      clusterName: props.clusterName,
+      clusterName: props.eksClusterName,
       pools: props.pools.map((p) => ({ ...p, zones: p.subnetIds.map(zoneOf) })),
       placements: [this.autoscaler, this.terminationHandler, this.efsCsiDriver, this.devicePlugin]
         .filter((c) => c !== undefined)

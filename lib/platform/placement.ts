@@ -5,7 +5,7 @@
  * checks compare what is really deployed with the node pools that really exist.
  */
 import { NODE_PURPOSE_LABEL, NodeTaint } from '../node-scheduling';
-import { Values } from './helm-values';
+import { Values, valueAt } from './helm-values';
 
 /** Infrastructure Deployments run on the core pool, away from users' notebooks. */
 export const CORE_NODE_SELECTOR: Readonly<Record<string, string>> = { [NODE_PURPOSE_LABEL]: 'core' };
@@ -56,18 +56,14 @@ export interface Placement {
   readonly tolerations: readonly Toleration[];
 }
 
-function at(values: Values, path: readonly string[]): unknown {
-  return path.reduce<unknown>((node, key) => (node as Values | undefined)?.[key], values);
-}
-
 /**
  * The placement that merged values give the pods under `path`: `nodeSelector`,
  * `tolerations`, and the required node affinity of the first selector term.
  */
 export function placementOf(component: string, values: Values, path: readonly string[] = []): Placement {
-  const nodeSelector = { ...((at(values, [...path, 'nodeSelector']) as Record<string, string>) ?? {}) };
+  const nodeSelector = { ...((valueAt(values, [...path, 'nodeSelector']) as Record<string, string>) ?? {}) };
   const requiredLabelKeys: string[] = [];
-  const terms = at(values, [
+  const terms = valueAt(values, [
     ...path,
     'affinity',
     'nodeAffinity',
@@ -84,6 +80,6 @@ export function placementOf(component: string, values: Values, path: readonly st
     valuesPath: path.join('.'),
     nodeSelector,
     requiredLabelKeys,
-    tolerations: (at(values, [...path, 'tolerations']) as Toleration[] | undefined) ?? [],
+    tolerations: (valueAt(values, [...path, 'tolerations']) as Toleration[] | undefined) ?? [],
   };
 }
