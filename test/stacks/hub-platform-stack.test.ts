@@ -151,65 +151,18 @@ describe('HubPlatformStack', () => {
   });
 
   it.each(names)('%s: every value key we set exists in the pinned chart', (name) => {
-    const freeForm: Record<string, string[]> = {
-      [CHARTS.clusterAutoscaler.chart]: [
-        'extraArgs',
-        'expanderPriorities',
-        'rbac.serviceAccount.annotations',
-      ],
-      [CHARTS.nodeTerminationHandler.chart]: ['serviceAccount.annotations'],
-      [CHARTS.efsCsiDriver.chart]: ['controller.serviceAccount.annotations'],
-    };
-    for (const pin of PLATFORM_CHARTS) {
+    for (const pin of [...PLATFORM_CHARTS, CHARTS.nvidiaDevicePlugin]) {
       const { values } = release(platform(name), pin);
-      expect({ chart: pin.chart, unknown: unknownKeyPaths(pin, values, freeForm[pin.chart]) }).toEqual({
+      expect({ chart: pin.chart, unknown: unknownKeyPaths(pin, values) }).toEqual({
         chart: pin.chart,
         unknown: [],
       });
     }
   });
 
-  it.each(names)('%s: the device plugin sets only keys of nvidia-device-plugin 0.20.0', (name) => {
-    // Top-level keys of the chart's values.yaml at v0.20.0 (NVIDIA/k8s-device-plugin,
-    // deployments/helm/nvidia-device-plugin); the chart is not in shared/upstream-charts.
-    const chartKeys = [
-      'config',
-      'compatWithCPUManager',
-      'migStrategy',
-      'failOnInitError',
-      'deviceListStrategy',
-      'deviceIDStrategy',
-      'nvidiaDriverRoot',
-      'gdrcopyEnabled',
-      'gdsEnabled',
-      'mofedEnabled',
-      'deviceDiscoveryStrategy',
-      'nameOverride',
-      'fullnameOverride',
-      'namespaceOverride',
-      'selectorLabelsOverride',
-      'allowDefaultNamespace',
-      'imagePullSecrets',
-      'image',
-      'updateStrategy',
-      'podAnnotations',
-      'podSecurityContext',
-      'securityContext',
-      'resources',
-      'nodeSelector',
-      'affinity',
-      'tolerations',
-      'priorityClassName',
-      'runtimeClassName',
-      'devicePlugin',
-      'gfd',
-      'nfd',
-      'mps',
-      'cdi',
-    ];
+  it.each(names)('%s: the device plugin leaves feature discovery and sharing off', (name) => {
     const { values } = release(platform(name), CHARTS.nvidiaDevicePlugin);
-    expect(Object.keys(values).filter((key) => !chartKeys.includes(key))).toEqual([]);
-    expect(Object.keys(values.gfd as Values)).toEqual(['enabled']);
+    expect(values.gfd).toEqual({ enabled: false });
     expect(values).not.toHaveProperty('config'); // time-slicing is off by default
   });
 
@@ -250,7 +203,7 @@ describe('HubPlatformStack', () => {
     expect(efs.parameters.fileSystemId).toMatch(/aws_efs_file_system/);
   });
 
-  it('posts to the configured webhook naming the node and its pods, and shares GPUs when asked', () => {
+  it('posts to the configured webhook naming the node and its pods, and shares GPUs when asked, with chart keys only', () => {
     const env = environments.find((e) => e.name === 'staging')!;
     const lab = {
       ...env,
@@ -270,6 +223,14 @@ describe('HubPlatformStack', () => {
     expect(template).toMatch(
       /^\{"text":\{\{ printf "\[hub-lab\] Node %s .*" \.NodeName .* \(join ", " \.Pods\) \| toJson \}\}\}$/,
     );
+
+    for (const pin of [...PLATFORM_CHARTS, CHARTS.nvidiaDevicePlugin]) {
+      const { values } = release(stack, pin);
+      expect({ chart: pin.chart, unknown: unknownKeyPaths(pin, values) }).toEqual({
+        chart: pin.chart,
+        unknown: [],
+      });
+    }
 
     const plugin = release(stack, CHARTS.nvidiaDevicePlugin).values as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(plugin.config.default).toBe('default');

@@ -1,14 +1,16 @@
 /**
  * The pinned upstream chart data in shared/upstream-charts, read through
  * UPSTREAM_CHARTS_DIR (CI sets it; locally it defaults to ../shared/upstream-charts).
- * Never copied into this repository.
+ * Never copied into this repository; the one chart not there, nvidia-device-plugin, has
+ * its defaults transcribed in nvidia-device-plugin-chart.ts.
  */
 import Ajv from 'ajv';
 import { existsSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
 import { parse } from 'yaml';
-import { ChartPin } from '../../lib/platform/charts';
-import { Values, withChartDefaults } from '../../lib/platform/helm-values';
+import { CHARTS, ChartPin } from '../../lib/platform/charts';
+import { Values, isMap, withChartDefaults } from '../../lib/platform/helm-values';
+import { NVIDIA_DEVICE_PLUGIN_DEFAULTS } from './nvidia-device-plugin-chart';
 
 export function upstreamChartsDir(): string {
   const dir = resolve(
@@ -26,8 +28,18 @@ function chartFile(pin: ChartPin, file: string): string {
   return join(upstreamChartsDir(), `${pin.chart}-${pin.version}`, file);
 }
 
+/** The chart's Chart.yaml at the pinned version. */
+export function chartMetadata(pin: ChartPin): { version: string; appVersion: string } {
+  return parse(readFileSync(chartFile(pin, 'Chart.yaml'), 'utf8'));
+}
+
 /** The chart's default values.yaml at the pinned version. */
 export function chartDefaults(pin: ChartPin): Values {
+  if (pin.chart === CHARTS.nvidiaDevicePlugin.chart) {
+    if (pin.version !== '0.20.0')
+      throw new Error(`nvidia-device-plugin-chart.ts transcribes 0.20.0, not ${pin.version}`);
+    return NVIDIA_DEVICE_PLUGIN_DEFAULTS;
+  }
   return parse(readFileSync(chartFile(pin, 'values.yaml'), 'utf8')) ?? {};
 }
 
@@ -42,26 +54,92 @@ export function schemaErrors(pin: ChartPin, values: Values): string[] {
 }
 
 /**
- * Leaf key paths of `values` that the chart's default values.yaml does not have, for
- * charts without a schema. Paths under a free-form map (`freeForm` prefixes such as
- * `podAnnotations`, `extraArgs`) and under maps the chart leaves empty are allowed.
+ * Values paths under which a chart takes maps or lists of any shape (Kubernetes objects,
+ * command-line flags, annotations), per chart. Everything else we set must be a key of
+ * the chart's values.yaml. Matched by whole path segments.
  */
-export function unknownKeyPaths(pin: ChartPin, values: Values, freeForm: readonly string[] = []): string[] {
-  const unknown: string[] = [];
-  const walk = (ours: unknown, theirs: unknown, path: string[]) => {
-    if (freeForm.some((prefix) => path.join('.').startsWith(prefix))) return;
-    if (ours === null || typeof ours !== 'object' || Array.isArray(ours)) return;
-    if (theirs === null || typeof theirs !== 'object' || Array.isArray(theirs)) {
-      if (theirs === undefined) unknown.push(path.join('.'));
-      return;
-    }
-    const theirMap = theirs as Values;
-    if (Object.keys(theirMap).length === 0) return; // an empty default map is free-form by design
-    for (const [key, value] of Object.entries(ours as Values)) {
-      if (!(key in theirMap)) unknown.push([...path, key].join('.'));
-      else walk(value, theirMap[key], [...path, key]);
-    }
-  };
-  walk(values, chartDefaults(pin), []);
-  return unknown;
+export const FREE_FORM_PATHS: Readonly<Record<string, readonly string[]>> = {
+  [CHARTS.clusterAutoscaler.chart]: [
+    'extraArgs',
+    'expanderPriorities',
+    'rbac.serviceAccount.annotations',
+    'podAnnotations',
+    'podLabels',
+    'additionalLabels',
+    'nodeSelector',
+    'affinity',
+    'tolerations',
+  ],
+  [CHARTS.nodeTerminationHandler.chart]: [
+    'serviceAccount.annotations',
+    'podAnnotations',
+    'podLabels',
+    'customLabels',
+    'nodeSelector',
+    'affinity',
+    'tolerations',
+  ],
+  [CHARTS.efsCsiDriver.chart]: [
+    'controller.serviceAccount.annotations',
+    'controller.podAnnotations',
+    'controller.podLabels',
+    'controller.tags',
+    'controller.nodeSelector',
+    'controller.affinity',
+    'controller.tolerations',
+    'node.podAnnotations',
+    'node.podLabels',
+    'node.nodeSelector',
+    'node.affinity',
+    'node.tolerations',
+  ],
+  // config.map holds the plugin's named configuration files.
+  [CHARTS.nvidiaDevicePlugin.chart]: [
+    'config.map',
+    'podAnnotations',
+    'nodeSelector',
+    'affinity',
+    'tolerations',
+  ],
+};
+
+/** Container resources: only these amounts, in requests and limits. */
+const RESOURCE_AMOUNTS = ['cpu', 'memory'];
+
+function underAny(path: readonly string[], prefixes: readonly string[]): boolean {
+  return prefixes.some((prefix) => {
+    const segments = prefix.split('.');
+    return segments.length <= path.length && segments.every((segment, i) => path[i] === segment);
+  });
+}
+
+/** Paths in a `resources` map other than {requests,limits}.{cpu,memory}. */
+function unknownResourcePaths(resources: Values, path: readonly string[]): string[] {
+  return Object.entries(resources).flatMap(([kind, amounts]) => {
+    const at = [...path, kind];
+    if (kind !== 'requests' && kind !== 'limits') return [at.join('.')];
+    if (!isMap(amounts)) return [at.join('.')];
+    return Object.keys(amounts)
+      .filter((amount) => !RESOURCE_AMOUNTS.includes(amount))
+      .map((amount) => [...at, amount].join('.'));
+  });
+}
+
+/**
+ * Key paths of `values` that the chart does not have, for charts without a schema: every
+ * key we set must exist in the chart's defaults, down to the leaves, except under the
+ * chart's FREE_FORM_PATHS; under a `resources` key only {requests,limits}.{cpu,memory}.
+ */
+export function unknownKeyPaths(pin: ChartPin, values: Values, defaults = chartDefaults(pin)): string[] {
+  const freeForm = FREE_FORM_PATHS[pin.chart] ?? [];
+  const walk = (ours: Values, theirs: unknown, path: readonly string[]): string[] =>
+    Object.entries(ours).flatMap(([key, value]) => {
+      const at = [...path, key];
+      if (underAny(at, freeForm)) return [];
+      if (!isMap(theirs) || !(key in theirs)) return [at.join('.')];
+      if (!isMap(value)) return [];
+      if (key === 'resources') return unknownResourcePaths(value, at);
+      return walk(value, theirs[key], at);
+    });
+  return walk(values, defaults, []);
 }

@@ -1,0 +1,76 @@
+/** The offline chart checks must catch what helm would silently ignore: unknown keys. */
+import { CHARTS } from '../../lib/platform/charts';
+import { unknownKeyPaths } from './upstream-charts';
+
+describe('unknownKeyPaths', () => {
+  const autoscaler = CHARTS.clusterAutoscaler;
+
+  it('accepts keys of the chart at every depth', () => {
+    expect(
+      unknownKeyPaths(autoscaler, {
+        awsRegion: 'us-west-2',
+        image: { tag: 'v1.35.1' },
+        rbac: { serviceAccount: { create: true, name: 'cluster-autoscaler' } },
+      }),
+    ).toEqual([]);
+  });
+
+  it('reports a misspelt key, also under a nested map', () => {
+    expect(unknownKeyPaths(autoscaler, { awsRegoin: 'x', image: { tags: 'v1' } })).toEqual([
+      'awsRegoin',
+      'image.tags',
+    ]);
+  });
+
+  it('allows anything under a free-form path, matched by whole segments only', () => {
+    expect(
+      unknownKeyPaths(autoscaler, {
+        extraArgs: { 'any-flag': true },
+        nodeSelector: { 'example.org/any': 'label' },
+        affinity: { nodeAffinity: { anything: [] } },
+        rbac: { serviceAccount: { annotations: { 'eks.amazonaws.com/role-arn': 'arn' } } },
+        extraArgsX: { 'any-flag': true },
+        rbac2: { serviceAccount: { annotations: {} } },
+      }),
+    ).toEqual(['extraArgsX', 'rbac2']);
+  });
+
+  it('checks keys under a map the chart leaves empty unless the path is listed as free-form', () => {
+    // securityContext: {} in the chart, not free-form for us.
+    expect(unknownKeyPaths(autoscaler, { securityContext: { runAsUser: 1000 } })).toEqual([
+      'securityContext.runAsUser',
+    ]);
+  });
+
+  it('takes only {requests,limits}.{cpu,memory} under resources, which the chart leaves empty', () => {
+    expect(
+      unknownKeyPaths(autoscaler, {
+        resources: {
+          requests: { cpu: '100m', memory: '600Mi', cpus: '1' },
+          limits: { cpu: '100m', memroy: '600Mi' },
+          request: { cpu: '1' },
+        },
+      }),
+    ).toEqual(['resources.requests.cpus', 'resources.limits.memroy', 'resources.request']);
+    expect(
+      unknownKeyPaths(CHARTS.efsCsiDriver, {
+        sidecars: { csiProvisioner: { resources: { limits: { cpu: '1', memory: '1Gi' }, limit: {} } } },
+      }),
+    ).toEqual(['sidecars.csiProvisioner.resources.limit']);
+  });
+
+  it('reports keys under a value the chart does not define as a map', () => {
+    expect(unknownKeyPaths(autoscaler, { awsRegion: { name: 'us-west-2' } })).toEqual(['awsRegion.name']);
+  });
+
+  it('checks the device plugin against its transcribed 0.20.0 defaults', () => {
+    expect(
+      unknownKeyPaths(CHARTS.nvidiaDevicePlugin, {
+        config: { map: { default: 'version: v1' }, default: 'default', defualt: 'x' },
+        gfd: { enabled: false },
+        image: { tag: 'v0.20.0' },
+        failOnInitErrors: true,
+      }),
+    ).toEqual(['config.defualt', 'failOnInitErrors']);
+  });
+});
