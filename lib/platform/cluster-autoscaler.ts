@@ -6,7 +6,7 @@ import { CLUSTER_AUTOSCALER_IMAGE_TAGS, KubernetesVersion } from '../versions';
 import { CHARTS } from './charts';
 import { Values, valueAt } from './helm-values';
 import { PinnedRelease } from './pinned-release';
-import { CLUSTER_CRITICAL, CORE_NODE_SELECTOR, Placement, placementOf } from './placement';
+import { Placement, corePlacementValues, placementOf } from './placement';
 import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, serviceAccountValues } from './service-accounts';
 
 /** The tag auto-discovery matches, which also scopes the autoscaler's write permissions. */
@@ -120,9 +120,7 @@ export class ClusterAutoscaler extends Construct {
         autoDiscovery: { clusterName: props.clusterName },
         image: { tag: CLUSTER_AUTOSCALER_IMAGE_TAGS[props.kubernetesVersion] },
         rbac: { serviceAccount: serviceAccountValues(sa, props.roleArn) },
-        nodeSelector: { ...CORE_NODE_SELECTOR },
-        tolerations: [],
-        priorityClassName: CLUSTER_CRITICAL,
+        ...corePlacementValues(),
         extraArgs: {
           'scale-down-unneeded-time': `${props.scaleDownUnneededMinutes}m`,
           'balance-similar-node-groups': props.balanceSimilarNodeGroups,

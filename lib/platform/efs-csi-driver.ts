@@ -2,14 +2,7 @@ import { Construct } from 'constructs';
 import { EFS_CSI_NODE } from '../daemonsets';
 import { CHARTS } from './charts';
 import { PinnedRelease } from './pinned-release';
-import {
-  CLUSTER_CRITICAL,
-  CORE_NODE_SELECTOR,
-  NODE_CRITICAL,
-  Placement,
-  guaranteed,
-  placementOf,
-} from './placement';
+import { NODE_CRITICAL, Placement, corePlacementValues, guaranteed, placementOf } from './placement';
 import { EFS_CSI_CONTROLLER_SERVICE_ACCOUNT, serviceAccountValues } from './service-accounts';
 
 /** Each sidecar of the node plugin (liveness probe, driver registrar); the rest goes to the plugin. */
@@ -56,9 +49,7 @@ export class EfsCsiDriver extends Construct {
         image: { tag: tags.driver },
         controller: {
           serviceAccount: serviceAccountValues(sa, props.roleArn),
-          nodeSelector: { ...CORE_NODE_SELECTOR },
-          tolerations: [],
-          priorityClassName: CLUSTER_CRITICAL,
+          ...corePlacementValues(),
         },
         node: { resources: sized(EFS_NODE_CONTAINERS.plugin), priorityClassName: NODE_CRITICAL },
         sidecars: {

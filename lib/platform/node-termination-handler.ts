@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { DrainTimings, TERMINATION_HANDLER_MANAGED_TAG } from '../autoscaling/termination-queue';
 import { CHARTS } from './charts';
 import { PinnedRelease } from './pinned-release';
-import { CLUSTER_CRITICAL, CORE_NODE_SELECTOR, Placement, placementOf } from './placement';
+import { Placement, corePlacementValues, placementOf } from './placement';
 import { TERMINATION_HANDLER_SERVICE_ACCOUNT, serviceAccountValues } from './service-accounts';
 
 /**
@@ -67,9 +67,7 @@ export class NodeTerminationHandler extends Construct {
         ...webhook,
         podTerminationGracePeriod: props.timings.podGraceSeconds,
         nodeTerminationGracePeriod: props.timings.nodeGraceSeconds,
-        nodeSelector: { ...CORE_NODE_SELECTOR },
-        tolerations: [],
-        priorityClassName: CLUSTER_CRITICAL,
+        ...corePlacementValues(),
       },
     });
     this.placement = placementOf('aws-node-termination-handler', this.release.mergedValues);

@@ -50,6 +50,8 @@ export class NvidiaDevicePlugin extends Construct {
       envName: props.envName,
       values: {
         image: { tag: CHARTS.nvidiaDevicePlugin.imageTags.plugin },
+        // Selected by affinity alone; null drops any nodeSelector the chart defaults to.
+        nodeSelector: null,
         affinity: {
           nodeAffinity: {
             requiredDuringSchedulingIgnoredDuringExecution: {

@@ -19,6 +19,21 @@ export interface ContainerResources {
   readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
+/**
+ * Placement values of an infrastructure Deployment: the core pool, no tolerations, a
+ * cluster-critical priority, and `affinity: null`, which makes helm drop any affinity the
+ * chart defaults to (a map of ours could only merge into it). Setting every placement key
+ * means no chart default decides where the pods go.
+ */
+export function corePlacementValues() {
+  return {
+    nodeSelector: { ...CORE_NODE_SELECTOR },
+    affinity: null,
+    tolerations: [],
+    priorityClassName: CLUSTER_CRITICAL,
+  };
+}
+
 /** Requests equal to limits, so the pod gets Guaranteed QoS and is evicted last. */
 export function guaranteed(cpuMillis: number, memoryMiB: number): ContainerResources {
   const amounts = { cpu: `${cpuMillis}m`, memory: `${memoryMiB}Mi` };

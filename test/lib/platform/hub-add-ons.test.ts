@@ -5,14 +5,19 @@
  * changed shared constant. Each must stop the build with its own message.
  */
 import { Testing } from 'cdktf';
+import { checkPlatformWiring } from '../../../config/platform-checks';
 import { Environment } from '../../../config/schema';
-import { VALUES_DIR_CONTEXT } from '../../../lib/platform/helm-values';
 import { GPU_TAINT, USER_PLACEHOLDER_PRIORITY } from '../../../lib/node-scheduling';
+import { CHARTS, ChartPin } from '../../../lib/platform/charts';
+import { VALUES_DIR_CONTEXT, Values, valueAt, withChartDefaults } from '../../../lib/platform/helm-values';
+import { HubAddOns } from '../../../lib/platform/hub-add-ons';
+import { Placement, placementOf } from '../../../lib/platform/placement';
 import { buildStacks } from '../../../stacks/build';
 import { HubClusterStack } from '../../../stacks/hub-cluster-stack';
 import { HubPlatformStack } from '../../../stacks/hub-platform-stack';
 import { configuredEnvironments, resourcesOf } from '../../support/synth';
-import { valuesWith } from '../../support/values-dir';
+import { chartDefaults } from '../../support/upstream-charts';
+import { onlyValues, valuesWith } from '../../support/values-dir';
 
 const hackweek = configuredEnvironments().find((e) => e.name === 'hackweek')!;
 
@@ -89,6 +94,55 @@ describe('HubAddOns', () => {
     ];
     expect(storage).toHaveLength(3);
     for (const [, resource] of storage) expect(resource.depends_on).toContain(`helm_release.${driverId}`);
+  });
+});
+
+/** Each add-on with the chart it installs. */
+function components(addOns: HubAddOns): Array<{ pin: ChartPin; values: Values; placement: Placement }> {
+  const { autoscaler, terminationHandler, efsCsiDriver, devicePlugin } = addOns;
+  return [
+    { pin: CHARTS.clusterAutoscaler, ...autoscaler },
+    { pin: CHARTS.nodeTerminationHandler, ...terminationHandler },
+    { pin: CHARTS.efsCsiDriver, ...efsCsiDriver },
+    { pin: CHARTS.nvidiaDevicePlugin, ...devicePlugin! },
+  ].map(({ pin, release, placement }) => ({ pin, values: release.mergedValues, placement }));
+}
+
+const podPath = (placement: Placement) => (placement.valuesPath ? placement.valuesPath.split('.') : []);
+
+describe('HubAddOns placement and the chart defaults', () => {
+  it('typed code sets nodeSelector, affinity and tolerations of every component itself', () => {
+    // No values files at all: the merged values are exactly what the constructs generate.
+    const addOns = buildHackweek({ context: onlyValues() }).addOns;
+    for (const { pin, values, placement } of components(addOns)) {
+      const pod = valueAt(values, podPath(placement)) as Values;
+      const missing = ['nodeSelector', 'affinity', 'tolerations'].filter((key) => !(key in pod));
+      expect({ chart: pin.chart, missing }).toEqual({ chart: pin.chart, missing: [] });
+    }
+  });
+
+  const addOns = buildHackweek().addOns;
+
+  it('what the charts render with their defaults places every component where the checks assumed', () => {
+    const rendered = components(addOns).map(({ pin, values, placement }) =>
+      placementOf(placement.component, withChartDefaults(chartDefaults(pin), values), podPath(placement)),
+    );
+    expect(rendered).toEqual(components(addOns).map((c) => c.placement));
+    expect(checkPlatformWiring({ ...addOns.wiring, placements: rendered })).toEqual([]);
+  });
+
+  it("would catch a chart default placement our values left in place (the device plugin's)", () => {
+    const plugin = components(addOns).find((c) => c.pin === CHARTS.nvidiaDevicePlugin)!;
+    const withoutOurs = { ...plugin.values, affinity: undefined, tolerations: undefined };
+    const rendered = placementOf(
+      'nvidia-device-plugin',
+      withChartDefaults(chartDefaults(plugin.pin), withoutOurs),
+    );
+    const problems = checkPlatformWiring({ ...addOns.wiring, placements: [rendered] });
+    expect(problems.map((p) => `${p.path.join('.')}: ${p.message.split(';')[0]}`)).toEqual([
+      'nvidia-device-plugin.nodeSelector: node label feature.node.kubernetes.io/pci-10de.present=true is on no node pool',
+      'nvidia-device-plugin.tolerations: tolerates CriticalAddonsOnly, which no node pool has',
+    ]);
   });
 });
 
