@@ -8,6 +8,7 @@ import { App } from 'cdktf';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../../config';
 import { loadEnvironments } from '../../config/load';
 import { Environment } from '../../config/schema';
@@ -64,4 +65,14 @@ export function resourceAt(stack: StackJson, type: string, pathSuffix: string): 
     throw new Error(`expected one ${type} at .../${pathSuffix}, found ${matches.length}`);
   }
   return matches[0][1];
+}
+
+/** The single helm_release of `chart` in a stack, with its single values document parsed. */
+export function releaseOf(stack: StackJson, chart: string): { body: StackJson; values: StackJson } {
+  const matches = resourcesOf(stack, 'helm_release').filter(([, r]) => r.chart === chart);
+  if (matches.length !== 1 || matches[0][1].values?.length !== 1) {
+    throw new Error(`expected one ${chart} release with one values document, found ${matches.length}`);
+  }
+  const [[, body]] = matches;
+  return { body, values: parse(body.values[0]) };
 }

@@ -1,0 +1,71 @@
+import { EFS_CSI_NODE } from '../../../lib/daemonsets';
+import { CHARTS } from '../../../lib/platform/charts';
+import { EfsCsiDriver } from '../../../lib/platform/efs-csi-driver';
+import { probeStack, synthJson } from '../../support/constructs';
+import { releaseOf } from '../../support/synth';
+import { chartDefaults, unknownKeyPaths } from '../../support/upstream-charts';
+
+const ROLE = 'arn:aws:iam::123456789012:role/hub-probe-efs-csi';
+
+describe('EfsCsiDriver', () => {
+  const stack = probeStack();
+  const driver = new EfsCsiDriver(stack, 'efs-csi-driver', { envName: 'probe', roleArn: ROLE });
+  const { body, values } = releaseOf(synthJson(stack), 'aws-efs-csi-driver');
+
+  it('installs the pinned chart into kube-system with values helm receives as merged', () => {
+    expect(body).toMatchObject({ version: '4.4.1', namespace: 'kube-system', name: 'aws-efs-csi-driver' });
+    expect(values).toEqual(driver.release.mergedValues);
+  });
+
+  it('gives the controller its IRSA role as kube-system/efs-csi-controller-sa', () => {
+    expect(values.controller.serviceAccount).toEqual({
+      create: true,
+      name: 'efs-csi-controller-sa',
+      annotations: { 'eks.amazonaws.com/role-arn': ROLE },
+    });
+  });
+
+  it('runs the controller on the core pool, cluster-critical, replacing the chart tolerations', () => {
+    expect(values.controller).toMatchObject({
+      nodeSelector: { 'hub.jupyter.org/node-purpose': 'core' },
+      affinity: null,
+      tolerations: [],
+      priorityClassName: 'system-cluster-critical',
+    });
+    expect(driver.placement).toEqual({
+      component: 'aws-efs-csi-driver',
+      valuesPath: 'controller',
+      nodeSelector: { 'hub.jupyter.org/node-purpose': 'core' },
+      requiredLabelKeys: [],
+      tolerations: [],
+    });
+  });
+
+  it('sizes the node plugin containers Guaranteed, adding up to what the capacity maths subtracts', () => {
+    const containers = [
+      values.node.resources,
+      values.sidecars.livenessProbe.resources,
+      values.sidecars.nodeDriverRegistrar.resources,
+    ];
+    const milli = (cpu: string) => Number(cpu.replace(/m$/, ''));
+    const mebi = (memory: string) => Number(memory.replace(/Mi$/, ''));
+    // docs/storage-and-nodes.md: 200m CPU and 256 MiB for the EFS node plugin on every node.
+    expect(EFS_CSI_NODE).toMatchObject({ cpuMillis: 200, memoryMiB: 256 });
+    expect(containers.reduce((sum, r) => sum + milli(r.requests.cpu), 0)).toBe(200);
+    expect(containers.reduce((sum, r) => sum + mebi(r.requests.memory), 0)).toBe(256);
+    containers.forEach((r) => expect(r.limits).toEqual(r.requests));
+    expect(values.node.priorityClassName).toBe('system-node-critical');
+  });
+
+  it('pins every image at the tag the pinned chart ships', () => {
+    const chart = chartDefaults(CHARTS.efsCsiDriver) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(values.image.tag).toBe(chart.image.tag);
+    for (const sidecar of ['livenessProbe', 'nodeDriverRegistrar', 'csiProvisioner']) {
+      expect(values.sidecars[sidecar].image.tag).toBe(chart.sidecars[sidecar].image.tag);
+    }
+  });
+
+  it('sets only keys of the pinned chart', () => {
+    expect(unknownKeyPaths(CHARTS.efsCsiDriver, values)).toEqual([]);
+  });
+});
