@@ -45,7 +45,7 @@ export const CHARTS = {
       csiProvisioner: 'v6.3.0-eksbuild.2',
     },
   },
-  /** Not in shared/upstream-charts: its values are checked only by our tests. */
+  /** Not in shared/upstream-charts: tests check our values against its defaults in test/support/nvidia-device-plugin-chart.ts. */
   nvidiaDevicePlugin: {
     chart: 'nvidia-device-plugin',
     repository: 'https://nvidia.github.io/k8s-device-plugin',

@@ -43,8 +43,11 @@ function valuesRoot(scope: Construct): string {
   return dir;
 }
 
-const shown = (file: string) =>
-  relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file);
+/** A file's path relative to the working directory when inside it, as an operator would type it. */
+function shown(file: string): string {
+  const path = relative(process.cwd(), file);
+  return path.startsWith('..') ? file : path;
+}
 
 /**
  * A Helm release at an exact chart version, linted, with its values merged from the

@@ -76,3 +76,17 @@ export function releaseOf(stack: StackJson, chart: string): { body: StackJson; v
   const [[, body]] = matches;
   return { body, values: parse(body.values[0]) };
 }
+
+/**
+ * The problems of the ConfigError that `build` throws (matched by name, so a class from an
+ * isolated module registry counts too); fails the test if it throws nothing.
+ */
+export function configProblems(build: () => unknown): readonly string[] {
+  try {
+    build();
+  } catch (error) {
+    if ((error as Error).name === 'ConfigError') return (error as { problems: readonly string[] }).problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}

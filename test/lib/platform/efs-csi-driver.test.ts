@@ -2,7 +2,7 @@ import { EFS_CSI_NODE } from '../../../lib/daemonsets';
 import { CHARTS } from '../../../lib/platform/charts';
 import { EfsCsiDriver } from '../../../lib/platform/efs-csi-driver';
 import { probeStack, synthJson } from '../../support/constructs';
-import { releaseOf } from '../../support/synth';
+import { StackJson, releaseOf } from '../../support/synth';
 import { chartDefaults, unknownKeyPaths } from '../../support/upstream-charts';
 
 const ROLE = 'arn:aws:iam::123456789012:role/hub-probe-efs-csi';
@@ -58,7 +58,7 @@ describe('EfsCsiDriver', () => {
   });
 
   it('pins every image at the tag the pinned chart ships', () => {
-    const chart = chartDefaults(CHARTS.efsCsiDriver) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const chart = chartDefaults(CHARTS.efsCsiDriver) as StackJson;
     expect(values.image.tag).toBe(chart.image.tag);
     for (const sidecar of ['livenessProbe', 'nodeDriverRegistrar', 'csiProvisioner']) {
       expect(values.sidecars[sidecar].image.tag).toBe(chart.sidecars[sidecar].image.tag);

@@ -15,22 +15,11 @@ import { Placement, placementOf } from '../../../lib/platform/placement';
 import { buildStacks } from '../../../stacks/build';
 import { HubClusterStack } from '../../../stacks/hub-cluster-stack';
 import { HubPlatformStack } from '../../../stacks/hub-platform-stack';
-import { configuredEnvironments, resourcesOf } from '../../support/synth';
+import { configProblems, configuredEnvironments, resourcesOf } from '../../support/synth';
 import { chartDefaults } from '../../support/upstream-charts';
 import { onlyValues, valuesWith } from '../../support/values-dir';
 
 const hackweek = configuredEnvironments().find((e) => e.name === 'hackweek')!;
-
-/** The problems a ConfigError lists (by name, so it also works for a class from an isolated module registry). */
-function problems(build: () => unknown): readonly string[] {
-  try {
-    build();
-  } catch (error) {
-    if ((error as Error).name === 'ConfigError') return (error as { problems: readonly string[] }).problems;
-    throw error;
-  }
-  throw new Error('expected the synth to fail');
-}
 
 interface Build {
   /** Construct context, e.g. another values folder. */
@@ -151,7 +140,7 @@ describe('HubAddOns fails the synth when the layers disagree', () => {
     const context = valuesWith({
       'cluster-autoscaler/hackweek.yaml': { nodeSelector: { 'kubernetes.io/arch': 'arm64' } },
     });
-    expect(problems(() => buildStacks(Testing.app({ context }), [hackweek]))).toEqual([
+    expect(configProblems(() => buildStacks(Testing.app({ context }), [hackweek]))).toEqual([
       'hackweek.cluster-autoscaler.nodeSelector: node label kubernetes.io/arch=arm64 is on no node pool; pools carry ' +
         'hub.jupyter.org/node-pool=core, hub.jupyter.org/node-pool=gpu, hub.jupyter.org/node-pool=user, ' +
         'hub.jupyter.org/node-purpose=core, hub.jupyter.org/node-purpose=user, k8s.amazonaws.com/accelerator=nvidia-tesla-t4',
@@ -163,7 +152,7 @@ describe('HubAddOns fails the synth when the layers disagree', () => {
       cluster.pools.forEach((pool, i) => {
         cluster.pools[i] = { ...pool, taints: pool.taints.filter((t) => t.key !== GPU_TAINT.key) };
       });
-    expect(problems(() => buildHackweek({ breakCluster }))).toEqual([
+    expect(configProblems(() => buildHackweek({ breakCluster }))).toEqual([
       'hackweek.nvidia-device-plugin.tolerations: tolerates nvidia.com/gpu=present:NoSchedule, which no node pool has; ' +
         'pools are tainted hub.jupyter.org/dedicated=user:NoSchedule',
     ]);
@@ -171,7 +160,7 @@ describe('HubAddOns fails the synth when the layers disagree', () => {
 
   it("the autoscaler watches another cluster's name (platform stack given another environment's cluster)", () => {
     const lab = { ...hackweek, name: 'lab' };
-    expect(problems(() => buildHackweek({ platformEnv: lab }))).toEqual([
+    expect(configProblems(() => buildHackweek({ platformEnv: lab }))).toEqual([
       "lab.cluster-autoscaler.autoDiscovery.clusterName: 'hub-lab' is not this cluster's name 'hub-hackweek'; " +
         'the autoscaler would discover no node groups and never scale',
     ]);
@@ -182,7 +171,7 @@ describe('HubAddOns fails the synth when the layers disagree', () => {
       'cluster-autoscaler/hackweek.yaml': { autoDiscovery: { clusterName: 'hub-prod' } },
     });
     const dir = context[VALUES_DIR_CONTEXT];
-    expect(problems(() => buildStacks(Testing.app({ context }), [hackweek]))).toEqual([
+    expect(configProblems(() => buildStacks(Testing.app({ context }), [hackweek]))).toEqual([
       `${dir}/cluster-autoscaler/hackweek.yaml: autoDiscovery.clusterName is "hub-prod", but the cluster-autoscaler ` +
         'construct sets it to "hub-hackweek"; remove it from the file (typed code owns the values other layers must agree with)',
     ]);
@@ -202,7 +191,7 @@ describe('HubAddOns fails the synth when the layers disagree', () => {
       };
       built = () => buildHackweek({}, stacks);
     });
-    expect(problems(built)).toEqual([
+    expect(configProblems(built)).toEqual([
       `hackweek.cluster-autoscaler.extraArgs.expendable-pods-priority-cutoff: ${USER_PLACEHOLDER_PRIORITY} is not ` +
         `below the user placeholders' priority ${USER_PLACEHOLDER_PRIORITY}; the autoscaler would ignore pending ` +
         'placeholders and never scale up for them',
@@ -213,7 +202,7 @@ describe('HubAddOns fails the synth when the layers disagree', () => {
     const context = valuesWith({
       'cluster-autoscaler/hackweek.yaml': { extraArgs: { 'expendable-pods-priority-cutoff': 0 } },
     });
-    expect(problems(() => buildStacks(Testing.app({ context }), [hackweek]))).toEqual([
+    expect(configProblems(() => buildStacks(Testing.app({ context }), [hackweek]))).toEqual([
       expect.stringMatching(
         /\/cluster-autoscaler\/hackweek\.yaml: extraArgs\.expendable-pods-priority-cutoff is 0, but the cluster-autoscaler construct sets it to -10;/,
       ),
@@ -222,7 +211,7 @@ describe('HubAddOns fails the synth when the layers disagree', () => {
 
   it('an AZ that hosts user and GPU nodes has no EFS mount target', () => {
     const breakCluster = (cluster: HubClusterStack) => cluster.sharedStorage.mountTargets.pop();
-    expect(problems(() => buildHackweek({ breakCluster }))).toEqual([
+    expect(configProblems(() => buildHackweek({ breakCluster }))).toEqual([
       'hackweek.nodePools.user.user: starts nodes in AZ 2, which has no EFS mount target; mount targets exist in ' +
         'AZ 0, AZ 1, so home directories could not mount there',
       'hackweek.nodePools.gpu.gpu: starts nodes in AZ 2, which has no EFS mount target; mount targets exist in ' +

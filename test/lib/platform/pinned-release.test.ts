@@ -1,11 +1,10 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { parse } from 'yaml';
-import { ConfigError } from '../../../config/load';
 import { CHARTS } from '../../../lib/platform/charts';
 import { VALUES_DIR_CONTEXT, Values } from '../../../lib/platform/helm-values';
 import { PinnedRelease } from '../../../lib/platform/pinned-release';
-import { StackJson } from '../../support/synth';
+import { StackJson, configProblems } from '../../support/synth';
 import { onlyValues } from '../../support/values-dir';
 
 /** A cluster-autoscaler release in env `lab` with `values` from typed code, in an app with `context`. */
@@ -20,16 +19,6 @@ function build(context: Record<string, unknown>, values: Values) {
     values,
   });
   return { stack, construct };
-}
-
-function problems(build: () => unknown): readonly string[] {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('PinnedRelease', () => {
@@ -77,7 +66,7 @@ describe('PinnedRelease', () => {
     });
     const typed = { awsRegion: 'us-west-2', autoDiscovery: { clusterName: 'hub-lab' }, tolerations: [] };
     const dir = overlay[VALUES_DIR_CONTEXT];
-    expect(problems(() => build(overlay, typed))).toEqual([
+    expect(configProblems(() => build(overlay, typed))).toEqual([
       `${dir}/cluster-autoscaler/base.yaml: awsRegion is "eu-west-1", but the cluster-autoscaler construct sets it ` +
         'to "us-west-2"; remove it from the file (typed code owns the values other layers must agree with)',
       `${dir}/cluster-autoscaler/lab.yaml: autoDiscovery.clusterName is "hub-prod", but the cluster-autoscaler ` +
