@@ -62,15 +62,4 @@ describe('unknownKeyPaths', () => {
   it('reports keys under a value the chart does not define as a map', () => {
     expect(unknownKeyPaths(autoscaler, { awsRegion: { name: 'us-west-2' } })).toEqual(['awsRegion.name']);
   });
-
-  it('checks the device plugin against its transcribed 0.20.0 defaults', () => {
-    expect(
-      unknownKeyPaths(CHARTS.nvidiaDevicePlugin, {
-        config: { map: { default: 'version: v1' }, default: 'default', defualt: 'x' },
-        gfd: { enabled: false },
-        image: { tag: 'v0.20.0' },
-        failOnInitErrors: true,
-      }),
-    ).toEqual(['config.defualt', 'failOnInitErrors']);
-  });
 });

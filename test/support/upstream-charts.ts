@@ -1,8 +1,8 @@
 /**
  * The pinned upstream chart data in shared/upstream-charts, read through
  * UPSTREAM_CHARTS_DIR (CI sets it; locally it defaults to ../shared/upstream-charts).
- * Never copied into this repository; the one chart not there, nvidia-device-plugin, has
- * its defaults transcribed in nvidia-device-plugin-chart.ts.
+ * Never copied into this repository. nvidia-device-plugin is not there, so its values are
+ * not key-checked (tests/lib/platform/nvidia-device-plugin.test.ts asserts them directly).
  */
 import Ajv from 'ajv';
 import { existsSync, readFileSync } from 'fs';
@@ -10,7 +10,6 @@ import { join, resolve } from 'path';
 import { parse } from 'yaml';
 import { CHARTS, ChartPin } from '../../lib/platform/charts';
 import { Values, isMap, withChartDefaults } from '../../lib/platform/helm-values';
-import { NVIDIA_DEVICE_PLUGIN_DEFAULTS } from './nvidia-device-plugin-chart';
 
 export function upstreamChartsDir(): string {
   const dir = resolve(
@@ -35,11 +34,6 @@ export function chartMetadata(pin: ChartPin): { version: string; appVersion: str
 
 /** The chart's default values.yaml at the pinned version. */
 export function chartDefaults(pin: ChartPin): Values {
-  if (pin.chart === CHARTS.nvidiaDevicePlugin.chart) {
-    if (pin.version !== '0.20.0')
-      throw new Error(`nvidia-device-plugin-chart.ts transcribes 0.20.0, not ${pin.version}`);
-    return NVIDIA_DEVICE_PLUGIN_DEFAULTS;
-  }
   return parse(readFileSync(chartFile(pin, 'values.yaml'), 'utf8')) ?? {};
 }
 
@@ -92,14 +86,6 @@ export const FREE_FORM_PATHS: Readonly<Record<string, readonly string[]>> = {
     'node.nodeSelector',
     'node.affinity',
     'node.tolerations',
-  ],
-  // config.map holds the plugin's named configuration files.
-  [CHARTS.nvidiaDevicePlugin.chart]: [
-    'config.map',
-    'podAnnotations',
-    'nodeSelector',
-    'affinity',
-    'tolerations',
   ],
 };
 

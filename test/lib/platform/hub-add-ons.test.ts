@@ -97,6 +97,11 @@ function components(addOns: HubAddOns): Array<{ pin: ChartPin; values: Values; p
   ].map(({ pin, release, placement }) => ({ pin, values: release.mergedValues, placement }));
 }
 
+/** The add-ons whose chart defaults are pinned in shared/upstream-charts (not the device plugin's). */
+function withPinnedCharts(addOns: HubAddOns) {
+  return components(addOns).filter((c) => c.pin !== CHARTS.nvidiaDevicePlugin);
+}
+
 const podPath = (placement: Placement) => (placement.valuesPath ? placement.valuesPath.split('.') : []);
 
 describe('HubAddOns placement and the chart defaults', () => {
@@ -113,20 +118,34 @@ describe('HubAddOns placement and the chart defaults', () => {
   const addOns = buildHackweek().addOns;
 
   it('what the charts render with their defaults places every component where the checks assumed', () => {
-    const rendered = components(addOns).map(({ pin, values, placement }) =>
+    const rendered = withPinnedCharts(addOns).map(({ pin, values, placement }) =>
       placementOf(placement.component, withChartDefaults(chartDefaults(pin), values), podPath(placement)),
     );
-    expect(rendered).toEqual(components(addOns).map((c) => c.placement));
+    expect(rendered).toEqual(withPinnedCharts(addOns).map((c) => c.placement));
     expect(checkPlatformWiring({ ...addOns.wiring, placements: rendered })).toEqual([]);
   });
 
-  it("would catch a chart default placement our values left in place (the device plugin's)", () => {
+  it('would catch a chart default placement our values left in place', () => {
     const plugin = components(addOns).find((c) => c.pin === CHARTS.nvidiaDevicePlugin)!;
     const withoutOurs = { ...plugin.values, affinity: undefined, tolerations: undefined };
-    const rendered = placementOf(
-      'nvidia-device-plugin',
-      withChartDefaults(chartDefaults(plugin.pin), withoutOurs),
-    );
+    // A chart that, by default, wants node-feature-discovery labels and tolerates a taint we never set.
+    const chartDefault: Values = {
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [
+              {
+                matchExpressions: [
+                  { key: 'feature.node.kubernetes.io/pci-10de.present', operator: 'In', values: ['true'] },
+                ],
+              },
+            ],
+          },
+        },
+      },
+      tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }],
+    };
+    const rendered = placementOf('nvidia-device-plugin', withChartDefaults(chartDefault, withoutOurs));
     const problems = checkPlatformWiring({ ...addOns.wiring, placements: [rendered] });
     expect(problems.map((p) => `${p.path.join('.')}: ${p.message.split(';')[0]}`)).toEqual([
       'nvidia-device-plugin.nodeSelector: node label feature.node.kubernetes.io/pci-10de.present=true is on no node pool',
