@@ -1,7 +1,7 @@
 /**
- * The hub's Python hooks: they compile, their logic holds against stand-in spawners
- * (hub_hooks_test.py, run with python3), and the release ships exactly these files and
- * imports them by the names they are mounted under.
+ * The hub's Python hooks: they compile, their logic holds against stand-in spawners and
+ * the real traitlets Config (hub_hooks_test.py, run with python3), and the release ships
+ * exactly these files and imports them by the names they are mounted under.
  */
 import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
@@ -32,9 +32,9 @@ describe('hub hooks', () => {
     }
   });
 
-  it('pass their unit tests against stand-in spawners and users', () => {
+  it('pass their unit tests against stand-in spawners and a real traitlets Config', () => {
     const result = python([join(__dirname, 'hub_hooks_test.py'), HOOKS_DIR]);
-    expect(result.output).toMatch(/Ran 10 tests/);
+    expect(result.output).toMatch(/Ran 11 tests/);
     expect(result.output).toMatch(/\nOK\s*$/);
     expect(result.status).toBe(0);
   });

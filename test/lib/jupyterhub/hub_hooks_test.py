@@ -1,12 +1,16 @@
-"""Tests of the hub's Python hooks against stand-in spawners, users and config.
+"""Tests of the hub's Python hooks against stand-in spawners and users, and the real
+traitlets Config that jupyterhub_config.py hands them as `c`.
 
 Run by test/lib/jupyterhub/hub-hooks.test.ts with the hooks folder as the first
-argument: python3 hub_hooks_test.py <values/jupyterhub/files>.
+argument: python3 hub_hooks_test.py <values/jupyterhub/files>. Needs traitlets
+(Debian's python3-traitlets); without it the run fails rather than skips.
 """
 
 import sys
 import unittest
 from types import SimpleNamespace
+
+from traitlets.config import Config
 
 sys.path.insert(0, sys.argv.pop(1))
 
@@ -29,21 +33,6 @@ def user(name, *groups):
 
 def spawner(u, mounts):
     return SimpleNamespace(user=u, volume_mounts=mounts)
-
-
-class Section(dict):
-    """A traitlets config section: attribute access over a dict."""
-
-    def __getattr__(self, name):
-        return self[name] if name in self else None
-
-    def __setattr__(self, name, value):
-        self[name] = value
-
-
-class Config(dict):
-    def __getattr__(self, name):
-        return self.setdefault(name, Section())
 
 
 class SharedFolderTest(unittest.TestCase):
@@ -118,6 +107,11 @@ class HubAccessTest(unittest.TestCase):
             ["ICESAT-2HackWeek:organisers", "ICESAT-2HackWeek:tutorial-leads"],
         )
         self.assertEqual(hub_access.github_team_groups({}), [])
+
+    def test_configure_without_a_profile_list_offers_none(self):
+        c = Config()
+        hub_access.configure(c, {"profileAccess": ACCESS, "githubTeamGroups": False})
+        self.assertEqual(c.KubeSpawner.profile_list(spawner(user("alice"), [])), [])
 
     def test_configure_sets_the_group_mapping_only_for_github(self):
         c = Config()

@@ -45,7 +45,8 @@ def github_team_groups(auth_state):
 
 def configure(c, settings):
     """Restricts the configured profile list; maps GitHub teams to groups when GitHub is used."""
-    profiles = list(c.KubeSpawner.profile_list or [])
+    # A traitlets Config answers an unset key with a placeholder, not None: ask first.
+    profiles = list(c.KubeSpawner.profile_list) if "profile_list" in c.KubeSpawner else []
     c.KubeSpawner.profile_list = restrict_profiles(profiles, settings.get("profileAccess") or {})
     if settings.get("githubTeamGroups"):
         c.GitHubOAuthenticator.auth_state_groups_key = github_team_groups
