@@ -9,6 +9,7 @@ import { instanceTypeSpec } from '../lib/instance-types';
 import { profileScheduling, schedulingMismatches } from '../lib/jupyterhub/profile-scheduling';
 import { PoolKind, poolScheduling } from '../lib/node-scheduling';
 import { memoryBytes } from '../lib/quantities';
+import { HubConfig } from './hub-schema';
 import { Environment, NodePoolConfig, ProfileConfig } from './schema';
 
 type Report = (path: (string | number)[], message: string) => void;
@@ -45,6 +46,21 @@ export function profileGuarantee(profile: ProfileConfig): Guarantee | undefined 
 /** The profile new users get: the one marked default, else the first. */
 export function defaultProfile(env: Environment): ProfileConfig {
   return env.hub.profiles.find((p) => p.default) ?? env.hub.profiles[0];
+}
+
+/** Seconds a server of the profile may take to start: its own timeout, else the hub's. */
+export function profileStartTimeout(profile: ProfileConfig, hub: HubConfig): number {
+  return profile.startTimeoutSeconds ?? hub.startTimeoutSeconds;
+}
+
+/**
+ * The hub-wide start timeout: the longest of the profiles'. JupyterHub 5.5 starts its
+ * timer with this value before KubeSpawner applies the chosen profile's overrides, so a
+ * smaller one would cut every longer profile short; the hub_access spawn hook then
+ * narrows each spawn to its own profile's timeout.
+ */
+export function hubStartTimeout(hub: HubConfig): number {
+  return Math.max(...hub.profiles.map((p) => profileStartTimeout(p, hub)));
 }
 
 function poolNames(env: Environment, kinds: readonly ('user' | 'gpu')[]): string {
@@ -101,7 +117,7 @@ function checkProfiles(env: Environment, report: Report): void {
           `(${node.cpuMillis / 1000} CPU, ${Math.floor(node.memoryMiB)} MiB, ${node.gpus} GPU allocatable)`,
       );
     }
-    const startTimeout = profile.startTimeoutSeconds ?? env.hub.startTimeoutSeconds;
+    const startTimeout = profileStartTimeout(profile, env.hub);
     if (profile.gpus > 0 && startTimeout < GPU_START_TIMEOUT_FLOOR_SECONDS) {
       report(
         at('startTimeoutSeconds'),

@@ -38,7 +38,10 @@ const profile = z.strictObject({
   memory: resourcePair(memory),
   /** NVIDIA GPUs per server. @default 0 */
   gpus: z.number().int().min(0).default(0),
-  /** Seconds a server may take to start, including a node scale-up. @default the hub's startTimeoutSeconds */
+  /**
+   * Seconds a server may take to start, including a node scale-up; a spawn hook applies it
+   * before JupyterHub's timer starts. @default the hub's startTimeoutSeconds
+   */
   startTimeoutSeconds: z.number().int().min(60).optional(),
   /** Only these users may pick the profile (the runbook's custom sizes for named users). @default everyone */
   allowedUsers: z.array(z.string().min(1)).optional(),
@@ -144,7 +147,10 @@ export const hubSchema = z.strictObject({
   concurrentSpawnLimit: z.number().int().min(1).default(64),
   /** Failed spawns in a row before the hub restarts itself. @default 5 */
   consecutiveFailureLimit: z.number().int().min(1).default(5),
-  /** Seconds a server may take to start, unless its profile says otherwise. @default 300 */
+  /**
+   * Seconds a server may take to start, for profiles that set none. The chart's
+   * singleuser.startTimeout becomes the longest of all profiles' timeouts. @default 300
+   */
   startTimeoutSeconds: z.number().int().min(60).default(300),
   /** Most servers running at once. @default what the user and GPU pools host at max size */
   activeServerLimit: z.number().int().min(1).optional(),

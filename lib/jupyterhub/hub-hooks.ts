@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { profileStartTimeout } from '../../config/hub-checks';
 import { HubConfig } from '../../config/hub-schema';
 import { SHARED_CLAIM } from '../hub-storage';
 import { VALUES_DIR, Values } from '../platform/helm-values';
@@ -26,6 +27,8 @@ export const SHARED_VOLUME = 'shared';
 export interface HubHookInputs {
   readonly hub: HubConfig;
   readonly profileAccess: Readonly<Record<string, ProfileAccess>>;
+  /** Slug of the profile KubeSpawner applies when a spawn names none. */
+  readonly defaultProfile: string;
   readonly githubTeamGroups: boolean;
 }
 
@@ -59,7 +62,14 @@ export function hubHookValues(inputs: HubHookInputs): {
       readWriteMountPath: SHARED_READWRITE_MOUNT_PATH,
       instructors: { users: [...inputs.hub.instructors.users], groups: [...inputs.hub.instructors.groups] },
     },
-    hubAccess: { profileAccess: inputs.profileAccess, githubTeamGroups: inputs.githubTeamGroups },
+    hubAccess: {
+      profileAccess: inputs.profileAccess,
+      startTimeouts: Object.fromEntries(
+        inputs.hub.profiles.map((p) => [p.slug, profileStartTimeout(p, inputs.hub)]),
+      ),
+      defaultProfile: inputs.defaultProfile,
+      githubTeamGroups: inputs.githubTeamGroups,
+    },
   };
   return { extraFiles, extraConfig, custom };
 }

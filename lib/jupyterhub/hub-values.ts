@@ -4,7 +4,7 @@
  * certificate) and everything that comes from config (profiles, login, culling, limits).
  * Sizes of the hub's own pods, images and probes live in values/jupyterhub/*.yaml.
  */
-import { defaultProfile, serverCapacity } from '../../config/hub-checks';
+import { defaultProfile, hubStartTimeout, serverCapacity } from '../../config/hub-checks';
 import { Environment } from '../../config/schema';
 import { EBS_STORAGE_CLASS, HOME_CLAIM, NOTEBOOK_GID, NOTEBOOK_UID, SHARED_CLAIM } from '../hub-storage';
 import {
@@ -43,12 +43,13 @@ export interface HubValues {
 export function jupyterHubValues(inputs: HubValuesInputs): HubValues {
   const { hub } = inputs.env;
   const auth = authenticationValues(hub);
+  const fallback = defaultProfile(inputs.env);
   const hooks = hubHookValues({
     hub,
     profileAccess: profileAccess(hub.profiles),
+    defaultProfile: fallback.slug,
     githubTeamGroups: auth.githubTeamGroups,
   });
-  const fallback = defaultProfile(inputs.env);
 
   const values: Values = {
     hub: {
@@ -87,7 +88,8 @@ export function jupyterHubValues(inputs: HubValuesInputs): HubValues {
     singleuser: {
       uid: NOTEBOOK_UID,
       fsGid: NOTEBOOK_GID,
-      startTimeout: hub.startTimeoutSeconds,
+      // The longest profile's: the hub's timer starts before the profile is applied.
+      startTimeout: hubStartTimeout(hub),
       // The default profile's size: placeholders reserve it, and it applies when no profile is chosen.
       cpu: { ...fallback.cpu },
       memory: { ...fallback.memory },

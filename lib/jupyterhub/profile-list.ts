@@ -4,6 +4,7 @@
  * is checked against the pool the cluster stack really created, so a label or taint the
  * two layers disagree on fails the synth instead of leaving servers Pending.
  */
+import { profileStartTimeout } from '../../config/hub-checks';
 import { HubConfig, ProfileConfig } from '../../config/hub-schema';
 import { GPU_RESOURCE, NodeTaint } from '../node-scheduling';
 import { profileScheduling, schedulingMismatches } from './profile-scheduling';
@@ -47,7 +48,8 @@ export function kubespawnerProfile(profile: ProfileConfig, hub: HubConfig, pools
       mem_limit: profile.memory.limit,
       node_selector: { ...scheduling.nodeSelector },
       tolerations: [...scheduling.tolerations],
-      start_timeout: profile.startTimeoutSeconds ?? hub.startTimeoutSeconds,
+      // KubeSpawner's own wait for the pod; the hub's wait is set by the hub_access spawn hook.
+      start_timeout: profileStartTimeout(profile, hub),
       ...(gpus ? { extra_resource_guarantees: { ...gpus }, extra_resource_limits: { ...gpus } } : {}),
     },
   };

@@ -3,6 +3,7 @@
  * the field, the profile (where there is one), the value and what is allowed.
  */
 import { ENVIRONMENTS } from '../../config';
+import { hubStartTimeout, profileStartTimeout } from '../../config/hub-checks';
 import { ConfigError, parseEnvironment } from '../../config/load';
 import { EnvironmentInput } from '../../config/schema';
 
@@ -214,5 +215,18 @@ describe('hub configuration rules', () => {
       startTimeoutSeconds: 300,
       profiling: false,
     });
+  });
+
+  it("makes the hub-wide start timeout the longest profile's, each profile keeping its own", () => {
+    const { hub } = parseEnvironment('staging', ENVIRONMENTS.staging);
+    expect(hub.profiles.map((p) => [p.slug, profileStartTimeout(p, hub)])).toEqual([
+      ['default', 300],
+      ['large-memory', 300],
+      ['gpu', 900],
+    ]);
+    expect(hubStartTimeout(hub)).toBe(900);
+    const slow = structuredClone(ENVIRONMENTS.staging) as EnvironmentInput;
+    profile(slow, 'large-memory').startTimeoutSeconds = 1200;
+    expect(hubStartTimeout(parseEnvironment('staging', slow).hub)).toBe(1200);
   });
 });

@@ -34,14 +34,19 @@ describe('hub hooks', () => {
 
   it('pass their unit tests against stand-in spawners and a real traitlets Config', () => {
     const result = python([join(__dirname, 'hub_hooks_test.py'), HOOKS_DIR]);
-    expect(result.output).toMatch(/Ran 11 tests/);
+    expect(result.output).toMatch(/Ran 15 tests/);
     expect(result.output).toMatch(/\nOK\s*$/);
     expect(result.status).toBe(0);
   });
 
   it('are mounted next to jupyterhub_config.py under their module names and imported by them', () => {
     const hackweek = configuredEnvironments().find((env) => env.name === 'hackweek')!;
-    const values = hubHookValues({ hub: hackweek.hub, profileAccess: {}, githubTeamGroups: true });
+    const values = hubHookValues({
+      hub: hackweek.hub,
+      profileAccess: {},
+      defaultProfile: 'icesat2',
+      githubTeamGroups: true,
+    });
     const files = Object.values(values.extraFiles) as Array<{ mountPath: string; stringData: string }>;
     expect(files.map((f) => f.mountPath).sort()).toEqual(
       HOOK_MODULES.map((m) => `/usr/local/etc/jupyterhub/${m}.py`).sort(),
@@ -57,12 +62,32 @@ describe('hub hooks', () => {
 
   it('give the shared-folder hook the configured instructors and the shared volume', () => {
     const hackweek = configuredEnvironments().find((env) => env.name === 'hackweek')!;
-    const { custom } = hubHookValues({ hub: hackweek.hub, profileAccess: {}, githubTeamGroups: true });
+    const { custom } = hubHookValues({
+      hub: hackweek.hub,
+      profileAccess: {},
+      defaultProfile: 'icesat2',
+      githubTeamGroups: true,
+    });
     expect(custom.sharedFolder).toEqual({
       volume: 'shared',
       claim: 'shared',
       readWriteMountPath: '/home/jovyan/shared-readwrite',
       instructors: { users: [], groups: ['ICESAT-2HackWeek:tutorial-leads'] },
+    });
+  });
+
+  it("give the start-timeout hook each profile's timeout and the default profile", () => {
+    const hackweek = configuredEnvironments().find((env) => env.name === 'hackweek')!;
+    const { custom } = hubHookValues({
+      hub: hackweek.hub,
+      profileAccess: {},
+      defaultProfile: 'icesat2',
+      githubTeamGroups: true,
+    });
+    // The ICESat-2 profile has no timeout of its own (the hub's 300 s); the GPU profile 900 s.
+    expect(custom.hubAccess).toMatchObject({
+      startTimeouts: { icesat2: 300, gpu: 900 },
+      defaultProfile: 'icesat2',
     });
   });
 });

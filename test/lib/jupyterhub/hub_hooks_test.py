@@ -10,6 +10,7 @@ import sys
 import unittest
 from types import SimpleNamespace
 
+from traitlets import Dict, HasTraits, Integer
 from traitlets.config import Config
 
 sys.path.insert(0, sys.argv.pop(1))
@@ -121,6 +122,49 @@ class HubAccessTest(unittest.TestCase):
         other = Config()
         hub_access.configure(other, {"profileAccess": {}, "githubTeamGroups": False})
         self.assertNotIn("GitHubOAuthenticator", other)
+
+
+class TimedSpawner(HasTraits):
+    """The traits of a Spawner the start-timeout hook touches, typed as JupyterHub's are."""
+
+    start_timeout = Integer(900)  # the chart's: the longest profile's
+    user_options = Dict()
+
+    def __init__(self, options, name="participant"):
+        super().__init__(user_options=options)
+        self.user = user(name)
+        self.volume_mounts = [HOME]
+
+
+TIMEOUTS = {"profileAccess": {}, "startTimeouts": {"default": 300, "gpu": 900}, "defaultProfile": "default"}
+
+
+class StartTimeoutTest(unittest.TestCase):
+    def spawn(self, options):
+        s = TimedSpawner(options)
+        hub_access.make_start_timeout_hook(TIMEOUTS)(s)
+        return s.start_timeout
+
+    def test_the_chosen_profile_sets_the_timeout(self):
+        self.assertEqual(self.spawn({"profile": "gpu"}), 900)
+        self.assertEqual(self.spawn({"profile": "default"}), 300)
+
+    def test_a_spawn_without_a_profile_gets_the_default_profiles(self):
+        self.assertEqual(self.spawn({}), 300)
+        self.assertEqual(self.spawn({"profile": ""}), 300)
+
+    def test_an_unknown_profile_keeps_the_hub_wide_timeout(self):
+        self.assertEqual(self.spawn({"profile": "a100"}), 900)
+
+    def test_configure_installs_it_after_the_shared_folder_hook_as_extra_config_does(self):
+        c = Config()
+        c.KubeSpawner.profile_list = PROFILES
+        shared_folder.configure(c, SETTINGS)
+        hub_access.configure(c, TIMEOUTS)
+        s = TimedSpawner({"profile": "default"}, name="lead")
+        c.KubeSpawner.pre_spawn_hook(s)
+        self.assertEqual(s.start_timeout, 300)
+        self.assertEqual(len(s.volume_mounts), 2, "the instructor mount hook still runs")
 
 
 if __name__ == "__main__":

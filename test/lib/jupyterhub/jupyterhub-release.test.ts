@@ -132,7 +132,22 @@ describe.each(names)('the %s JupyterHub release', (env) => {
     expect(hub.concurrentSpawnLimit).toBe(config.concurrentSpawnLimit);
     expect(hub.consecutiveFailureLimit).toBe(config.consecutiveFailureLimit);
     expect(Number.isInteger(hub.activeServerLimit) && hub.activeServerLimit > 0).toBe(true);
-    expect(valuesOf(env).singleuser.startTimeout).toBe(config.startTimeoutSeconds);
+  });
+
+  it("makes the hub wait as long as the slowest profile, and each spawn as long as its own profile's", () => {
+    const v = valuesOf(env);
+    const bySlug: Record<string, number> = Object.fromEntries(
+      v.singleuser.profileList.map((p: StackJson) => [p.slug, p.kubespawner_override.start_timeout]),
+    );
+    // JupyterHub's timer starts before KubeSpawner applies a profile: a shorter hub-wide
+    // timeout would cut the GPU profile's 900 s short.
+    for (const timeout of Object.values(bySlug)) {
+      expect(v.singleuser.startTimeout).toBeGreaterThanOrEqual(timeout);
+    }
+    expect(v.singleuser.startTimeout).toBe(900);
+    expect(v.custom.hubAccess.startTimeouts).toEqual(bySlug);
+    expect(v.custom.hubAccess.startTimeouts.gpu).toBe(900);
+    expect(v.custom.hubAccess.defaultProfile).toBe(env === 'hackweek' ? 'icesat2' : 'default');
   });
 
   it('exposes hub metrics only to a service token with read:metrics', () => {
