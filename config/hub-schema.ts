@@ -154,7 +154,10 @@ export const hubSchema = z.strictObject({
   startTimeoutSeconds: z.number().int().min(60).default(300),
   /** Most servers running at once. @default what the user and GPU pools host at max size */
   activeServerLimit: z.number().int().min(1).optional(),
-  /** Grant the hub container SYS_PTRACE so py-spy can profile it (the stress-test guide). @default false */
+  /**
+   * Run a py-spy container with SYS_PTRACE in the hub pod's process namespace so the hub can
+   * be profiled (the stress-test guide); the hub container itself gains nothing. @default false
+   */
   profiling: z.boolean().default(false),
 });
 

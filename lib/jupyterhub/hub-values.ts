@@ -21,6 +21,7 @@ import { frontDoorValues } from './front-door';
 import { SHARED_VOLUME, hubHookValues } from './hub-hooks';
 import { HOME_MOUNT_PATH, METRICS_SERVICE, SHARED_MOUNT_PATH } from './names';
 import { HubPool, kubespawnerProfile, profileAccess } from './profile-list';
+import { profilerValues } from './profiling';
 import { profileScheduling } from './profile-scheduling';
 
 /** The cluster-autoscaler must not evict these single-replica pods to scale a node down. */
@@ -59,10 +60,9 @@ export function jupyterHubValues(inputs: HubValuesInputs): HubValues {
       // Past what the pools can host, spawns would only queue and time out: refuse them at once.
       activeServerLimit: hub.activeServerLimit ?? serverCapacity(inputs.env).total,
       annotations: { ...NOT_SAFE_TO_EVICT },
-      // py-spy attaches with ptrace; the chart drops every capability by default.
-      containerSecurityContext: {
-        capabilities: { drop: ['ALL'], ...(hub.profiling ? { add: ['SYS_PTRACE'] } : {}) },
-      },
+      // The hub holds no capability, profiling or not; py-spy runs in its own container.
+      containerSecurityContext: { capabilities: { drop: ['ALL'] } },
+      ...(hub.profiling ? profilerValues() : {}),
       // Metrics need a token: only the scraper's service holds one with read:metrics.
       authenticatePrometheus: true,
       services: { [METRICS_SERVICE]: { display: false } },

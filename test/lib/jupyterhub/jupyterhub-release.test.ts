@@ -23,7 +23,7 @@ import {
 import { CHARTS } from '../../../lib/platform/charts';
 import { Values, fileLayers, mergeValues } from '../../../lib/platform/helm-values';
 import { configuredEnvironments, resourceAt, resourcesOf, StackJson, synthStacks } from '../../support/synth';
-import { schemaErrors } from '../../support/upstream-charts';
+import { chartDefaults, schemaErrors } from '../../support/upstream-charts';
 
 const stacks = synthStacks();
 const environments = configuredEnvironments();
@@ -208,8 +208,11 @@ describe.each(names)('the %s JupyterHub release', (env) => {
     });
   });
 
-  it('does not grant SYS_PTRACE unless profiling is switched on', () => {
-    expect(valuesOf(env).hub.containerSecurityContext.capabilities).toEqual({ drop: ['ALL'] });
+  it('grants no capability and runs no profiler unless profiling is switched on', () => {
+    const { hub } = valuesOf(env);
+    expect(hub.containerSecurityContext.capabilities).toEqual({ drop: ['ALL'] });
+    expect(hub.extraContainers).toBeUndefined();
+    expect(hub.extraPodSpec).toBeUndefined();
   });
 
   it('points the hub name at the proxy NLB, read back from the Service after the release', () => {
@@ -354,12 +357,33 @@ describe('values built outside the environments as shipped', () => {
     expect(schemaErrors(CHARTS.jupyterhub, values)).toEqual([]);
   });
 
-  it('the profiling switch grants the hub SYS_PTRACE, and the chart accepts it', () => {
+  it("the profiling switch adds a root py-spy container with only SYS_PTRACE in the hub's process namespace", () => {
     const values = variantValues((env) => (env.hub.profiling = true));
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    expect((values.hub as any).containerSecurityContext.capabilities).toEqual({
-      drop: ['ALL'],
-      add: ['SYS_PTRACE'],
+    const hub = values.hub as any;
+    // A non-root exec holds no capability, so py-spy needs a root process that has SYS_PTRACE
+    // and sees the hub's PIDs; the hub container itself stays uid 1000 with nothing added.
+    expect(hub.extraPodSpec).toEqual({ shareProcessNamespace: true });
+    expect(hub.extraContainers).toHaveLength(1);
+    const [profiler] = hub.extraContainers;
+    expect(profiler).toMatchObject({
+      name: 'py-spy',
+      image: 'quay.io/jupyterhub/k8s-hub:4.4.0',
+      securityContext: {
+        runAsUser: 0,
+        runAsNonRoot: false,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'], add: ['SYS_PTRACE'] },
+      },
+    });
+    expect(profiler.resources.requests).toEqual(profiler.resources.limits);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const deployed = mergeValues(chartDefaults(CHARTS.jupyterhub), values).hub as any;
+    expect(deployed.containerSecurityContext).toEqual({
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
     });
     expect(schemaErrors(CHARTS.jupyterhub, values)).toEqual([]);
   });
