@@ -73,6 +73,17 @@ function checkProfiles(env: Environment, report: Report): void {
   if (defaults.length > 1) {
     report(['hub', 'profiles'], `${defaults.join(' and ')} are all marked default; mark one profile at most`);
   }
+  // A spawn that names no profile gets the default; someone allowed no profile at all would
+  // get a server with no pool selected (singleuser sets no nodeSelector).
+  const fallback = defaultProfile(env);
+  const restriction = (['allowedUsers', 'allowedGroups'] as const).find((key) => fallback[key]);
+  if (restriction) {
+    report(
+      ['hub', 'profiles', profiles.indexOf(fallback), restriction],
+      `profile '${fallback.slug}' is the default profile but is restricted to some users; ` +
+        'the default must be open to everyone: open it or mark another profile default',
+    );
+  }
   profiles.forEach((profile, i) => {
     const at = (...path: (string | number)[]) => ['hub', 'profiles', i, ...path];
     const name = `profile '${profile.slug}'`;

@@ -1,7 +1,7 @@
 /**
- * Resource requests of the DaemonSets that run on every hub node. The capacity maths
- * subtracts them from what a node can give users, and the platform charts take their
- * requests from here, so the two never disagree.
+ * Resource requests of the DaemonSets that run on the hub's user and GPU nodes (the only
+ * nodes the capacity maths sizes). The capacity maths subtracts them from what a node can
+ * give users, and the charts take their requests from here, so the two never disagree.
  */
 export interface DaemonSetRequests {
   readonly name: string;
@@ -27,10 +27,25 @@ export const NVIDIA_DEVICE_PLUGIN: DaemonSetRequests = {
   gpuOnly: true,
 };
 
+/**
+ * The JupyterHub chart's image pullers, on user and GPU nodes: the continuous one always,
+ * the hook one during a helm upgrade that changes images (counted so that an upgrade in
+ * the middle of an event still finds room on full nodes). The chart gives both pods
+ * prePuller.resources, which lib/jupyterhub/hub-values.ts takes from here.
+ */
+export const CONTINUOUS_IMAGE_PULLER: DaemonSetRequests = {
+  name: 'continuous-image-puller',
+  cpuMillis: 10,
+  memoryMiB: 16,
+};
+export const HOOK_IMAGE_PULLER: DaemonSetRequests = { ...CONTINUOUS_IMAGE_PULLER, name: 'hook-image-puller' };
+
 export const NODE_DAEMONSETS: readonly DaemonSetRequests[] = [
   AWS_NODE,
   KUBE_PROXY,
   EBS_CSI_NODE,
   EFS_CSI_NODE,
   NVIDIA_DEVICE_PLUGIN,
+  CONTINUOUS_IMAGE_PULLER,
+  HOOK_IMAGE_PULLER,
 ];

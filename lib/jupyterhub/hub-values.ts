@@ -7,7 +7,9 @@
 import { defaultProfile, hubStartTimeout, serverCapacity } from '../../config/hub-checks';
 import { Environment } from '../../config/schema';
 import { EBS_STORAGE_CLASS, HOME_CLAIM, NOTEBOOK_GID, NOTEBOOK_UID, SHARED_CLAIM } from '../hub-storage';
+import { CONTINUOUS_IMAGE_PULLER } from '../daemonsets';
 import {
+  GPU_TAINT,
   IMAGE_PULLER_PRIORITY,
   USER_DEFAULT_PRIORITY,
   USER_PLACEHOLDER_PRIORITY,
@@ -15,6 +17,7 @@ import {
   tolerationFor,
 } from '../node-scheduling';
 import { Values } from '../platform/helm-values';
+import { guaranteed } from '../platform/placement';
 import { authenticationValues } from './authentication';
 import { cullValues, kernelCullingFile } from './culling';
 import { frontDoorValues } from './front-door';
@@ -90,10 +93,10 @@ export function jupyterHubValues(inputs: HubValuesInputs): HubValues {
       fsGid: NOTEBOOK_GID,
       // The longest profile's: the hub's timer starts before the profile is applied.
       startTimeout: hubStartTimeout(hub),
-      // The default profile's size: placeholders reserve it, and it applies when no profile is chosen.
+      // The default profile's size, which placeholders reserve. No nodeSelector here: the chart
+      // would put it on the image pullers too, and every profile selects its own pool.
       cpu: { ...fallback.cpu },
       memory: { ...fallback.memory },
-      nodeSelector: { ...profileScheduling(fallback).nodeSelector },
       profileList: hub.profiles.map((p) => kubespawnerProfile(p, hub, inputs.pools)),
       // Home follows the user across profiles: one EFS claim, a subdirectory per user.
       storage: {
@@ -120,9 +123,20 @@ export function jupyterHubValues(inputs: HubValuesInputs): HubValues {
         imagePullerPriority: IMAGE_PULLER_PRIORITY,
         userPlaceholderPriority: USER_PLACEHOLDER_PRIORITY,
       },
-      userPlaceholder: { enabled: true, replicas: hub.placeholders },
+      // Placeholders hold seats on the default profile's pool.
+      userPlaceholder: {
+        enabled: true,
+        replicas: hub.placeholders,
+        extraPodSpec: { nodeSelector: { ...profileScheduling(fallback).nodeSelector } },
+      },
       corePods: { nodeAffinity: { matchNodePurpose: 'require' } },
       userPods: { nodeAffinity: { matchNodePurpose: 'require' }, tolerations: [tolerationFor(USER_TAINT)] },
+    },
+    // The pullers run on every node labelled for users (the chart's required user-node
+    // affinity), GPU nodes included, so GPU profiles' images are there before their users.
+    prePuller: {
+      extraTolerations: [tolerationFor(GPU_TAINT)],
+      resources: guaranteed(CONTINUOUS_IMAGE_PULLER.cpuMillis, CONTINUOUS_IMAGE_PULLER.memoryMiB),
     },
     cull: cullValues(hub),
     custom: hooks.custom,

@@ -103,6 +103,21 @@ const cases: Array<[string, string, Change, RegExp]> = [
     /^staging\.hub\.profiles: 'default' and 'gpu' are all marked default; mark one profile at most$/,
   ],
   [
+    'a default profile only some users may pick',
+    'hackweek',
+    (env) => (profile(env, 'icesat2').allowedGroups = ['ICESAT-2HackWeek:tutorial-leads']),
+    /^hackweek\.hub\.profiles\.0\.allowedGroups: profile 'icesat2' is the default profile but is restricted to some users; the default must be open to everyone: open it or mark another profile default$/,
+  ],
+  [
+    'a restricted first profile when none is marked default',
+    'staging',
+    (env) => {
+      profile(env, 'default').default = false;
+      profile(env, 'default').allowedUsers = ['alice'];
+    },
+    /^staging\.hub\.profiles\.0\.allowedUsers: profile 'default' is the default profile/,
+  ],
+  [
     'two profiles with one slug',
     'staging',
     (env) => (profile(env, 'gpu').slug = 'default'),

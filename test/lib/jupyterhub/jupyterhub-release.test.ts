@@ -10,18 +10,23 @@ import { usersPerNode } from '../../../lib/capacity';
 import { EBS_STORAGE_CLASS, HOME_CLAIM, SHARED_CLAIM } from '../../../lib/hub-storage';
 import { jupyterHubValues } from '../../../lib/jupyterhub/hub-values';
 import { kubespawnerProfile } from '../../../lib/jupyterhub/profile-list';
+import { NODE_DAEMONSETS } from '../../../lib/daemonsets';
 import {
   AUTOSCALER_EXPENDABLE_PRIORITY_CUTOFF,
+  EKS_TAINT_EFFECT,
   GPU_RESOURCE,
   GPU_TAINT,
   IMAGE_PULLER_PRIORITY,
   NODE_POOL_LABEL,
+  NODE_PURPOSE_LABEL,
+  NodeTaint,
   USER_PLACEHOLDER_PRIORITY,
   USER_TAINT,
   poolScheduling,
 } from '../../../lib/node-scheduling';
 import { CHARTS } from '../../../lib/platform/charts';
 import { Values, fileLayers, mergeValues } from '../../../lib/platform/helm-values';
+import { Toleration, tolerates } from '../../../lib/platform/placement';
 import { configuredEnvironments, resourceAt, resourcesOf, StackJson, synthStacks } from '../../support/synth';
 import { chartDefaults, schemaErrors } from '../../support/upstream-charts';
 
@@ -105,6 +110,50 @@ describe.each(names)('the %s JupyterHub release', (env) => {
       { key: USER_TAINT.key, operator: 'Equal', value: USER_TAINT.value, effect: USER_TAINT.effect },
     ]);
     expect(scheduling.userScheduler.enabled).toBe(true);
+  });
+
+  it('pre-pulls images on every user and GPU node, and only there; placeholders sit on the default pool', () => {
+    const v = valuesOf(env);
+    const { scheduling, singleuser, prePuller } = v;
+    // singleuser.nodeSelector would also pin the pullers to one pool; each profile selects its own.
+    expect(singleuser.nodeSelector).toBeUndefined();
+    expect(scheduling.userPlaceholder.extraPodSpec).toEqual({ nodeSelector: { [NODE_POOL_LABEL]: 'user' } });
+    expect(prePuller.extraTolerations).toEqual([
+      { key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' },
+    ]);
+    // The chart gives the pullers these tolerations and a required node-purpose=user affinity.
+    const pullerTolerations = [
+      ...scheduling.userPods.tolerations,
+      ...(singleuser.extraTolerations ?? []),
+      ...prePuller.extraTolerations,
+    ];
+    expect(scheduling.userPods.nodeAffinity.matchNodePurpose).toBe('require');
+    const effect = Object.fromEntries(Object.entries(EKS_TAINT_EFFECT).map(([k8s, eks]) => [eks, k8s]));
+    const groups = resourcesOf(cluster(env), 'aws_eks_node_group').map(([, body]) => body);
+    for (const group of groups) {
+      const taints = (group.taint ?? []).map((t: StackJson) => ({ ...t, effect: effect[t.effect] }));
+      const runsThere =
+        group.labels[NODE_PURPOSE_LABEL] === 'user' &&
+        taints.every((t: NodeTaint) => pullerTolerations.some((tol: Toleration) => tolerates(tol, t)));
+      expect({ pool: group.labels[NODE_POOL_LABEL], runsThere }).toEqual({
+        pool: group.labels[NODE_POOL_LABEL],
+        runsThere: group.labels[NODE_POOL_LABEL] !== 'core',
+      });
+    }
+  });
+
+  it('sizes the image pullers from lib/daemonsets.ts, which the capacity maths subtracts', () => {
+    const { prePuller } = valuesOf(env);
+    expect(prePuller.resources).toEqual({
+      requests: { cpu: '10m', memory: '16Mi' },
+      limits: { cpu: '10m', memory: '16Mi' },
+    });
+    expect(NODE_DAEMONSETS).toEqual(
+      expect.arrayContaining([
+        { name: 'continuous-image-puller', cpuMillis: 10, memoryMiB: 16 },
+        { name: 'hook-image-puller', cpuMillis: 10, memoryMiB: 16 },
+      ]),
+    );
   });
 
   it('runs placeholders from config with priorities the autoscaler honours', () => {
