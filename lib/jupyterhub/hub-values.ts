@@ -17,6 +17,7 @@ import {
   tolerationFor,
 } from '../node-scheduling';
 import { Values } from '../platform/helm-values';
+import { KUBE_SCHEDULER_IMAGE_TAGS } from '../versions';
 import { guaranteed } from '../platform/placement';
 import { authenticationValues } from './authentication';
 import { cullValues, kernelCullingFile } from './culling';
@@ -115,7 +116,11 @@ export function jupyterHubValues(inputs: HubValuesInputs): HubValues {
       },
     },
     scheduling: {
-      userScheduler: { enabled: true },
+      // Its kube-scheduler follows the cluster's minor (the chart's v1.30 is outside the skew).
+      userScheduler: {
+        enabled: true,
+        image: { tag: KUBE_SCHEDULER_IMAGE_TAGS[inputs.env.cluster.kubernetesVersion] },
+      },
       podPriority: {
         enabled: true,
         globalDefault: false,

@@ -11,6 +11,7 @@ import { PinnedRelease } from '../platform/pinned-release';
 import { jupyterHubValues } from './hub-values';
 import { JUPYTERHUB_RELEASE } from './names';
 import { HubPool } from './profile-list';
+import { UserSchedulerAccess } from './user-scheduler-access';
 
 export interface JupyterHubReleaseProps {
   readonly env: Environment;
@@ -41,6 +42,9 @@ export class JupyterHubRelease extends Construct {
       certificateArn: props.certificateArn,
     });
 
+    const schedulerAccess = new UserSchedulerAccess(this, 'user-scheduler-access', {
+      namespace: HUB_NAMESPACE,
+    });
     const pinned = new PinnedRelease(this, 'chart', {
       chart: CHARTS.jupyterhub,
       releaseName: JUPYTERHUB_RELEASE,
@@ -50,7 +54,7 @@ export class JupyterHubRelease extends Construct {
       values,
       // The first install waits for the NLB and the image pre-puller.
       timeoutSeconds: 900,
-      dependsOn: props.dependsOn,
+      dependsOn: [...(props.dependsOn ?? []), schedulerAccess.binding],
     });
     this.release = pinned.release;
     this.mergedValues = pinned.mergedValues;

@@ -18,6 +18,10 @@ export const METRICS_SERVICE = 'prometheus-scraper';
 /** Key of the metrics service's token in {@link HUB_SECRET}. */
 export const METRICS_TOKEN_SECRET_KEY = `hub.services.${METRICS_SERVICE}.apiToken`;
 
+/** The user scheduler's service account and leader-election lease (the chart's names). */
+export const USER_SCHEDULER_SERVICE_ACCOUNT = 'user-scheduler';
+export const USER_SCHEDULER_LOCK = 'user-scheduler-lock';
+
 /** Where the single-user image mounts home, and the shared folder inside it. */
 export const HOME_MOUNT_PATH = '/home/jovyan';
 export const SHARED_MOUNT_PATH = `${HOME_MOUNT_PATH}/shared`;

@@ -276,6 +276,76 @@ describe.each(names)('the %s JupyterHub release', (env) => {
   });
 });
 
+describe('the user scheduler', () => {
+  // Every environment runs Kubernetes 1.35 (lib/versions.ts default).
+  it.each([
+    ['dev', 'v1.35.7'],
+    ['staging', 'v1.35.7'],
+    ['prod', 'v1.35.7'],
+    ['hackweek', 'v1.35.7'],
+  ])('runs the kube-scheduler of its cluster minor in %s: %s', (env, tag) => {
+    expect(envNamed(env).cluster.kubernetesVersion).toBe('1.35');
+    expect(valuesOf(env).scheduling.userScheduler.image).toEqual({ tag });
+  });
+
+  it.each([
+    ['1.33', 'v1.33.9'],
+    ['1.34', 'v1.34.7'],
+  ] as const)('follows an older cluster: %s runs %s, and the chart accepts it', (version, tag) => {
+    const env = structuredClone(envNamed('staging'));
+    env.cluster.kubernetesVersion = version;
+    const { values } = jupyterHubValues({ env, pools: poolsOf(env), certificateArn: 'arn:aws:acm:x' });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    expect((values.scheduling as any).userScheduler.image).toEqual({ tag });
+    expect(
+      schemaErrors(CHARTS.jupyterhub, mergeValues(...fileLayers('jupyterhub', 'staging'), values)),
+    ).toEqual([]);
+  });
+
+  it("gets the newer kube-scheduler's permissions the chart's 1.30 role lacks, bound to its service account", () => {
+    const stack = platform('prod');
+    const role = resourceAt(stack, 'kubernetes_cluster_role_v1', 'jupyterhub/user-scheduler-access/role');
+    const granted = role.rule.flatMap((r: StackJson) =>
+      r.resources.flatMap((res: string) =>
+        r.verbs.map((verb: string) => `${r.api_groups[0]}/${res}:${verb}`),
+      ),
+    );
+    // Dynamic resource allocation (GA in 1.34) and volume attachments (1.32): the informers
+    // a 1.35 kube-scheduler waits for before it schedules anything.
+    expect(granted).toEqual(
+      expect.arrayContaining([
+        'resource.k8s.io/resourceclaims:list',
+        'resource.k8s.io/resourceclaims:watch',
+        'resource.k8s.io/resourceclaims/status:update',
+        'resource.k8s.io/resourceslices:watch',
+        'resource.k8s.io/deviceclasses:watch',
+        'storage.k8s.io/volumeattachments:watch',
+        '/pods/finalizers:update',
+        'coordination.k8s.io/leasecandidates:watch',
+      ]),
+    );
+    const binding = resourceAt(
+      stack,
+      'kubernetes_cluster_role_binding_v1',
+      'jupyterhub/user-scheduler-access/binding',
+    );
+    expect(binding.subject).toEqual([
+      { kind: 'ServiceAccount', name: 'user-scheduler', namespace: 'jupyterhub' },
+    ]);
+    expect(binding.role_ref).toMatchObject({
+      kind: 'ClusterRole',
+      name: expect.stringContaining('kubernetes_cluster_role_v1'),
+    });
+    expect(release('prod').depends_on).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^kubernetes_cluster_role_binding_v1\.jupyterhub_user-scheduler-access_binding_/,
+        ),
+      ]),
+    );
+  });
+});
+
 describe('the hackweek release', () => {
   it('ships the ICESat-2 guarantees on the m5.2xlarge pool, four users per node', () => {
     const icesat = profileNamed('hackweek', 'icesat2');
