@@ -12,6 +12,8 @@ const SLUG = /^[a-z][a-z0-9-]{0,30}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** Secrets Manager names and SSM parameter names: letters, digits and /_+=.@- */
 const SECRET_NAME = /^[\w/+=.@-]{1,512}$/;
+/** Keys of a JSON secret; kept plain because they are written into a Terraform expression. */
+const JSON_KEY = /^[\w.-]{1,128}$/;
 
 const memory = z.string().refine(isMemoryQuantity, {
   error: (issue) => `${JSON.stringify(issue.input)} is not a memory size such as 7G or 512M`,
@@ -54,6 +56,14 @@ const clientSecret = z.strictObject({
   source: z.enum(['secrets-manager', 'ssm']),
   /** Secret name (Secrets Manager) or parameter name (SSM, a SecureString). */
   name: z.string().regex(SECRET_NAME, { error: 'must be a Secrets Manager secret or SSM parameter name' }),
+  /**
+   * The key that holds the client secret when the stored value is a JSON object (a Secrets
+   * Manager key/value secret). @default none: the whole value is the client secret
+   */
+  jsonKey: z
+    .string()
+    .regex(JSON_KEY, { error: "must be a JSON key of letters, digits, '_', '.' or '-'" })
+    .optional(),
 });
 
 const authentication = z.discriminatedUnion('type', [
@@ -164,3 +174,5 @@ export const hubSchema = z.strictObject({
 export type HubConfig = z.output<typeof hubSchema>;
 export type ProfileConfig = z.output<typeof profile>;
 export type AuthenticationConfig = z.output<typeof authentication>;
+export type ClientSecretConfig = z.output<typeof clientSecret>;
+export type ClientSecretInput = z.input<typeof clientSecret>;

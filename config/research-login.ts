@@ -3,13 +3,14 @@
  * claim (the service guide's group-based access), one OAuth client per environment, and
  * the groups that hold the admin and instructor roles.
  */
+import { ClientSecretInput } from './hub-schema';
 import { EnvironmentInput } from './schema';
 
 type HubInput = EnvironmentInput['hub'];
 
 export function researchCloudAccess(
   clientId: string,
-  clientSecret: { source: 'secrets-manager' | 'ssm'; name: string },
+  clientSecret: ClientSecretInput,
 ): Pick<HubInput, 'authentication' | 'admins' | 'instructors'> {
   return {
     authentication: {

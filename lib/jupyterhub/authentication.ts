@@ -1,7 +1,8 @@
 /**
  * The hub's login: GitHub OAuth (organisations and teams), a generic OIDC provider with a
  * groups claim, or the dummy authenticator for hubs nobody outside can reach. The client
- * secret is not here: the release passes it as a sensitive value read from AWS.
+ * secret is not here: the hub reads it from a Kubernetes Secret through an environment
+ * variable (lib/jupyterhub/oauth-client-secret.ts).
  */
 import { HubConfig } from '../../config/hub-schema';
 import { Values } from '../platform/helm-values';
@@ -9,11 +10,17 @@ import { Values } from '../platform/helm-values';
 export interface AuthenticationValues {
   /** `hub.config` sections. */
   readonly config: Values;
-  /** Values path the OAuth client secret goes to, if the authenticator has one. */
-  readonly clientSecretPath?: string;
+  /** Whether the authenticator needs the OAuth client secret ({@link CLIENT_SECRET_ENV}). */
+  readonly needsClientSecret: boolean;
   /** Whether JupyterHub groups are GitHub teams, mapped by the hub_access module. */
   readonly githubTeamGroups: boolean;
 }
+
+/**
+ * oauthenticator 17 reads an unset client_secret from this variable, for
+ * GenericOAuthenticator and, after GITHUB_CLIENT_SECRET, for GitHubOAuthenticator.
+ */
+export const CLIENT_SECRET_ENV = 'OAUTH_CLIENT_SECRET';
 
 export function hubUrl(hub: HubConfig): string {
   return `https://${hub.domain.name}`;
@@ -41,7 +48,7 @@ export function authenticationValues(hub: HubConfig): AuthenticationValues {
             admin_groups: [...hub.admins.groups],
           },
         },
-        clientSecretPath: 'hub.config.GitHubOAuthenticator.client_secret',
+        needsClientSecret: true,
         githubTeamGroups: true,
       };
     case 'oidc':
@@ -64,7 +71,7 @@ export function authenticationValues(hub: HubConfig): AuthenticationValues {
             admin_groups: [...hub.admins.groups],
           },
         },
-        clientSecretPath: 'hub.config.GenericOAuthenticator.client_secret',
+        needsClientSecret: true,
         githubTeamGroups: false,
       };
     case 'dummy':
@@ -73,6 +80,7 @@ export function authenticationValues(hub: HubConfig): AuthenticationValues {
           Authenticator: { ...admins.Authenticator, allow_all: true },
           JupyterHub: { authenticator_class: 'dummy' },
         },
+        needsClientSecret: false,
         githubTeamGroups: false,
       };
   }

@@ -19,11 +19,17 @@ import {
 import { Values } from '../platform/helm-values';
 import { KUBE_SCHEDULER_IMAGE_TAGS } from '../versions';
 import { guaranteed } from '../platform/placement';
-import { authenticationValues } from './authentication';
+import { CLIENT_SECRET_ENV, authenticationValues } from './authentication';
 import { cullValues, kernelCullingFile } from './culling';
 import { frontDoorValues } from './front-door';
 import { SHARED_VOLUME, hubHookValues } from './hub-hooks';
-import { HOME_MOUNT_PATH, METRICS_SERVICE, SHARED_MOUNT_PATH } from './names';
+import {
+  CLIENT_SECRET_KEY,
+  CLIENT_SECRET_NAME,
+  HOME_MOUNT_PATH,
+  METRICS_SERVICE,
+  SHARED_MOUNT_PATH,
+} from './names';
 import { HubPool, kubespawnerProfile, profileAccess } from './profile-list';
 import { profilerValues } from './profiling';
 import { profileScheduling } from './profile-scheduling';
@@ -39,13 +45,7 @@ export interface HubValuesInputs {
   readonly certificateArn?: string;
 }
 
-export interface HubValues {
-  readonly values: Values;
-  /** Values path of the OAuth client secret, passed to helm as a sensitive value. */
-  readonly clientSecretPath?: string;
-}
-
-export function jupyterHubValues(inputs: HubValuesInputs): HubValues {
+export function jupyterHubValues(inputs: HubValuesInputs): Values {
   const { hub } = inputs.env;
   const auth = authenticationValues(hub);
   const fallback = defaultProfile(inputs.env);
@@ -82,6 +82,16 @@ export function jupyterHubValues(inputs: HubValuesInputs): HubValues {
       networkPolicy: { enabled: true },
       extraFiles: hooks.extraFiles,
       extraConfig: hooks.extraConfig,
+      // From a Kubernetes Secret, not helm --set: any character survives, nothing in the values.
+      ...(auth.needsClientSecret
+        ? {
+            extraEnv: {
+              [CLIENT_SECRET_ENV]: {
+                valueFrom: { secretKeyRef: { name: CLIENT_SECRET_NAME, key: CLIENT_SECRET_KEY } },
+              },
+            },
+          }
+        : {}),
     },
     proxy: {
       annotations: { ...NOT_SAFE_TO_EVICT },
@@ -146,5 +156,5 @@ export function jupyterHubValues(inputs: HubValuesInputs): HubValues {
     cull: cullValues(hub),
     custom: hooks.custom,
   };
-  return { values, clientSecretPath: auth.clientSecretPath };
+  return values;
 }

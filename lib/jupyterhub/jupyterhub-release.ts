@@ -1,5 +1,3 @@
-import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
-import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
@@ -10,6 +8,7 @@ import { Values } from '../platform/helm-values';
 import { PinnedRelease } from '../platform/pinned-release';
 import { jupyterHubValues } from './hub-values';
 import { JUPYTERHUB_RELEASE } from './names';
+import { OAuthClientSecret } from './oauth-client-secret';
 import { HubPool } from './profile-list';
 import { UserSchedulerAccess } from './user-scheduler-access';
 
@@ -26,8 +25,8 @@ export interface JupyterHubReleaseProps {
 /**
  * The zero-to-jupyterhub release of one environment: values from the files in
  * values/jupyterhub/ and the typed layer (lib/jupyterhub/hub-values.ts), the OAuth client
- * secret read from AWS and handed to helm as a sensitive value (never in the repository
- * or the plan output).
+ * secret read from AWS into a Kubernetes Secret the hub reads (never in the repository,
+ * the values or the plan output), and the permissions of its user scheduler.
  */
 export class JupyterHubRelease extends Construct {
   readonly release: Release;
@@ -36,15 +35,21 @@ export class JupyterHubRelease extends Construct {
   constructor(scope: Construct, id: string, props: JupyterHubReleaseProps) {
     super(scope, id);
     const { env } = props;
-    const { values, clientSecretPath } = jupyterHubValues({
-      env,
-      pools: props.pools,
-      certificateArn: props.certificateArn,
-    });
+    const values = jupyterHubValues({ env, pools: props.pools, certificateArn: props.certificateArn });
 
+    const auth = env.hub.authentication;
+    const clientSecret =
+      auth.type === 'dummy'
+        ? undefined
+        : new OAuthClientSecret(this, 'client-secret', {
+            source: auth.clientSecret,
+            namespace: HUB_NAMESPACE,
+            dependsOn: props.dependsOn,
+          });
     const schedulerAccess = new UserSchedulerAccess(this, 'user-scheduler-access', {
       namespace: HUB_NAMESPACE,
     });
+
     const pinned = new PinnedRelease(this, 'chart', {
       chart: CHARTS.jupyterhub,
       releaseName: JUPYTERHUB_RELEASE,
@@ -54,19 +59,13 @@ export class JupyterHubRelease extends Construct {
       values,
       // The first install waits for the NLB and the image pre-puller.
       timeoutSeconds: 900,
-      dependsOn: [...(props.dependsOn ?? []), schedulerAccess.binding],
+      dependsOn: [
+        ...(props.dependsOn ?? []),
+        ...(clientSecret ? [clientSecret.secret] : []),
+        schedulerAccess.binding,
+      ],
     });
     this.release = pinned.release;
     this.mergedValues = pinned.mergedValues;
-
-    const auth = env.hub.authentication;
-    if (clientSecretPath && auth.type !== 'dummy') {
-      const { source, name } = auth.clientSecret;
-      const secret =
-        source === 'secrets-manager'
-          ? new DataAwsSecretsmanagerSecretVersion(this, 'client-secret', { secretId: name }).secretString
-          : new DataAwsSsmParameter(this, 'client-secret', { name, withDecryption: true }).value;
-      this.release.putSetSensitive([{ name: clientSecretPath, value: secret }]);
-    }
   }
 }

@@ -18,6 +18,10 @@ export const METRICS_SERVICE = 'prometheus-scraper';
 /** Key of the metrics service's token in {@link HUB_SECRET}. */
 export const METRICS_TOKEN_SECRET_KEY = `hub.services.${METRICS_SERVICE}.apiToken`;
 
+/** The Kubernetes Secret holding the OAuth client secret, and its key. */
+export const CLIENT_SECRET_NAME = 'hub-oauth-client';
+export const CLIENT_SECRET_KEY = 'client-secret';
+
 /** The user scheduler's service account and leader-election lease (the chart's names). */
 export const USER_SCHEDULER_SERVICE_ACCOUNT = 'user-scheduler';
 export const USER_SCHEDULER_LOCK = 'user-scheduler-lock';

@@ -207,6 +207,19 @@ const cases: Array<[string, string, Change, RegExp]> = [
     },
     /^prod\.hub\.authentication\.clientSecret\.name: must be a Secrets Manager secret or SSM parameter name \(received "s3cr3t value!"\)$/,
   ],
+  [
+    'a JSON key that would break out of the Terraform expression',
+    'prod',
+    (env) => {
+      if (env.hub.authentication.type === 'oidc')
+        env.hub.authentication.clientSecret = {
+          source: 'secrets-manager',
+          name: 'hub-prod/oauth',
+          jsonKey: 'a"]${x}',
+        };
+    },
+    /^prod\.hub\.authentication\.clientSecret\.jsonKey: must be a JSON key of letters, digits, '_', '\.' or '-' \(received "a\\"\]\$\{x\}"\)$/,
+  ],
 ];
 
 describe('hub configuration rules', () => {

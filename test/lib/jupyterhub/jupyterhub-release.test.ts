@@ -294,7 +294,7 @@ describe('the user scheduler', () => {
   ] as const)('follows an older cluster: %s runs %s, and the chart accepts it', (version, tag) => {
     const env = structuredClone(envNamed('staging'));
     env.cluster.kubernetesVersion = version;
-    const { values } = jupyterHubValues({ env, pools: poolsOf(env), certificateArn: 'arn:aws:acm:x' });
+    const values = jupyterHubValues({ env, pools: poolsOf(env), certificateArn: 'arn:aws:acm:x' });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     expect((values.scheduling as any).userScheduler.image).toEqual({ tag });
     expect(
@@ -366,7 +366,7 @@ describe('the hackweek release', () => {
     expect(valuesOf('hackweek').cull).toMatchObject({ timeout: 3600, maxAge: 12 * 3600 });
   });
 
-  it('logs in with GitHub, teams as groups, the client secret passed as a sensitive value from Secrets Manager', () => {
+  it('logs in with GitHub, teams as groups, the client secret read from Secrets Manager into a Kubernetes Secret', () => {
     const v = valuesOf('hackweek');
     expect(v.hub.config.JupyterHub.authenticator_class).toBe('github');
     expect(v.hub.config.GitHubOAuthenticator).toMatchObject({
@@ -375,18 +375,31 @@ describe('the hackweek release', () => {
       manage_groups: true,
       oauth_callback_url: 'https://icesat2.hackweek.example.org/hub/oauth_callback',
     });
-    expect(v.hub.config.GitHubOAuthenticator.client_secret).toBeUndefined();
     expect(v.custom.hubAccess.githubTeamGroups).toBe(true);
-    expect(release('hackweek').set_sensitive).toEqual([
-      {
-        name: 'hub.config.GitHubOAuthenticator.client_secret',
-        value: expect.stringMatching(
-          /^\$\{data\.aws_secretsmanager_secret_version\.jupyterhub_client-secret_\w+\.secret_string\}$/,
-        ),
+    // Not in the values and not through helm's --set syntax, which a ',' or '\\' corrupts:
+    // oauthenticator reads an unset client_secret from OAUTH_CLIENT_SECRET.
+    expect(v.hub.config.GitHubOAuthenticator.client_secret).toBeUndefined();
+    expect(release('hackweek').set_sensitive).toBeUndefined();
+    expect(release('hackweek').set).toBeUndefined();
+    expect(v.hub.extraEnv).toEqual({
+      OAUTH_CLIENT_SECRET: {
+        valueFrom: { secretKeyRef: { name: 'hub-oauth-client', key: 'client-secret' } },
       },
-    ]);
-    const secret = Object.values(platform('hackweek').data.aws_secretsmanager_secret_version)[0] as StackJson;
-    expect(secret.secret_id).toBe('hub-hackweek/github-client-secret');
+    });
+    const secret = resourceAt(
+      platform('hackweek'),
+      'kubernetes_secret_v1',
+      'jupyterhub/client-secret/secret',
+    );
+    expect(secret.metadata).toEqual({ name: 'hub-oauth-client', namespace: 'jupyterhub' });
+    expect(secret.data['client-secret']).toMatch(
+      /^\$\{data\.aws_secretsmanager_secret_version\.jupyterhub_client-secret_value_\w+\.secret_string\}$/,
+    );
+    const read = Object.values(platform('hackweek').data.aws_secretsmanager_secret_version)[0] as StackJson;
+    expect(read.secret_id).toBe('hub-hackweek/github-client-secret');
+    expect(release('hackweek').depends_on).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^kubernetes_secret_v1\.jupyterhub_client-secret_/)]),
+    );
   });
 
   it('offers the GPU profile to the tutorial leads only, with a GPU, the GPU taint tolerated and time to boot', () => {
@@ -428,6 +441,8 @@ describe('HTTPS and login per environment', () => {
     expect(v.proxy.service.annotations['service.beta.kubernetes.io/aws-load-balancer-internal']).toBe('true');
     expect(v.hub.config.JupyterHub.authenticator_class).toBe('dummy');
     expect(release('dev').set_sensitive).toBeUndefined();
+    expect(v.hub.extraEnv).toBeUndefined();
+    expect(platform('dev').resource.kubernetes_secret_v1).toBeUndefined();
   });
 
   it('uses the OIDC groups claim for access and admins in staging, the secret read from SSM', () => {
@@ -441,6 +456,15 @@ describe('HTTPS and login per environment', () => {
     });
     const parameter = Object.values(platform('staging').data.aws_ssm_parameter)[0] as StackJson;
     expect(parameter).toMatchObject({ name: '/hub-staging/oauth-client-secret', with_decryption: true });
+    expect(v.hub.config.GenericOAuthenticator.client_secret).toBeUndefined();
+    expect(v.hub.extraEnv.OAUTH_CLIENT_SECRET.valueFrom.secretKeyRef).toEqual({
+      name: 'hub-oauth-client',
+      key: 'client-secret',
+    });
+    const secret = resourceAt(platform('staging'), 'kubernetes_secret_v1', 'jupyterhub/client-secret/secret');
+    expect(secret.data['client-secret']).toMatch(
+      /^\$\{data\.aws_ssm_parameter\.jupyterhub_client-secret_value_\w+\.value\}$/,
+    );
   });
 });
 
@@ -448,7 +472,7 @@ describe('values built outside the environments as shipped', () => {
   const variantValues = (change: (env: Environment) => void): Values => {
     const env = structuredClone(envNamed('hackweek'));
     change(env);
-    const { values } = jupyterHubValues({
+    const values = jupyterHubValues({
       env,
       pools: poolsOf(env),
       certificateArn: 'arn:aws:acm:us-west-2:123456789012:certificate/x',
