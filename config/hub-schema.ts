@@ -12,6 +12,13 @@ const SLUG = /^[a-z][a-z0-9-]{0,30}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** Secrets Manager names and SSM parameter names: letters, digits and /_+=.@- */
 const SECRET_NAME = /^[\w/+=.@-]{1,512}$/;
+/** An image repository without tag or digest: an optional registry host (and port), then a path. */
+const IMAGE_NAME = /^([a-z0-9.-]+(:[0-9]+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+/** A tag as registries spell them. */
+const IMAGE_TAG = /^[\w][\w.-]{0,127}$/;
+/** Tags that move: `latest` and the `<variant>-latest` of image families such as cuda12-latest. */
+const MOVING_TAG = /(^|-)latest$/i;
+
 /** Keys of a JSON secret; kept plain because they are written into a Terraform expression. */
 const JSON_KEY = /^[\w.-]{1,128}$/;
 
@@ -24,6 +31,20 @@ const hostname = z
   .regex(HOSTNAME, { error: 'must be a lower-case DNS name such as hub.example.org' });
 
 const names = z.array(z.string().min(1)).default([]);
+
+/** A container image pinned to an exact tag, as KubeSpawner's image override takes it. */
+const image = z.strictObject({
+  name: z.string().regex(IMAGE_NAME, {
+    error: 'must be an image repository without a tag, such as quay.io/jupyter/pytorch-notebook',
+  }),
+  tag: z
+    .string()
+    .regex(IMAGE_TAG, { error: 'must be an image tag such as 2025-07-14' })
+    .refine((tag) => !MOVING_TAG.test(tag), {
+      error: (issue) =>
+        `${JSON.stringify(issue.input)} is a moving tag; pin an exact one such as 2025-07-14, so every server gets the same image`,
+    }),
+});
 
 const resourcePair = <T extends z.ZodType>(value: T) =>
   z.strictObject({ guarantee: value.optional(), limit: value.optional() });
@@ -40,6 +61,8 @@ const profile = z.strictObject({
   memory: resourcePair(memory),
   /** NVIDIA GPUs per server. @default 0 */
   gpus: z.number().int().min(0).default(0),
+  /** The notebook image of its servers, e.g. a CUDA build for GPU profiles. @default singleuser.image (values/jupyterhub/base.yaml) */
+  image: image.optional(),
   /**
    * Seconds a server may take to start, including a node scale-up; a spawn hook applies it
    * before JupyterHub's timer starts. @default the hub's startTimeoutSeconds

@@ -7,6 +7,12 @@ import { EnvironmentInput } from './schema';
 
 type ProfileInput = EnvironmentInput['hub']['profiles'][number];
 
+/**
+ * The Jupyter docker-stacks PyTorch notebook built on CUDA 12, for GPU profiles (the default
+ * scipy-notebook has no CUDA). Same user (jovyan, uid 1000, gid 100) as the default image.
+ */
+export const CUDA_NOTEBOOK_IMAGE = { name: 'quay.io/jupyter/pytorch-notebook', tag: 'cuda12-2025-07-07' };
+
 export const STANDARD_PROFILES: ProfileInput[] = [
   {
     slug: 'default',
@@ -28,8 +34,9 @@ export const STANDARD_PROFILES: ProfileInput[] = [
   {
     slug: 'gpu',
     displayName: 'GPU: 1 NVIDIA T4, 4 CPU, 14 GB',
-    description: 'CUDA and OpenGL work. Starting takes up to 10 minutes while a GPU node boots.',
+    description: 'PyTorch with CUDA 12. Starting takes up to 10 minutes while a GPU node boots.',
     pool: 'gpu',
+    image: CUDA_NOTEBOOK_IMAGE,
     cpu: { guarantee: 2, limit: 4 },
     memory: { guarantee: '12G', limit: '14G' },
     gpus: 1,

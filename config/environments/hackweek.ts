@@ -1,3 +1,4 @@
+import { CUDA_NOTEBOOK_IMAGE } from '../profiles';
 import { EnvironmentInput } from '../schema';
 import { STATE_BUCKET } from '../state-bucket';
 
@@ -39,8 +40,9 @@ export const hackweek: EnvironmentInput = {
       {
         slug: 'gpu',
         displayName: 'GPU: 1 NVIDIA T4 (instructors)',
-        description: 'For the machine-learning tutorial leads.',
+        description: 'PyTorch with CUDA 12, for the machine-learning tutorial leads.',
         pool: 'gpu',
+        image: CUDA_NOTEBOOK_IMAGE,
         cpu: { guarantee: 2, limit: 4 },
         memory: { guarantee: '12G', limit: '14G' },
         gpus: 1,

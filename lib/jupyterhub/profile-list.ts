@@ -50,6 +50,7 @@ export function kubespawnerProfile(profile: ProfileConfig, hub: HubConfig, pools
       tolerations: [...scheduling.tolerations],
       // KubeSpawner's own wait for the pod; the hub's wait is set by the hub_access spawn hook.
       start_timeout: profileStartTimeout(profile, hub),
+      ...(profile.image ? { image: `${profile.image.name}:${profile.image.tag}` } : {}),
       ...(gpus ? { extra_resource_guarantees: { ...gpus }, extra_resource_limits: { ...gpus } } : {}),
     },
   };

@@ -208,6 +208,34 @@ const cases: Array<[string, string, Change, RegExp]> = [
     /^prod\.hub\.authentication\.clientSecret\.name: must be a Secrets Manager secret or SSM parameter name \(received "s3cr3t value!"\)$/,
   ],
   [
+    "a profile image on the moving 'latest' tag",
+    'staging',
+    (env) => (profile(env, 'gpu').image = { name: 'quay.io/jupyter/pytorch-notebook', tag: 'latest' }),
+    /^staging\.hub\.profiles\.2\.image\.tag: "latest" is a moving tag; pin an exact one such as 2025-07-14, so every server gets the same image$/,
+  ],
+  [
+    "a profile image on a family's moving tag",
+    'hackweek',
+    (env) => (profile(env, 'gpu').image = { name: 'quay.io/jupyter/pytorch-notebook', tag: 'cuda12-latest' }),
+    /^hackweek\.hub\.profiles\.1\.image\.tag: "cuda12-latest" is a moving tag; /,
+  ],
+  [
+    'a profile image with the tag in its name',
+    'staging',
+    (env) =>
+      (profile(env, 'gpu').image = {
+        name: 'quay.io/jupyter/pytorch-notebook:cuda12',
+        tag: 'cuda12-2025-07-07',
+      }),
+    /^staging\.hub\.profiles\.2\.image\.name: must be an image repository without a tag, such as quay\.io\/jupyter\/pytorch-notebook \(received "quay\.io\/jupyter\/pytorch-notebook:cuda12"\)$/,
+  ],
+  [
+    'a profile image without a tag',
+    'staging',
+    (env) => (profile(env, 'gpu').image = { name: 'quay.io/jupyter/pytorch-notebook' } as never),
+    /^staging\.hub\.profiles\.2\.image\.tag: /,
+  ],
+  [
     'a JSON key that would break out of the Terraform expression',
     'prod',
     (env) => {

@@ -238,6 +238,22 @@ describe.each(names)('the %s JupyterHub release', (env) => {
     }
   });
 
+  it('gives GPU profiles the pinned CUDA image, and promises CUDA only where the image has it', () => {
+    const v = valuesOf(env);
+    for (const p of v.singleuser.profileList) {
+      const gpu = Number(p.kubespawner_override.extra_resource_limits?.[GPU_RESOURCE] ?? 0) > 0;
+      expect({ profile: p.slug, image: p.kubespawner_override.image }).toEqual({
+        profile: p.slug,
+        image: gpu ? 'quay.io/jupyter/pytorch-notebook:cuda12-2025-07-07' : undefined,
+      });
+      const promisesCuda = /cuda/i.test(`${p.display_name} ${p.description}`);
+      if (promisesCuda) expect(p.kubespawner_override.image).toMatch(/:cuda\d+-/);
+    }
+    // CPU profiles keep the chart's single image; the pullers fetch every profile's image too.
+    expect(v.singleuser.image).toEqual({ name: 'quay.io/jupyter/scipy-notebook', tag: '2025-07-14' });
+    expect(v.prePuller.pullProfileListImages).not.toBe(false);
+  });
+
   it('culls idle servers and kernels with the configured timings', () => {
     const v = valuesOf(env);
     const { culling, kernelCulling } = envNamed(env).hub;
