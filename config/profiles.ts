@@ -1,7 +1,9 @@
 /**
  * Server sizes shared by the general-purpose environments: the research-cloud service
  * guide's default (2 CPU, 1.5 GB), large-memory (8 CPU, 7.5 GB) and GPU instances.
- * The hackweek environment defines its own.
+ * The advertised memory is guaranteed (guarantee = limit: users get what the guide
+ * promises, and nothing is overcommitted); the advertised CPU is the limit, over a smaller
+ * guarantee, since notebooks idle most of the time. The hackweek environment defines its own.
  */
 import { EnvironmentInput } from './schema';
 
@@ -38,7 +40,7 @@ export const STANDARD_PROFILES: ProfileInput[] = [
     pool: 'gpu',
     image: CUDA_NOTEBOOK_IMAGE,
     cpu: { guarantee: 2, limit: 4 },
-    memory: { guarantee: '12G', limit: '14G' },
+    memory: { guarantee: '14G', limit: '14G' },
     gpus: 1,
     startTimeoutSeconds: 900,
   },

@@ -238,6 +238,18 @@ describe.each(names)('the %s JupyterHub release', (env) => {
     }
   });
 
+  it('guarantees the memory each profile advertises, and lets it use the CPU it advertises', () => {
+    for (const p of valuesOf(env).singleuser.profileList) {
+      const o = p.kubespawner_override;
+      const advertised = /([\d.]+) CPU, ([\d.]+) GB/.exec(p.display_name);
+      if (!advertised) continue; // the hackweek GPU profile names no size
+      const [, cpu, gb] = advertised;
+      expect({ profile: p.slug, memory: o.mem_guarantee }).toEqual({ profile: p.slug, memory: `${gb}G` });
+      expect(Number(cpu)).toBeGreaterThanOrEqual(o.cpu_guarantee);
+      expect(Number(cpu)).toBeLessThanOrEqual(o.cpu_limit);
+    }
+  });
+
   it('gives GPU profiles the pinned CUDA image, and promises CUDA only where the image has it', () => {
     const v = valuesOf(env);
     for (const p of v.singleuser.profileList) {
@@ -359,6 +371,17 @@ describe('the user scheduler', () => {
         ),
       ]),
     );
+  });
+});
+
+describe.each(['dev', 'staging', 'prod'])('the service-guide sizes in %s', (env) => {
+  // seed 002: default 2 CPU / 1.5 GB, large memory 8 CPU / 7.5 GB; the GPU profile 4 CPU / 14 GB.
+  it.each([
+    ['default', { cpu_guarantee: 0.5, cpu_limit: 2, mem_guarantee: '1.5G', mem_limit: '1.5G' }],
+    ['large-memory', { cpu_guarantee: 2, cpu_limit: 8, mem_guarantee: '7.5G', mem_limit: '7.5G' }],
+    ['gpu', { cpu_guarantee: 2, cpu_limit: 4, mem_guarantee: '14G', mem_limit: '14G' }],
+  ])('%s', (slug, size) => {
+    expect(profileNamed(env, slug).kubespawner_override).toMatchObject(size);
   });
 });
 
