@@ -6,8 +6,8 @@
  */
 import { defaultProfile, hubStartTimeout, serverCapacity } from '../../config/hub-checks';
 import { Environment } from '../../config/schema';
-import { EBS_STORAGE_CLASS, HOME_CLAIM, NOTEBOOK_GID, NOTEBOOK_UID, SHARED_CLAIM } from '../hub-storage';
 import { CONTINUOUS_IMAGE_PULLER } from '../daemonsets';
+import { EBS_STORAGE_CLASS, HOME_CLAIM, NOTEBOOK_GID, NOTEBOOK_UID, SHARED_CLAIM } from '../hub-storage';
 import {
   GPU_TAINT,
   IMAGE_PULLER_PRIORITY,
@@ -17,8 +17,8 @@ import {
   tolerationFor,
 } from '../node-scheduling';
 import { Values } from '../platform/helm-values';
-import { KUBE_SCHEDULER_IMAGE_TAGS } from '../versions';
 import { guaranteed } from '../platform/placement';
+import { KUBE_SCHEDULER_IMAGE_TAGS } from '../versions';
 import { CLIENT_SECRET_ENV, authenticationValues } from './authentication';
 import { cullValues, kernelCullingFile } from './culling';
 import { frontDoorValues } from './front-door';

@@ -18,6 +18,17 @@ function python(args: string[]) {
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
+/** The hooks' values for the hackweek environment as configured. */
+function hackweekHooks() {
+  const hackweek = configuredEnvironments().find((env) => env.name === 'hackweek')!;
+  return hubHookValues({
+    hub: hackweek.hub,
+    profileAccess: {},
+    defaultProfile: 'icesat2',
+    githubTeamGroups: true,
+  });
+}
+
 describe('hub hooks', () => {
   it.each(HOOK_MODULES)('%s.py compiles', (module) => {
     const out = mkdtempSync(join(tmpdir(), 'py-compile-'));
@@ -40,13 +51,7 @@ describe('hub hooks', () => {
   });
 
   it('are mounted next to jupyterhub_config.py under their module names and imported by them', () => {
-    const hackweek = configuredEnvironments().find((env) => env.name === 'hackweek')!;
-    const values = hubHookValues({
-      hub: hackweek.hub,
-      profileAccess: {},
-      defaultProfile: 'icesat2',
-      githubTeamGroups: true,
-    });
+    const values = hackweekHooks();
     const files = Object.values(values.extraFiles) as Array<{ mountPath: string; stringData: string }>;
     expect(files.map((f) => f.mountPath).sort()).toEqual(
       HOOK_MODULES.map((m) => `/usr/local/etc/jupyterhub/${m}.py`).sort(),
@@ -61,13 +66,7 @@ describe('hub hooks', () => {
   });
 
   it('give the shared-folder hook the configured instructors and the shared volume', () => {
-    const hackweek = configuredEnvironments().find((env) => env.name === 'hackweek')!;
-    const { custom } = hubHookValues({
-      hub: hackweek.hub,
-      profileAccess: {},
-      defaultProfile: 'icesat2',
-      githubTeamGroups: true,
-    });
+    const { custom } = hackweekHooks();
     expect(custom.sharedFolder).toEqual({
       volume: 'shared',
       claim: 'shared',
@@ -77,13 +76,7 @@ describe('hub hooks', () => {
   });
 
   it("give the start-timeout hook each profile's timeout and the default profile", () => {
-    const hackweek = configuredEnvironments().find((env) => env.name === 'hackweek')!;
-    const { custom } = hubHookValues({
-      hub: hackweek.hub,
-      profileAccess: {},
-      defaultProfile: 'icesat2',
-      githubTeamGroups: true,
-    });
+    const { custom } = hackweekHooks();
     // The ICESat-2 profile has no timeout of its own (the hub's 300 s); the GPU profile 900 s.
     expect(custom.hubAccess).toMatchObject({
       startTimeouts: { icesat2: 300, gpu: 900 },

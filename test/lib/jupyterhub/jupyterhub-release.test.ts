@@ -60,6 +60,18 @@ function poolsOf(env: Environment) {
   ];
 }
 
+/** Values of an environment changed by `change`, merged over the values files, built outside a stack. */
+function variantValues(change: (env: Environment) => void, name = 'hackweek'): Values {
+  const env = structuredClone(envNamed(name));
+  change(env);
+  const values = jupyterHubValues({
+    env,
+    pools: poolsOf(env),
+    certificateArn: 'arn:aws:acm:us-west-2:123456789012:certificate/x',
+  });
+  return mergeValues(...fileLayers('jupyterhub', env.name), values);
+}
+
 describe.each(names)('the %s JupyterHub release', (env) => {
   it('pins chart 4.4.0 in the hub namespace, atomically', () => {
     expect(release(env)).toMatchObject({
@@ -320,14 +332,10 @@ describe('the user scheduler', () => {
     ['1.33', 'v1.33.9'],
     ['1.34', 'v1.34.7'],
   ] as const)('follows an older cluster: %s runs %s, and the chart accepts it', (version, tag) => {
-    const env = structuredClone(envNamed('staging'));
-    env.cluster.kubernetesVersion = version;
-    const values = jupyterHubValues({ env, pools: poolsOf(env), certificateArn: 'arn:aws:acm:x' });
+    const values = variantValues((env) => (env.cluster.kubernetesVersion = version), 'staging');
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     expect((values.scheduling as any).userScheduler.image).toEqual({ tag });
-    expect(
-      schemaErrors(CHARTS.jupyterhub, mergeValues(...fileLayers('jupyterhub', 'staging'), values)),
-    ).toEqual([]);
+    expect(schemaErrors(CHARTS.jupyterhub, values)).toEqual([]);
   });
 
   it("gets the newer kube-scheduler's permissions the chart's 1.30 role lacks, bound to its service account", () => {
@@ -508,17 +516,6 @@ describe('HTTPS and login per environment', () => {
 });
 
 describe('values built outside the environments as shipped', () => {
-  const variantValues = (change: (env: Environment) => void): Values => {
-    const env = structuredClone(envNamed('hackweek'));
-    change(env);
-    const values = jupyterHubValues({
-      env,
-      pools: poolsOf(env),
-      certificateArn: 'arn:aws:acm:us-west-2:123456789012:certificate/x',
-    });
-    return mergeValues(...fileLayers('jupyterhub', env.name), values);
-  };
-
   it("Let's Encrypt: Traefik gets the certificate, port 80 stays open for the challenge, and the chart accepts it", () => {
     const values = variantValues(
       (env) => (env.hub.https = { type: 'letsencrypt', contactEmail: 'ops@example.org' }),
