@@ -10,8 +10,18 @@ import { join } from 'path';
 import { HOOKS_DIR, HOOK_MODULES, hubHookValues } from '../../../lib/jupyterhub/hub-hooks';
 import { configuredEnvironments } from '../../support/synth';
 
+/**
+ * A python3 that has traitlets, as the hub image does: the one on the PATH, else Debian's
+ * (`apt-get install python3-traitlets`, which .ci/run does).
+ */
+const PYTHON = ['python3', '/usr/bin/python3'].find(
+  (candidate) => spawnSync(candidate, ['-c', 'import traitlets']).status === 0,
+);
+
 function python(args: string[]) {
-  const run = spawnSync('python3', args, {
+  if (!PYTHON)
+    throw new Error('the hook tests need python3 with traitlets: apt-get install python3-traitlets');
+  const run = spawnSync(PYTHON, args, {
     encoding: 'utf8',
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
   });
