@@ -51,6 +51,7 @@ export async function spawnAll(
   let ready = 0;
   let requested = 0;
   let wake: () => void = () => undefined;
+  let timer: NodeJS.Timeout | undefined;
 
   const delay = (job: Job, ms: number): void => {
     job.notBefore = Date.now() + ms;
@@ -134,12 +135,17 @@ export async function spawnAll(
         wake = resolve;
         // Only a due throttled user can be started without a slot freeing up first.
         if (delayed.length > 0 && inFlight < window.limit) {
-          setTimeout(resolve, Math.max(0, delayed[0].notBefore - Date.now()));
+          timer = setTimeout(resolve, Math.max(0, delayed[0].notBefore - Date.now()));
         }
       });
+      // Woken early (a slot freed, Ctrl-C): a timer left running would hold the process
+      // open for up to a minute after the run has ended.
+      clearTimeout(timer);
+      timer = undefined;
     }
     await Promise.all(running);
   } finally {
+    clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
   }
   return { ready, requested, latencies, failures, window: window.max };

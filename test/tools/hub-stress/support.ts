@@ -1,0 +1,47 @@
+/** Running the tool's pieces against a FakeHub on jest's fake clock. */
+import { parseOptions } from '../../../tools/hub-stress/args';
+import { RunContext } from '../../../tools/hub-stress/context';
+import { HubClient } from '../../../tools/hub-stress/hub-client';
+import { Logger } from '../../../tools/hub-stress/log';
+import { FakeHub } from './fake-hub';
+
+export const ENDPOINT = 'http://hub.test/hub/api';
+
+export interface TestContext extends RunContext {
+  readonly controller: AbortController;
+  /** Everything logged, one entry per line. */
+  readonly lines: string[];
+}
+
+export function testContext(hub: FakeHub, argv: readonly string[]): TestContext {
+  const options = parseOptions(argv, {
+    JUPYTERHUB_API_URL: ENDPOINT,
+    JUPYTERHUB_API_TOKEN: 'test-token-0123',
+  });
+  const lines: string[] = [];
+  const log = new Logger({ verbose: true, tty: false, secrets: [], write: (t) => lines.push(t.trimEnd()) });
+  const controller = new AbortController();
+  return {
+    options,
+    client: new HubClient(options.endpoint, options.token, hub, log),
+    log,
+    signal: controller.signal,
+    ledger: new Set(),
+    controller,
+    lines,
+  };
+}
+
+/** Advances the fake clock in small steps until `promise` settles; fails if it never does. */
+export async function settle<T>(promise: Promise<T>, limitMs = 3_600_000): Promise<T> {
+  let settled = false;
+  const watched = promise.finally(() => {
+    settled = true;
+  });
+  watched.catch(() => undefined);
+  for (let elapsed = 0; !settled && elapsed < limitMs; elapsed += 100) {
+    await jest.advanceTimersByTimeAsync(100);
+  }
+  if (!settled) throw new Error(`did not settle within ${limitMs} ms of fake time`);
+  return watched;
+}
