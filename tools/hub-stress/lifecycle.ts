@@ -73,22 +73,27 @@ export function sawOutage(res: HubResult): boolean {
   return res.retried.some((r) => r !== '429');
 }
 
-/**
- * One spawn attempt: request the server and wait until it is ready. `onOutage` is called
- * whenever the hub was unreachable or answered 502/503/504 on the way (it is restarting).
- */
+export interface SpawnEvents {
+  /** The hub was unreachable or answered 502/503/504 on the way (it is restarting). */
+  readonly onOutage: () => void;
+  /** The hub answered the spawn request with something other than 429: it was not throttled. */
+  readonly onAccepted: () => void;
+}
+
+/** One spawn attempt: request the server and wait until it is ready. */
 export async function spawnServer(
   client: HubClient,
   name: string,
   options: { readonly profile?: string; readonly timeoutMs: number; readonly signal?: AbortSignal },
-  onOutage: () => void,
+  events: SpawnEvents,
 ): Promise<SpawnOutcome> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     const res = await client.startServer(name, options.profile, options.signal);
-    if (sawOutage(res)) onOutage();
+    if (sawOutage(res)) events.onOutage();
     if (!res.ok) return { kind: 'failed', reason: `unreachable:${res.code}`, retryable: true };
     if (res.status === 429) return { kind: 'throttled', retryAfterMs: res.retryAfterMs };
+    events.onAccepted();
     if (res.status === 201) return { kind: 'ready' };
     if (res.status === 404) return { kind: 'failed', reason: 'user-missing', retryable: false };
     if (res.status === 400 && /already running/i.test(res.message)) return { kind: 'ready' };

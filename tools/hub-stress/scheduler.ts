@@ -1,7 +1,7 @@
 /**
- * Starts servers for many users through the AIMD spawn window. A user that gets a 429
- * leaves the window (its slot goes to the next user) and is retried after Retry-After, so
- * the hub's 30-60 s throttle delays that user, not the run.
+ * Starts servers for many users through the spawn window (window.ts). A user that gets a
+ * 429 leaves the window (its slot goes to the next user) and is retried after Retry-After,
+ * so the hub's 30-60 s throttle delays that user, not the run.
  */
 import { RunContext } from './context';
 import { spawnServer } from './lifecycle';
@@ -17,9 +17,25 @@ const MAX_THROTTLES = 10;
 /** Without a Retry-After, wait this long after a 429; JupyterHub's own minimum is 30 s. */
 const DEFAULT_THROTTLE_MS = 30_000;
 const RESPAWN_DELAY_MS = 2_000;
+/**
+ * JupyterHub decides on its spawn limit before doing any spawn work, so a 429 comes back
+ * within a request's round trip (0.1-0.2 s on a busy loopback hub), while an accepted spawn
+ * request stays open until the server is up or slow_spawn_timeout (10 s) passes. A spawn
+ * request still unanswered after this long has therefore been accepted. Stretched to twice
+ * the slowest 429 seen, for a hub that is slow to answer anything.
+ */
+const CONFIRM_MS = 1_000;
+const MAX_CONFIRM_MS = 10_000;
 
 interface Job {
   readonly name: string;
+  /** Start order of the current attempt: the hub sees our requests in this order. */
+  seq: number;
+  startedAt: number;
+  /** Started above the level the hub had shown it accepts, and not yet known to be accepted. */
+  probe: boolean;
+  /** Our spawns pending when this one started, itself included: what its acceptance proves. */
+  level: number;
   notBefore: number;
   attempts: number;
   throttles: number;
@@ -32,6 +48,7 @@ export interface SpawnResults {
   /** Milliseconds from each ready user's first spawn request to ready. */
   readonly latencies: number[];
   readonly failures: Tally;
+  /** The window's ceiling at the end: the hub's limit as learned, or --batch-size. */
   readonly window: number;
 }
 
@@ -41,17 +58,42 @@ export async function spawnAll(
   progress: Progress,
 ): Promise<SpawnResults> {
   const { options, client, signal } = ctx;
-  const window = new SpawnWindow(options.batchSize, options.batchSize);
-  const fresh: Job[] = names.map((name) => ({ name, notBefore: 0, attempts: 0, throttles: 0 }));
+  const window = new SpawnWindow(options.batchSize);
+  const fresh: Job[] = names.map((name) => ({
+    name,
+    seq: 0,
+    startedAt: 0,
+    probe: false,
+    level: 0,
+    notBefore: 0,
+    attempts: 0,
+    throttles: 0,
+  }));
   const delayed: Job[] = [];
   const latencies: number[] = [];
   const failures = new Tally();
   const running = new Set<Promise<void>>();
-  let inFlight = 0;
+  const inFlight = new Set<Job>();
+  let started = 0;
   let ready = 0;
   let requested = 0;
+  let slowest429 = 0;
   let wake: () => void = () => undefined;
   let timer: NodeJS.Timeout | undefined;
+
+  const confirmMs = (): number => Math.min(MAX_CONFIRM_MS, Math.max(CONFIRM_MS, 2 * slowest429));
+  /** The hub took `job` on top of the others pending when it started. */
+  const confirm = (job: Job): void => {
+    if (!job.probe) return;
+    job.probe = false;
+    window.onAccepted(job.level);
+  };
+  /** Confirms the probes old enough to have been accepted; returns how many are still out. */
+  const countProbes = (): number => {
+    const now = Date.now();
+    for (const job of inFlight) if (job.probe && now - job.startedAt >= confirmMs()) confirm(job);
+    return [...inFlight].filter((job) => job.probe).length;
+  };
 
   const delay = (job: Job, ms: number): void => {
     job.notBefore = Date.now() + ms;
@@ -76,20 +118,29 @@ export async function spawnAll(
         client,
         job.name,
         { profile: options.profile, timeoutMs: options.timeoutMs, signal },
-        () => window.onUnavailable(),
+        {
+          onOutage: () => window.onUnavailable(),
+          onAccepted: () => {
+            confirm(job);
+            wake();
+          },
+        },
       );
       if (outcome.kind === 'ready') {
-        window.onReady();
+        window.onReady(Date.now());
         latencies.push(Date.now() - job.firstRequest);
         ready++;
         progress.ready = ready;
       } else if (outcome.kind === 'throttled') {
-        // The spawns still in flight besides this one are what the hub holds for us.
-        window.onThrottled(inFlight - 1);
+        slowest429 = Math.max(slowest429, Date.now() - job.startedAt);
+        // Our spawns sent before this one and still pending are what the hub held for us.
+        const accepted = [...inFlight].filter((other) => other.seq < job.seq).length;
+        const retryAfterMs = outcome.retryAfterMs ?? DEFAULT_THROTTLE_MS;
+        window.onThrottled(accepted, retryAfterMs, Date.now());
         client.retries.add('429');
         job.attempts--;
         if (++job.throttles > MAX_THROTTLES) fail('throttled');
-        else delay(job, outcome.retryAfterMs ?? DEFAULT_THROTTLE_MS);
+        else delay(job, retryAfterMs);
         ctx.log.debug(`${job.name}: throttled, window now ${window.limit}`);
       } else if (outcome.retryable && job.attempts < MAX_SPAWN_ATTEMPTS && !signal.aborted) {
         ctx.log.debug(`${job.name}: ${outcome.reason}, trying again`);
@@ -106,37 +157,56 @@ export async function spawnAll(
     }
   };
 
+  const start = (job: Job): void => {
+    job.seq = ++started;
+    job.startedAt = Date.now();
+    job.probe = window.isProbe(inFlight.size);
+    inFlight.add(job);
+    job.level = inFlight.size;
+    const task: Promise<void> = run(job).finally(() => {
+      inFlight.delete(job);
+      running.delete(task);
+      wake();
+    });
+    running.add(task);
+  };
+
   const nextJob = (): Job | undefined => {
     if (delayed.length > 0 && delayed[0].notBefore <= Date.now()) return delayed.shift();
     return fresh.shift();
+  };
+
+  /** When the loop must look again without a slot freeing up first, if ever. */
+  const nextWake = (probes: number): number | undefined => {
+    const now = Date.now();
+    const times: number[] = [];
+    // A throttled user that becomes due can take a free slot.
+    if (delayed.length > 0 && delayed[0].notBefore > now && inFlight.size < window.limit) {
+      times.push(delayed[0].notBefore);
+    }
+    // Work waits for a probe to be confirmed, which happens by time alone.
+    if (probes > 0 && (fresh.length > 0 || delayed.length > 0)) {
+      for (const job of inFlight) if (job.probe) times.push(job.startedAt + confirmMs());
+    }
+    return times.length > 0 ? Math.min(...times) : undefined;
   };
 
   const onAbort = (): void => wake();
   signal.addEventListener('abort', onAbort);
   try {
     while (!signal.aborted) {
-      for (
-        let job = inFlight < window.limit ? nextJob() : undefined;
-        job;
-        job = inFlight < window.limit ? nextJob() : undefined
-      ) {
-        inFlight++;
-        const task: Promise<void> = run(job).finally(() => {
-          inFlight--;
-          running.delete(task);
-          wake();
-        });
-        running.add(task);
+      let probes = countProbes();
+      for (let job; window.mayStart(inFlight.size, probes) && (job = nextJob());) {
+        start(job);
+        if (job.probe) probes++;
       }
-      progress.pending = inFlight;
+      progress.pending = inFlight.size;
       progress.window = window.limit;
-      if (inFlight === 0 && fresh.length === 0 && delayed.length === 0) break;
+      if (inFlight.size === 0 && fresh.length === 0 && delayed.length === 0) break;
+      const at = nextWake(probes);
       await new Promise<void>((resolve) => {
         wake = resolve;
-        // Only a due throttled user can be started without a slot freeing up first.
-        if (delayed.length > 0 && inFlight < window.limit) {
-          timer = setTimeout(resolve, Math.max(0, delayed[0].notBefore - Date.now()));
-        }
+        if (at !== undefined) timer = setTimeout(resolve, Math.max(0, at - Date.now()));
       });
       // Woken early (a slot freed, Ctrl-C): a timer left running would hold the process
       // open for up to a minute after the run has ended.

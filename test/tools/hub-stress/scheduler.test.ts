@@ -24,7 +24,47 @@ afterEach(() => {
   jest.useRealTimers();
 });
 
-describe('spawnAll, against a hub with a concurrent spawn limit', () => {
+describe('spawnAll with the spawn window, against a hub with a concurrent spawn limit', () => {
+  it('brings 20 servers up through a limit of 3 with --batch-size 10, costing one user the 429 wait', async () => {
+    const hub = new FakeHub({ concurrentSpawnLimit: 3, retryAfterS: 30 });
+    const { promise, started } = await run(hub, ['--batch-size', '10'], 20);
+    const results = await settle(promise);
+
+    expect(results).toMatchObject({ ready: 20, requested: 20, window: 3 });
+    expect(results.failures.toJSON()).toEqual({});
+    expect(hub.throttled).toHaveLength(1);
+    expect(hub.maxPending).toBe(3);
+    // Seven rounds of 4 s spawns at 3 a time, plus the one user who waited 30 s.
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(results.latencies.filter((ms) => ms >= 30_000)).toHaveLength(1);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('meets no 429 at all when --batch-size is within the hub limit', async () => {
+    const hub = new FakeHub({ concurrentSpawnLimit: 10 });
+    const { promise } = await run(hub, ['--batch-size', '10'], 50);
+    const results = await settle(promise);
+    expect(results).toMatchObject({ ready: 50, window: 10 });
+    expect(hub.throttled).toEqual([]);
+    expect(hub.maxPending).toBe(10);
+  });
+
+  it('raises a limit learned while other people were spawning once they are done', async () => {
+    // Others hold 7 of the hub's 10 pending spawns for the first 20 s.
+    const hub = new FakeHub({
+      concurrentSpawnLimit: 10,
+      othersPending: (now) => (now < t0 + 20_000 ? 7 : 0),
+    });
+    const t0 = Date.now();
+    const { promise } = await run(hub, ['--batch-size', '10'], 120);
+    const results = await settle(promise);
+    expect(results.ready).toBe(120);
+    expect(hub.throttled.length).toBeGreaterThanOrEqual(1);
+    // The window went down to what was left (3), then climbed back to the batch size.
+    expect(hub.maxPending).toBe(10);
+    expect(results.window).toBe(10);
+  });
+
   it('returns promptly on Ctrl-C while a throttled user waits out its Retry-After, leaving no timer behind', async () => {
     const hub = new FakeHub({ concurrentSpawnLimit: 1, retryAfterS: 60, spawnMs: () => 2_000 });
     const { ctx, promise } = await run(hub, ['--batch-size', '2'], 2);
