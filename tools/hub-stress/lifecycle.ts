@@ -115,6 +115,41 @@ export async function spawnServer(
   }
 }
 
+export type StopOutcome = 'stopped' | 'gone' | { readonly failed: string };
+
+/** Rounds of stop-and-wait before giving up; each is bounded by the deadline too. */
+const MAX_ROUNDS = 20;
+
+/**
+ * Stops the user's default server and waits until the hub has no transition in flight
+ * for it. A pending spawn cannot be stopped yet (the hub answers 400), so it is waited
+ * out and stopped once it is ready, or once the hub itself gives up on it.
+ */
+export async function stopServer(
+  client: HubClient,
+  name: string,
+  deadline: number,
+  signal?: AbortSignal,
+): Promise<StopOutcome> {
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const stop = await client.stopServer(name);
+    if (stop.ok && stop.status === 404) return 'gone';
+    const settled = stop.ok && (stop.status === 204 || stop.status === 202 || isAlreadyStopping(stop));
+    const spawning = stop.ok && stop.status === 400 && /pending spawn/i.test(stop.message);
+    if (!settled && !spawning) return { failed: `stop: ${describe(stop)}` };
+    const state = await waitFor(
+      client,
+      name,
+      deadline,
+      (s) => s === 'stopped' || s === 'gone' || (spawning && s === 'ready'),
+      signal,
+    );
+    if (state === 'timeout') return { failed: 'stop: timeout' };
+    if (state === 'stopped' || state === 'gone') return state;
+  }
+  return { failed: `stop: gave up after ${MAX_ROUNDS} rounds` };
+}
+
 export type RemoveOutcome = { readonly removed: true } | { readonly removed: false; readonly reason: string };
 
 /**
@@ -123,22 +158,10 @@ export type RemoveOutcome = { readonly removed: true } | { readonly removed: fal
  */
 export async function removeUser(client: HubClient, name: string, timeoutMs: number): Promise<RemoveOutcome> {
   const deadline = Date.now() + timeoutMs;
-  for (let round = 0; round < 20; round++) {
-    const stop = await client.stopServer(name);
-    if (stop.ok && stop.status === 404) return { removed: true };
-    const settled = stop.ok && (stop.status === 204 || stop.status === 202 || isAlreadyStopping(stop));
-    const spawning = stop.ok && stop.status === 400 && /pending spawn/i.test(stop.message);
-    if (!settled && !spawning) return { removed: false, reason: `stop: ${describe(stop)}` };
-    // Wait until no transition is in flight; a pending spawn cannot be stopped yet.
-    const state = await waitFor(
-      client,
-      name,
-      deadline,
-      (s) => s === 'stopped' || s === 'gone' || (spawning && s === 'ready'),
-    );
-    if (state === 'timeout') return { removed: false, reason: 'stop: timeout' };
-    if (state === 'gone') return { removed: true };
-    if (state === 'ready') continue;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const stopped = await stopServer(client, name, deadline);
+    if (stopped === 'gone') return { removed: true };
+    if (stopped !== 'stopped') return { removed: false, reason: stopped.failed };
     const del = await client.deleteUser(name);
     if (del.ok && (del.status === 204 || del.status === 404)) return { removed: true };
     // Raced with a stop still settling in the hub: go round again.
@@ -149,5 +172,5 @@ export async function removeUser(client: HubClient, name: string, timeoutMs: num
     }
     return { removed: false, reason: `delete: ${describe(del)}` };
   }
-  return { removed: false, reason: 'delete: gave up after 20 rounds' };
+  return { removed: false, reason: `delete: gave up after ${MAX_ROUNDS} rounds` };
 }

@@ -1,10 +1,12 @@
 /**
  * Starts servers for many users through the spawn window (window.ts). A user that gets a
  * 429 leaves the window (its slot goes to the next user) and is retried after Retry-After,
- * so the hub's 30-60 s throttle delays that user, not the run.
+ * so the hub's 30-60 s throttle delays that user, not the run. A slot is only given back
+ * once the hub no longer counts the spawn as pending: a spawn that timed out here is
+ * stopped first, because the hub holds it until its own start_timeout.
  */
 import { RunContext } from './context';
-import { spawnServer } from './lifecycle';
+import { spawnServer, stopServer } from './lifecycle';
 import { AbortedError } from './pool';
 import { Progress } from './progress';
 import { Tally } from './stats';
@@ -106,6 +108,16 @@ export async function spawnAll(
     progress.failed++;
   };
 
+  /**
+   * A spawn that timed out here is still pending in the hub until the hub's own
+   * start_timeout, and counts against its limit. Stopping it (waiting out the spawn if the
+   * hub refuses to stop it yet) keeps this job's slot taken until the hub has let go.
+   */
+  const release = async (job: Job): Promise<void> => {
+    const stopped = await stopServer(client, job.name, Date.now() + options.timeoutMs, signal);
+    if (typeof stopped === 'object') ctx.log.warn(`${job.name}: after the timeout, ${stopped.failed}`);
+  };
+
   const run = async (job: Job): Promise<void> => {
     job.attempts++;
     if (job.firstRequest === undefined) {
@@ -148,6 +160,7 @@ export async function spawnAll(
       } else {
         ctx.log.warn(`${job.name}: ${outcome.reason}`);
         fail(outcome.reason);
+        if (outcome.reason === 'timeout') await release(job);
       }
     } catch (err) {
       // Never let one user's surprise reject the run; interrupted spawns are just dropped.

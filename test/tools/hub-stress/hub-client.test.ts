@@ -1,32 +1,7 @@
 import { HubClient } from '../../../tools/hub-stress/hub-client';
-import { HttpResponse, Transport, TransportError } from '../../../tools/hub-stress/http';
-import { Logger } from '../../../tools/hub-stress/log';
+import { TransportError } from '../../../tools/hub-stress/http';
+import { answer, quiet, scripted } from './support';
 
-type Step = HttpResponse | TransportError;
-
-/** A transport that plays back a script of answers and records what was asked. */
-function scripted(steps: Step[]): Transport & { calls: { method: string; url: string; auth: string }[] } {
-  const calls: { method: string; url: string; auth: string }[] = [];
-  return {
-    calls,
-    async request(method, url, headers) {
-      calls.push({ method, url: url.toString(), auth: headers.authorization });
-      const step = steps.shift();
-      if (!step) throw new Error('script exhausted');
-      if (step instanceof TransportError) throw step;
-      return step;
-    },
-    close() {},
-  };
-}
-
-const answer = (status: number, body: unknown = {}, headers: Record<string, string> = {}): HttpResponse => ({
-  status,
-  headers,
-  body: JSON.stringify(body),
-});
-
-const quiet = new Logger({ verbose: false, tty: false, secrets: [] });
 const fast = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5, deadlineMs: 60_000 };
 
 describe('HubClient.call', () => {

@@ -1,5 +1,6 @@
-import { HubResult } from '../../../tools/hub-stress/hub-client';
-import { isAlreadyStopping, sawOutage, serverState } from '../../../tools/hub-stress/lifecycle';
+import { HubClient, HubResult } from '../../../tools/hub-stress/hub-client';
+import { isAlreadyStopping, removeUser, sawOutage, serverState } from '../../../tools/hub-stress/lifecycle';
+import { answer, quiet, scripted, settle } from './support';
 
 const result = (status: number, message: string, retried: string[] = []): HubResult => ({
   ok: true,
@@ -43,5 +44,72 @@ describe('sawOutage', () => {
     expect(sawOutage(result(201, '', ['503']))).toBe(true);
     expect(sawOutage(result(201, '', ['ECONNREFUSED']))).toBe(true);
     expect(sawOutage(result(201, '', []))).toBe(false);
+  });
+});
+
+describe('removeUser', () => {
+  const stopped = { name: 'hub-stress-0001', servers: {} };
+  const client = (steps: Parameters<typeof scripted>[0]) => {
+    const transport = scripted(steps);
+    return { transport, client: new HubClient('http://hub/hub/api', 'tok', transport, quiet) };
+  };
+  const calls = (transport: ReturnType<typeof scripted>) =>
+    transport.calls.map((c) => `${c.method} ${new URL(c.url).pathname.replace('/hub/api', '')}`);
+
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('waits for a server the hub says is already stopping, then deletes the user', async () => {
+    const { transport, client: hub } = client([
+      answer(400, { message: "hub-stress-0001's server is in the process of stopping, please wait." }),
+      answer(200, stopped),
+      answer(204),
+    ]);
+    expect(await settle(removeUser(hub, 'hub-stress-0001', 60_000))).toEqual({ removed: true });
+    expect(calls(transport)).toEqual([
+      'DELETE /users/hub-stress-0001/server',
+      'GET /users/hub-stress-0001',
+      'DELETE /users/hub-stress-0001',
+    ]);
+  });
+
+  it('goes round again when the delete races with a stop still settling', async () => {
+    const stopping = "hub-stress-0001's server is in the process of stopping, please wait.";
+    const { transport, client: hub } = client([
+      answer(202),
+      answer(200, stopped),
+      answer(400, { message: stopping }),
+      answer(202),
+      answer(200, stopped),
+      answer(204),
+    ]);
+    expect(await settle(removeUser(hub, 'hub-stress-0001', 60_000))).toEqual({ removed: true });
+    expect(calls(transport)).toHaveLength(6);
+  });
+
+  it('waits out a pending spawn, then stops the server it became', async () => {
+    const { transport, client: hub } = client([
+      answer(400, { message: 'hub-stress-0001 is pending spawn, please wait' }),
+      answer(200, { name: 'hub-stress-0001', servers: { '': { ready: false, pending: 'spawn' } } }),
+      answer(200, { name: 'hub-stress-0001', servers: { '': { ready: true, pending: null } } }),
+      answer(204),
+      answer(200, stopped),
+      answer(204),
+    ]);
+    expect(await settle(removeUser(hub, 'hub-stress-0001', 60_000))).toEqual({ removed: true });
+    expect(calls(transport)[3]).toBe('DELETE /users/hub-stress-0001/server');
+  });
+
+  it('counts a user that is gone already as removed, which makes purge idempotent', async () => {
+    const { client: hub } = client([answer(404, { message: 'Not Found' })]);
+    expect(await settle(removeUser(hub, 'hub-stress-0001', 60_000))).toEqual({ removed: true });
+  });
+
+  it('reports a stop the hub refuses for another reason, naming it', async () => {
+    const { client: hub } = client([answer(403, { message: 'Action is not authorized' })]);
+    expect(await settle(removeUser(hub, 'hub-stress-0001', 60_000))).toEqual({
+      removed: false,
+      reason: 'stop: HTTP 403 (Action is not authorized)',
+    });
   });
 });

@@ -65,6 +65,31 @@ describe('spawnAll with the spawn window, against a hub with a concurrent spawn 
     expect(results.window).toBe(10);
   });
 
+  it('keeps a timed-out spawn in the window until it is stopped, so its slot is not given away', async () => {
+    // The first user's server never comes up; the hub itself gives up on it after 100 s.
+    const hub = new FakeHub({
+      concurrentSpawnLimit: 2,
+      startTimeoutMs: 100_000,
+      spawnMs: (name) => (name.endsWith('-0001') ? Infinity : 4_000),
+    });
+    const { promise } = await run(hub, ['--batch-size', '2', '--timeout', '60'], 8);
+    const results = await settle(promise);
+    expect(results.ready).toBe(7);
+    expect(results.failures.toJSON()).toEqual({ timeout: 1 });
+    // Handing the slot back at 60 s, while the hub still held the spawn, would have met a 429.
+    expect(hub.throttled).toEqual([]);
+    expect(hub.state('hub-stress-0001')).toBe('stopped');
+    expect(hub.requests).toContain('DELETE /users/hub-stress-0001/server');
+  });
+
+  it('stops a spawn that timed out here but came up later', async () => {
+    const hub = new FakeHub({ spawnMs: () => 15_000 });
+    const { promise } = await run(hub, ['--batch-size', '2', '--timeout', '10'], 1);
+    const results = await settle(promise);
+    expect(results.failures.toJSON()).toEqual({ timeout: 1 });
+    expect(hub.state('hub-stress-0001')).toBe('stopped');
+  });
+
   it('returns promptly on Ctrl-C while a throttled user waits out its Retry-After, leaving no timer behind', async () => {
     const hub = new FakeHub({ concurrentSpawnLimit: 1, retryAfterS: 60, spawnMs: () => 2_000 });
     const { ctx, promise } = await run(hub, ['--batch-size', '2'], 2);

@@ -1,9 +1,9 @@
-/** Running the tool's pieces against a FakeHub on jest's fake clock. */
+/** Running the tool's pieces against a scripted transport or a FakeHub, on jest's fake clock. */
 import { parseOptions } from '../../../tools/hub-stress/args';
 import { RunContext } from '../../../tools/hub-stress/context';
 import { HubClient } from '../../../tools/hub-stress/hub-client';
+import { HttpResponse, Transport, TransportError } from '../../../tools/hub-stress/http';
 import { Logger } from '../../../tools/hub-stress/log';
-import { FakeHub } from './fake-hub';
 
 export const ENDPOINT = 'http://hub.test/hub/api';
 
@@ -13,7 +13,7 @@ export interface TestContext extends RunContext {
   readonly lines: string[];
 }
 
-export function testContext(hub: FakeHub, argv: readonly string[]): TestContext {
+export function testContext(hub: Transport, argv: readonly string[]): TestContext {
   const options = parseOptions(argv, {
     JUPYTERHUB_API_URL: ENDPOINT,
     JUPYTERHUB_API_TOKEN: 'test-token-0123',
@@ -45,3 +45,33 @@ export async function settle<T>(promise: Promise<T>, limitMs = 3_600_000): Promi
   if (!settled) throw new Error(`did not settle within ${limitMs} ms of fake time`);
   return watched;
 }
+
+export type Step = HttpResponse | TransportError;
+
+export interface ScriptedTransport extends Transport {
+  readonly calls: { method: string; url: string; auth: string }[];
+}
+
+/** A transport that plays back a script of answers and records what was asked. */
+export function scripted(steps: Step[]): ScriptedTransport {
+  const calls: { method: string; url: string; auth: string }[] = [];
+  return {
+    calls,
+    async request(method, url, headers) {
+      calls.push({ method, url: url.toString(), auth: headers.authorization });
+      const step = steps.shift();
+      if (!step) throw new Error(`script exhausted at ${method} ${url.pathname}`);
+      if (step instanceof TransportError) throw step;
+      return step;
+    },
+    close() {},
+  };
+}
+
+export const answer = (
+  status: number,
+  body: unknown = {},
+  headers: Record<string, string> = {},
+): HttpResponse => ({ status, headers, body: JSON.stringify(body) });
+
+export const quiet = new Logger({ verbose: false, tty: false, secrets: [] });
