@@ -8,6 +8,8 @@ import * as https from 'node:https';
 
 export interface HttpResponse {
   readonly status: number;
+  /** The reason phrase the server sent ("Not Found"), if any. */
+  readonly statusText?: string;
   readonly headers: http.IncomingHttpHeaders;
   readonly body: string;
 }
@@ -54,6 +56,7 @@ export function createTransport(maxSockets: number): Transport {
             res.on('end', () =>
               resolve({
                 status: res.statusCode ?? 0,
+                statusText: res.statusMessage,
                 headers: res.headers,
                 body: Buffer.concat(chunks).toString('utf8'),
               }),

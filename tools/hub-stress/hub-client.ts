@@ -3,6 +3,7 @@
  * answers retried under the retry policy (retries counted by status), and results
  * returned as data rather than thrown, so that one failed user never stops a run.
  */
+import { STATUS_CODES } from 'node:http';
 import { isTestUser } from './names';
 import { HttpResponse, Transport, TransportError } from './http';
 import { Logger } from './log';
@@ -24,7 +25,7 @@ export type HubResult =
       readonly ok: true;
       readonly status: number;
       readonly body: unknown;
-      /** The hub's `message` field for errors, '' otherwise. */
+      /** For errors, the hub's `message` field or else the status text, on one short line; '' otherwise. */
       readonly message: string;
       readonly retryAfterMs: number | undefined;
       /** Statuses or error codes that were retried on the way. */
@@ -214,10 +215,26 @@ function parseBody(text: string): unknown {
   }
 }
 
+/** Longest error message kept: enough for JupyterHub's own messages, which name the user. */
+const MAX_MESSAGE = 100;
+
+/** Text squeezed onto one line of at most `max` characters. */
+export function oneLine(text: string, max = MAX_MESSAGE): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/**
+ * Only the JSON `message` JupyterHub puts in its errors: any other body (a proxy's or a
+ * web server's HTML error page) would spill a page of markup into a one-line error.
+ */
 function errorMessage(parsed: unknown, res: HttpResponse): string {
   if (res.status < 400) return '';
-  if (parsed && typeof parsed === 'object' && 'message' in parsed) return String(parsed.message);
-  return typeof parsed === 'string' ? parsed.slice(0, 200) : '';
+  const message =
+    parsed && typeof parsed === 'object' && 'message' in parsed && typeof parsed.message === 'string'
+      ? parsed.message
+      : '';
+  return oneLine(message || res.statusText || STATUS_CODES[res.status] || '');
 }
 
 /** `HTTP 403 (message)` or the socket error code, for messages and failure reasons. */

@@ -1,4 +1,4 @@
-import { HubClient } from '../../../tools/hub-stress/hub-client';
+import { HubClient, describe as describeResult } from '../../../tools/hub-stress/hub-client';
 import { TransportError } from '../../../tools/hub-stress/http';
 import { answer, quiet, scripted } from './support';
 
@@ -79,5 +79,37 @@ describe('HubClient.call', () => {
     const users = await client.listTestUsers('hub-stress');
     expect(users.map((u) => u.name)).toEqual(['hub-stress-0001', 'hub-stress-0002']);
     expect(transport.calls[1].url).toContain('offset=2');
+  });
+
+  it('keeps only a short status text from an HTML error page', async () => {
+    const page =
+      '<html>\n<head><title>404 Not Found</title></head>\n<body>\n' + 'x'.repeat(500) + '\n</body></html>';
+    const client = new HubClient(
+      'http://hub/hub/api',
+      'tok',
+      scripted([
+        { status: 404, headers: { 'content-type': 'text/html' }, body: page },
+        { status: 502, statusText: 'Bad Gateway', headers: {}, body: '<h1>502</h1>\n<p>nginx</p>' },
+      ]),
+      quiet,
+      { ...fast, maxAttempts: 1 },
+    );
+    expect(await client.version()).toMatchObject({ status: 404, message: 'Not Found' });
+    expect(describeResult(await client.getUser('x'))).toBe('HTTP 502 (Bad Gateway)');
+  });
+
+  it("squeezes the hub's own message onto one line of at most 100 characters", async () => {
+    const message = `spawn failed:\n  Traceback (most recent call last):\n${'    frame\n'.repeat(40)}`;
+    const client = new HubClient(
+      'http://hub/hub/api',
+      'tok',
+      scripted([answer(500, { message })]),
+      quiet,
+      fast,
+    );
+    const res = await client.startServer('hub-stress-0001', undefined);
+    expect(res.message).toMatch(/^spawn failed: Traceback \(most recent call last\): frame frame/);
+    expect(res.message).not.toContain('\n');
+    expect(res.message.length).toBeLessThanOrEqual(100);
   });
 });

@@ -1,5 +1,4 @@
 import { Logger } from '../../../tools/hub-stress/log';
-import { missingScopes } from '../../../tools/hub-stress/preflight';
 import { Report, exitCode, formatText } from '../../../tools/hub-stress/report';
 
 const base: Report = {
@@ -33,18 +32,6 @@ describe('formatText', () => {
     const text = formatText({ ...base, kept: true });
     expect(text).toContain('retries:              429: 2');
     expect(text).toContain('hub-stress purge --prefix hub-stress');
-  });
-});
-
-describe('missingScopes', () => {
-  it('accepts an admin token, whose scopes imply the narrower ones', () => {
-    expect(missingScopes('status', ['admin:users', 'admin:servers'])).toEqual([]);
-    expect(missingScopes('activity', ['admin:users'])).toEqual([]);
-  });
-
-  it('names what a token without server rights lacks', () => {
-    expect(missingScopes('stress', ['admin:users'])).toEqual(['admin:servers']);
-    expect(missingScopes('stress', ['read:users'])).toEqual(['admin:users', 'admin:servers']);
   });
 });
 
