@@ -3,6 +3,7 @@
  * hub-stress: load-test a JupyterHub through its REST API. See docs/load-testing.md.
  * Exit codes: 0 done, 1 failures or leftovers, 2 bad input (nothing created), 130 interrupted.
  */
+import { Writable } from 'node:stream';
 import { HelpRequested, Options, USAGE, UsageError, parseOptions } from './args';
 import { activity } from './commands/activity';
 import { purge } from './commands/purge';
@@ -12,7 +13,7 @@ import { RunContext } from './context';
 import { HubClient } from './hub-client';
 import { createTransport } from './http';
 import { installInterrupts } from './interrupt';
-import { Logger } from './log';
+import { Logger, openLogFile } from './log';
 import { preflight } from './preflight';
 import { Report, exitCode, formatText } from './report';
 
@@ -25,11 +26,16 @@ const COMMANDS: Record<Options['command'], (ctx: RunContext) => Promise<Report>>
 
 /** A short retry budget for the checks before the run: bad input should fail fast. */
 const PREFLIGHT_POLICY = { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 2_000, deadlineMs: 10_000 };
+/** How long exiting at once (a second Ctrl-C) may wait for the log file to be written out. */
+const FLUSH_ON_EXIT_MS = 1_000;
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   let options: Options;
+  let file: Writable | undefined;
   try {
     options = parseOptions(argv, env);
+    // Opened before anything is sent, so an unwritable path is bad input, not a failed run.
+    file = options.logFile === undefined ? undefined : openLogFile(options.logFile);
   } catch (err) {
     if (err instanceof HelpRequested) {
       process.stdout.write(USAGE);
@@ -44,7 +50,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
 
   const log = new Logger({
     verbose: options.verbose,
-    logFile: options.logFile,
+    file,
     tty: process.stderr.isTTY === true,
     secrets: [options.token],
   });
@@ -56,7 +62,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     prefix: options.prefix,
     remaining: () => [...ledger],
     say: (line) => log.warn(line),
-    exit: (code) => process.exit(code),
+    exit: (code) => {
+      const fallback = setTimeout(() => process.exit(code), FLUSH_ON_EXIT_MS);
+      void log.close().then(() => {
+        clearTimeout(fallback);
+        process.exit(code);
+      });
+    },
   });
   try {
     await preflight(
@@ -88,6 +100,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   } finally {
     interrupts.dispose();
     transport.close();
+    await log.close();
   }
 }
 

@@ -2,17 +2,37 @@
  * Logging to stderr and an optional file. The token is scrubbed from every line as a last
  * line of defence, in case it ever ends up inside an error message from below.
  * On a terminal the live progress line is cleared before a log line and redrawn after it.
+ *
+ * The file is written through a stream: every request logs a line, and a synchronous
+ * write per line would stall the event loop and show up in the latencies being measured.
  */
-import { appendFileSync } from 'node:fs';
+import { createWriteStream, openSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { UsageError } from './args';
+
+/** Opens `path` for appending, or says in one line why it cannot (exit code 2). */
+export function openLogFile(path: string): Writable {
+  let fd: number;
+  try {
+    fd = openSync(path, 'a');
+  } catch (err) {
+    // "ENOENT: no such file or directory, open '<path>'": the path is named already.
+    const reason = String((err as Error).message).split(',')[0];
+    throw new UsageError(`--log-file: cannot append to ${JSON.stringify(path)} (${reason})`);
+  }
+  return createWriteStream(path, { fd });
+}
 
 export class Logger {
   private statusText = '';
   private readonly secrets: string[];
+  private file: Writable | undefined;
 
   constructor(
     private readonly options: {
       readonly verbose: boolean;
-      readonly logFile?: string;
+      /** Where the timestamped log goes (see openLogFile); closed by close(). */
+      readonly file?: Writable;
       readonly tty: boolean;
       readonly secrets: readonly string[];
       readonly write?: (text: string) => void;
@@ -20,6 +40,20 @@ export class Logger {
   ) {
     // Scrubbing a one- or two-letter "token" would garble every message and protect nothing.
     this.secrets = options.secrets.filter((s) => s.length >= 8);
+    this.file = options.file;
+    this.file?.on('error', (err: Error) => {
+      // A full disk must not end the run (and its cleanup); say so once and carry on.
+      this.file = undefined;
+      this.emit('WARN', `hub-stress: log file: ${err.message}; no longer writing it`, true);
+    });
+  }
+
+  /** Writes out what is buffered for the log file and closes it. */
+  close(): Promise<void> {
+    const file = this.file;
+    this.file = undefined;
+    if (!file) return Promise.resolve();
+    return new Promise((resolve) => file.end(() => resolve()));
   }
 
   private redact(text: string): string {
@@ -30,9 +64,7 @@ export class Logger {
 
   private emit(level: string, message: string, toStderr: boolean): void {
     const line = this.redact(message);
-    if (this.options.logFile) {
-      appendFileSync(this.options.logFile, `${new Date().toISOString()} ${level} ${line}\n`);
-    }
+    this.file?.write(`${new Date().toISOString()} ${level} ${line}\n`);
     if (!toStderr) return;
     const write = this.options.write ?? ((t: string) => process.stderr.write(t));
     if (this.options.tty && this.statusText) write('\r\x1b[K');
