@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../tools/hub-stress/cli';
+import { FakeHub } from './fake-hub';
+import { answer, serve } from './support';
 
 /** Runs main() with stdout and stderr captured. */
 async function run(argv: string[], env: NodeJS.ProcessEnv) {
@@ -41,6 +43,33 @@ describe('hub-stress main', () => {
       expect(result.stdout).toBe('');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with --json, answers a failed run with its error and the users that may remain', async () => {
+    const hub = new FakeHub();
+    // The hub takes the token but cannot create or remove anybody.
+    hub.intercept = (method, path) => {
+      if (method === 'POST' && path === '/users') return answer(500, { message: 'database is locked' });
+      if (method === 'DELETE') return answer(403, { message: 'Action is not authorized' });
+      return undefined;
+    };
+    const server = await serve(hub);
+    try {
+      const result = await run(['activity', '--count', '2', '--timeout', '1', '--json'], {
+        JUPYTERHUB_API_URL: server.url,
+        JUPYTERHUB_API_TOKEN: 'test-token-0123',
+      });
+      expect(result.code).toBe(1);
+      expect(JSON.parse(result.stdout)).toEqual({
+        error: 'no user could be created',
+        mayRemain: ['hub-stress-0001', 'hub-stress-0002'],
+      });
+      expect(result.stderr).toContain(
+        'may remain: hub-stress-0001..hub-stress-0002 (2 users); remove with: hub-stress purge --prefix hub-stress',
+      );
+    } finally {
+      await server.close();
     }
   });
 });

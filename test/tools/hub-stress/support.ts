@@ -1,4 +1,6 @@
 /** Running the tool's pieces against a scripted transport or a FakeHub, on jest's fake clock. */
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { parseOptions } from '../../../tools/hub-stress/args';
 import { RunContext } from '../../../tools/hub-stress/context';
 import { HubClient } from '../../../tools/hub-stress/hub-client';
@@ -75,3 +77,32 @@ export const answer = (
 ): HttpResponse => ({ status, headers, body: JSON.stringify(body) });
 
 export const quiet = new Logger({ verbose: false, tty: false, secrets: [] });
+
+/** Serves `transport` (a FakeHub) over real HTTP on loopback, for tests of the whole CLI. */
+export async function serve(transport: Transport): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : undefined;
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      transport.request(req.method ?? 'GET', url, {}, body, 30_000).then(
+        (answer) => {
+          res.writeHead(answer.status, answer.headers as Record<string, string>);
+          res.end(answer.body);
+        },
+        () => req.socket.destroy(),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hub/api`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
