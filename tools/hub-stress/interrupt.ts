@@ -15,7 +15,10 @@ export function installInterrupts(options: {
   readonly remaining: () => readonly string[];
   readonly say: (line: string) => void;
   readonly exit: (code: number) => void;
+  /** Where SIGINT and SIGTERM come from. @default process */
+  readonly signals?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
 }): Interrupts {
+  const signals = options.signals ?? process;
   const controller = new AbortController();
   const handler = (signal: NodeJS.Signals): void => {
     if (!controller.signal.aborted) {
@@ -31,13 +34,13 @@ export function installInterrupts(options: {
     );
     options.exit(130);
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  signals.on('SIGINT', handler);
+  signals.on('SIGTERM', handler);
   return {
     signal: controller.signal,
     dispose() {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
+      signals.off('SIGINT', handler);
+      signals.off('SIGTERM', handler);
     },
   };
 }
