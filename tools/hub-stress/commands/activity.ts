@@ -24,13 +24,20 @@ async function probe(ctx: RunContext, name: string, into: number[], failures: Ta
   else failures.add(`probe:${describe(res)}`);
 }
 
-/** Runs `body` until `deadline` or Ctrl-C; an interrupted sleep or request just ends the loop. */
-async function until(deadline: number, signal: AbortSignal, body: () => Promise<void>): Promise<void> {
+/** Runs `body`; Ctrl-C during it (an interrupted sleep or request) just ends it early. */
+async function interruptible(body: () => Promise<void>): Promise<void> {
   try {
-    while (Date.now() < deadline && !signal.aborted) await body();
+    await body();
   } catch (err) {
     if (!(err instanceof AbortedError)) throw err;
   }
+}
+
+/** Runs `body` until `deadline` or Ctrl-C. */
+function until(deadline: number, signal: AbortSignal, body: () => Promise<void>): Promise<void> {
+  return interruptible(async () => {
+    while (Date.now() < deadline && !signal.aborted) await body();
+  });
 }
 
 export async function activity(ctx: RunContext): Promise<Report> {
@@ -56,10 +63,12 @@ export async function activity(ctx: RunContext): Promise<Report> {
   let loadMs = 0;
   try {
     created = await createUsers(ctx, names, failures);
-    if (created.length === 0) throw new Error('no user could be created');
-    for (let i = 0; i < IDLE_PROBES && !ctx.signal.aborted; i++) {
-      await probe(ctx, created[i % created.length], idle, failures);
-    }
+    if (created.length === 0 && !ctx.signal.aborted) throw new Error('no user could be created');
+    await interruptible(async () => {
+      for (let i = 0; i < IDLE_PROBES && !ctx.signal.aborted; i++) {
+        await probe(ctx, created[i % created.length], idle, failures);
+      }
+    });
     log.info(
       `posting activity for ${created.length} users from ${options.workers} workers for ${options.durationMs / 1000} s`,
     );
