@@ -1,4 +1,5 @@
 import { activity } from '../../../tools/hub-stress/commands/activity';
+import { stress } from '../../../tools/hub-stress/commands/stress';
 import { exitCode } from '../../../tools/hub-stress/report';
 import { FakeHub } from './fake-hub';
 import { answer, settle, testContext } from './support';
@@ -26,5 +27,34 @@ describe('activity', () => {
     expect(report.cleanup).toEqual({ removed: 3, remaining: 0, failures: {} });
     expect(exitCode(report)).toBe(130);
     expect(hub.users.size).toBe(0);
+  });
+});
+
+describe('a first Ctrl-C during the cleanup of a finished run', () => {
+  it('does not mark a completed stress run as interrupted, and cleanup still finishes', async () => {
+    const hub = new FakeHub({ stopMs: 2_000 });
+    const ctx = testContext(hub, ['stress', '--count', '4', '--batch-size', '4']);
+    hub.intercept = (method, path) => {
+      if (method === 'DELETE' && path.endsWith('/server')) ctx.controller.abort();
+      return undefined;
+    };
+    const report = await settle(stress(ctx));
+    expect(ctx.signal.aborted).toBe(true);
+    expect(report).toMatchObject({ interrupted: false, serversReady: 4 });
+    expect(report.cleanup).toEqual({ removed: 4, remaining: 0, failures: {} });
+    expect(exitCode(report)).toBe(0);
+  });
+
+  it('does not mark a completed activity run as interrupted', async () => {
+    const hub = new FakeHub();
+    const ctx = testContext(hub, ['activity', '--count', '3', '--duration', '2', '--workers', '2']);
+    hub.intercept = (method, path) => {
+      if (method === 'DELETE' && /^\/users\/[^/]+$/.test(path)) ctx.controller.abort();
+      return undefined;
+    };
+    const report = await settle(activity(ctx));
+    expect(report).toMatchObject({ interrupted: false, usersCreated: 3 });
+    expect(report.activity?.updates).toBeGreaterThan(0);
+    expect(exitCode(report)).toBe(0);
   });
 });

@@ -61,6 +61,7 @@ export async function activity(ctx: RunContext): Promise<Report> {
   let created: string[] = [];
   let cleanup: CleanupSummary | undefined;
   let loadMs = 0;
+  let interrupted = false;
   try {
     created = await createUsers(ctx, names, failures);
     if (created.length === 0 && !ctx.signal.aborted) throw new Error('no user could be created');
@@ -95,11 +96,13 @@ export async function activity(ctx: RunContext): Promise<Report> {
     await Promise.all([prober, ...Array.from({ length: options.workers }, worker)]);
     loadMs = Date.now() - loadStart;
   } finally {
+    // A Ctrl-C during the cleanup of a finished run does not make the run an interrupted one.
+    interrupted = ctx.signal.aborted;
     cleanup = await cleanUp(ctx);
   }
   return {
     ...baseReport(ctx, startedAt),
-    interrupted: ctx.signal.aborted,
+    interrupted,
     kept: options.keep,
     failures: failures.toJSON(),
     usersCreated: created.length,

@@ -30,6 +30,7 @@ export async function stress(ctx: RunContext): Promise<Report> {
   let spawned: SpawnResults | undefined;
   let spawnMs = 0;
   let created: string[] = [];
+  let interrupted = false;
   progress.start();
   try {
     created = await createUsers(ctx, names, failures);
@@ -38,6 +39,8 @@ export async function stress(ctx: RunContext): Promise<Report> {
     spawned = await spawnAll(ctx, created, progress);
     spawnMs = Date.now() - spawnStart;
   } finally {
+    // A Ctrl-C during the cleanup of a finished run does not make the run an interrupted one.
+    interrupted = ctx.signal.aborted;
     progress.stop();
     cleanup = await cleanUp(ctx);
   }
@@ -46,7 +49,7 @@ export async function stress(ctx: RunContext): Promise<Report> {
   const report = baseReport(ctx, startedAt);
   return {
     ...report,
-    interrupted: ctx.signal.aborted,
+    interrupted,
     kept: options.keep,
     failures: failures.toJSON(),
     usersCreated: created.length,
