@@ -109,7 +109,13 @@ export class FakeHub implements Transport {
     };
   }
 
-  async request(method: string, url: URL, _headers: Record<string, string>, body: string | undefined) {
+  async request(
+    method: string,
+    url: URL,
+    _headers: Record<string, string>,
+    body: string | undefined,
+    _timeoutMs?: number,
+  ) {
     const path = url.pathname.replace(/^\/hub\/api/, '') || '/';
     this.requests.push(`${method} ${path}`);
     await wait(1); // a network round trip, so that answers interleave as they would
