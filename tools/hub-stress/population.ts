@@ -4,6 +4,7 @@ import { describe } from './hub-client';
 import { removeUser } from './lifecycle';
 import { describeNames } from './names';
 import { mapLimit } from './pool';
+import { StatusLine } from './progress';
 import { Tally } from './stats';
 
 /** JupyterHub creates a list of users in one request; 100 keeps each request short. */
@@ -66,15 +67,25 @@ export interface RemovalResult {
 export async function removeUsers(ctx: RunContext, names: readonly string[]): Promise<RemovalResult> {
   const failures = new Tally();
   let removed = 0;
-  await mapLimit(names, ctx.options.batchSize, async (name) => {
-    const outcome = await removeUser(ctx.client, name, ctx.options.timeoutMs);
-    if (outcome.removed) {
-      removed++;
-      ctx.ledger.delete(name);
-    } else {
-      failures.add(outcome.reason.replace(/ \(.*\)$/, ''));
-      ctx.log.warn(`could not remove ${name}: ${outcome.reason}`);
-    }
-  });
+  const progress = new StatusLine(
+    ctx.log,
+    (elapsed) =>
+      `removing: ${removed + failures.total()}/${names.length}  failed ${failures.total()}  ${elapsed}`,
+  );
+  if (names.length > 0) progress.start();
+  try {
+    await mapLimit(names, ctx.options.batchSize, async (name) => {
+      const outcome = await removeUser(ctx.client, name, ctx.options.timeoutMs);
+      if (outcome.removed) {
+        removed++;
+        ctx.ledger.delete(name);
+      } else {
+        failures.add(outcome.reason.replace(/ \(.*\)$/, ''));
+        ctx.log.warn(`could not remove ${name}: ${outcome.reason}`);
+      }
+    });
+  } finally {
+    if (names.length > 0) progress.stop();
+  }
   return { removed, failures };
 }

@@ -1,5 +1,6 @@
 import { HttpResponse, Transport } from '../../../tools/hub-stress/http';
-import { createUsers } from '../../../tools/hub-stress/population';
+import { Logger } from '../../../tools/hub-stress/log';
+import { createUsers, removeUsers } from '../../../tools/hub-stress/population';
 import { Tally } from '../../../tools/hub-stress/stats';
 import { FakeHub } from './fake-hub';
 import { answer, settle, testContext } from './support';
@@ -55,5 +56,31 @@ describe('createUsers', () => {
     expect(await settle(createUsers(ctx, names, failures))).toEqual([]);
     expect([...ctx.ledger].sort()).toEqual(names);
     expect(failures.toJSON()).toEqual({ 'create:http-500': 3 });
+  });
+});
+
+describe('removeUsers', () => {
+  it('shows its progress on a terminal, and leaves the last state on screen', async () => {
+    const hub = new FakeHub({ stopMs: 1_500 });
+    const ctx = testContext(hub, ['purge', '--batch-size', '2']);
+    await settle(ctx.client.createUsers(names));
+    await settle(Promise.all(names.map((name) => ctx.client.startServer(name, undefined))));
+    const written: string[] = [];
+    const tty = new Logger({ verbose: false, tty: true, secrets: [], write: (t) => written.push(t) });
+    const result = await settle(removeUsers({ ...ctx, log: tty }, names));
+    expect(result.removed).toBe(3);
+    const lines = written.filter((t) => t.startsWith('\r\x1b[K')).map((t) => t.slice(4));
+    expect(lines[0]).toMatch(/^removing: 0\/3 {2}failed 0 {2}0\.5 s$/);
+    expect(lines[lines.length - 1]).toMatch(/^removing: 3\/3 {2}failed 0 {2}\d+\.\d s$/);
+    expect(written[written.length - 1]).toBe('\n');
+  });
+
+  it('draws nothing off a terminal', async () => {
+    const hub = new FakeHub();
+    const ctx = testContext(hub, ['purge']);
+    await settle(ctx.client.createUsers(names));
+    await settle(removeUsers(ctx, names));
+    expect(ctx.lines.filter((line) => line.includes('\r'))).toEqual([]);
+    expect(ctx.lines.join('\n')).not.toContain('removing');
   });
 });
