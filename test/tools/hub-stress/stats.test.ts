@@ -28,6 +28,13 @@ describe('percentile (nearest rank)', () => {
     expect(percentile([...fast.slice(1), 5000, 5000], 99)).toBe(5000);
   });
 
+  it('makes p99 the maximum below 100 samples, as docs/load-testing.md says', () => {
+    const eighty = Array.from({ length: 80 }, (_, i) => i + 1);
+    expect(percentile(eighty, 99)).toBe(80); // ceil(0.99 * 80) = 80: the slowest server
+    expect(percentile(eighty, 95)).toBe(76); // ceil(0.95 * 80) = 76: the slowest but four
+    expect(percentile(hundred, 99)).toBe(99); // from 100 samples on, the slowest but one
+  });
+
   it('rejects p outside (0, 100]', () => {
     expect(() => percentile(hundred, 0)).toThrow(/outside/);
     expect(() => percentile(hundred, 101)).toThrow(/outside/);
