@@ -1,10 +1,13 @@
 /**
  * hub-stress against a real JupyterHub 3 (Debian package) on loopback, with
  * concurrent_spawn_limit 3 so that the hub's 429 throttle is really met. Every assertion
- * about servers and leftovers is made through the hub's own REST API or metrics.
+ * about servers and leftovers is made through the hub's own REST API, metrics or log.
  * Install what it needs and run it with `bash .ci/e2e-hub.sh`.
  */
-import { TestHub } from '../support/jupyterhub';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SLOW_PREFIX, TestHub } from '../support/jupyterhub';
 import { runTool, startTool } from '../support/run-tool';
 
 let hub: TestHub;
@@ -63,25 +66,55 @@ describe('bad input fails fast, before anything is created', () => {
       { JUPYTERHUB_API_TOKEN: '' },
       /^hub-stress: --token: missing/,
     ],
+    [
+      // The hub takes this token, and would answer a POST /users from it with 403: only
+      // the hub's log shows whether the tool tried.
+      'a token without the scopes stress needs',
+      ['stress', '--prefix', 'e2e-bad'],
+      { JUPYTERHUB_API_TOKEN: 'READONLY_TOKEN' },
+      /^hub-stress: --token: the token \(of "hub-stress-readonly"\) lacks admin:users, admin:servers; stress needs admin:users and admin:servers$/,
+    ],
+    [
+      'a log file that cannot be written',
+      ['stress', '--prefix', 'e2e-bad', '--log-file', '/nonexistent-dir/stress.log'],
+      {},
+      /^hub-stress: --log-file: cannot append to "\/nonexistent-dir\/stress.log" \(ENOENT: no such file or directory\)$/,
+    ],
   ])('%s', async (_what, args, overrides: Record<string, string>, message) => {
     const merged = { ...env, ...overrides };
-    // Known only once the hub is up: a real HTTP server that is not a hub API.
+    // Known only once the hub is up: a real HTTP server that is not a hub API, a real token.
     if (merged.JUPYTERHUB_API_URL === 'URL_OF_PROXY_ROOT') {
       merged.JUPYTERHUB_API_URL = hub.apiUrl.replace(/\/hub\/api$/, '/nothing');
     }
+    if (merged.JUPYTERHUB_API_TOKEN === 'READONLY_TOKEN') merged.JUPYTERHUB_API_TOKEN = hub.readonlyToken;
+    const logStart = hub.logSize();
     const result = await runTool(args, merged);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trimEnd()).toMatch(message);
     expect(result.stderr).not.toContain(hub.token);
+    expect(result.stderr).not.toContain(hub.readonlyToken);
     expect(result.stderr).not.toContain('not-a-valid-token-0000');
+    // Nothing was created because nothing was asked: not one write reached the hub.
+    expect(hub.writesSince(logStart)).toEqual([]);
     expect(await hub.users('e2e-bad')).toEqual([]);
+  });
+
+  it('sees the hub log a write when one is made (so the check above can fail)', async () => {
+    const logStart = hub.logSize();
+    await hub.request('POST', '/users/e2e-bad-0001');
+    await hub.request('DELETE', '/users/e2e-bad-0001');
+    expect(hub.writesSince(logStart)).toEqual([
+      'POST /hub/api/users/e2e-bad-0001 (hub-stress@127.0.0.1)',
+      'DELETE /hub/api/users/e2e-bad-0001 (hub-stress@127.0.0.1)',
+    ]);
   });
 });
 
 describe('stress', () => {
   it('brings 20 servers up through a spawn limit of 3, paying the 429 wait once, and leaves nothing behind', async () => {
     const spawnsBefore = await hub.successfulSpawns();
+    const logStart = hub.logSize();
     const result = await runTool(
       ['stress', '--prefix', 'e2e-stress', '--count', '20', '--batch-size', '10', '--json'],
       env,
@@ -97,10 +130,11 @@ describe('stress', () => {
       spawnWindow: 3,
     });
     expect(report.cleanup).toEqual({ removed: 20, remaining: 0, failures: {} });
-    // The limit was really met, and only the first overshoot was throttled.
-    expect(report.retries['429']).toBeGreaterThanOrEqual(1);
-    expect(report.retries['429']).toBeLessThanOrEqual(10 - 3);
+    // The limit was really met, by one probe above it: one user paid the wait, not 10 - 3.
+    expect(report.retries['429']).toBe(1);
+    expect(hub.throttlesSince(logStart)).toBe(1);
     expect(report.spawnLatencyMs.count).toBe(20);
+    expect(report.spawnLatencyMs.p95).toBeLessThan(30_000);
     expect(report.apiLatencyMs.p50).not.toBeNull();
 
     const expected = Array.from({ length: 20 }, (_, i) => `e2e-stress-${String(i + 1).padStart(4, '0')}`);
@@ -184,6 +218,26 @@ describe('activity', () => {
   });
 });
 
+describe('a spawn that times out', () => {
+  it('is stopped before its slot goes to the next user, so the hub never throttles the run', async () => {
+    // These servers take SLOW_SPAWN_S (12 s) to start: the spawn request answers 202 after
+    // 10 s, and the hub keeps each spawn pending for 2 s more. Giving the slot away at the timeout would put
+    // a fourth spawn on a hub that still holds three.
+    const logStart = hub.logSize();
+    const result = await runTool(
+      ['stress', '--prefix', SLOW_PREFIX, '--count', '4', '--batch-size', '3', '--timeout', '10', '--json'],
+      env,
+    );
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.failures).toEqual({ timeout: 4 });
+    expect(report.retries).toEqual({});
+    expect(hub.throttlesSince(logStart)).toBe(0);
+    expect(report.cleanup).toEqual({ removed: 4, remaining: 0, failures: {} });
+    expect(await hub.users(SLOW_PREFIX)).toEqual([]);
+  });
+});
+
 describe('a hub restart mid-run', () => {
   it('rides through the outage and still cleans up', async () => {
     const run = startTool(
@@ -208,19 +262,32 @@ describe('a hub restart mid-run', () => {
 });
 
 describe('Ctrl-C', () => {
-  it('stops and deletes what the run created on the first SIGINT', async () => {
-    const run = startTool(['stress', '--prefix', 'e2e-sigint', '--count', '12', '--batch-size', '3'], env);
-    await eventually(async () => (await hub.readyServers('e2e-sigint')).length >= 2, 'first servers ready');
+  it('stops and deletes what the run created on the first SIGINT, and exits as soon as it has reported', async () => {
+    // --batch-size above the hub's limit: a throttled user is waiting out its Retry-After
+    // when Ctrl-C comes, which once kept the process alive for up to a minute.
+    const run = startTool(
+      ['stress', '--prefix', 'e2e-sigint', '--count', '20', '--batch-size', '10', '--verbose'],
+      env,
+    );
+    let reportedAt = 0;
+    run.child.stdout?.on('data', () => (reportedAt = Date.now()));
+    await eventually(async () => run.stderr().includes(': throttled, window now'), 'a 429');
     run.child.kill('SIGINT');
     const result = await run.done;
     expect(result.code).toBe(130);
+    expect(Date.now() - reportedAt).toBeLessThan(3_000);
     expect(result.stderr).toContain('SIGINT: stopping and cleaning up');
     expect(result.stdout).toContain('(interrupted)');
     expect(await hub.users('e2e-sigint')).toEqual([]);
   });
 
   it('exits at once on a second SIGINT, naming what may remain and how to purge it', async () => {
-    const run = startTool(['stress', '--prefix', 'e2e-twice', '--count', '6', '--batch-size', '3'], env);
+    const dir = mkdtempSync(join(tmpdir(), 'hub-stress-e2e-'));
+    const logFile = join(dir, 'twice.log');
+    const run = startTool(
+      ['stress', '--prefix', 'e2e-twice', '--count', '6', '--batch-size', '3', '--log-file', logFile],
+      env,
+    );
     await eventually(async () => (await hub.readyServers('e2e-twice')).length >= 2, 'first servers ready');
     run.child.kill('SIGINT');
     await eventually(
@@ -235,6 +302,10 @@ describe('Ctrl-C', () => {
     expect(result.stderr).toMatch(
       /may remain: e2e-twice-\d{4}(\.\.e2e-twice-\d{4})? \(\d+ users?\); remove with: hub-stress purge --prefix e2e-twice/,
     );
+    // The log file was written out before the process went, up to that last line.
+    const lastLogged = readFileSync(logFile, 'utf8').trimEnd().split('\n').pop();
+    expect(lastLogged).toMatch(/ WARN hub-stress: exiting at once; may remain: e2e-twice-/);
+    rmSync(dir, { recursive: true, force: true });
 
     const purge = await runTool(['purge', '--prefix', 'e2e-twice'], env);
     expect(purge.code).toBe(0);

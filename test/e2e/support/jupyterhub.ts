@@ -3,7 +3,8 @@
  * package (JupyterHub 3), its configurable-http-proxy run as a separate process (as in
  * zero-to-jupyterhub, so a hub restart shows up as the proxy's 503s), a sqlite database and
  * config in a temp dir, single-user servers started as the current user by
- * SimpleLocalProcessSpawner, and an admin service token. Ports are chosen free at runtime.
+ * SimpleLocalProcessSpawner, an admin service token and a read-only one. Ports are chosen
+ * free at runtime.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,7 @@ import {
   readdirSync,
   readlinkSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
@@ -27,6 +29,10 @@ export interface HubOptions {
   /** JupyterHub's concurrent_spawn_limit. @default 3 */
   readonly concurrentSpawnLimit?: number;
 }
+
+/** Users named `<SLOW_PREFIX>-...` get a server that takes this long to start. */
+export const SLOW_PREFIX = 'e2e-slow';
+const SLOW_SPAWN_S = 12;
 
 export interface HubUserModel {
   readonly name: string;
@@ -79,6 +85,8 @@ const py = (value: string): string => JSON.stringify(value);
 
 export class TestHub {
   readonly token = randomBytes(24).toString('hex');
+  /** A service token with only `list:users`: enough to log in, too little to run anything. */
+  readonly readonlyToken = randomBytes(24).toString('hex');
   private hub: ChildProcess | undefined;
   private proxy: ChildProcess | undefined;
 
@@ -137,9 +145,23 @@ c.Spawner.args = ['--allow-root']
 c.Spawner.ip = '127.0.0.1'
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
+
+# Servers of ${SLOW_PREFIX}-* users start slowly: longer than the hub's slow_spawn_timeout (10 s),
+# so the spawn request answers 202 and the spawn stays pending in the hub for a while.
+def slow_for_some(spawner):
+    if spawner.user.name.startswith(${py(`${SLOW_PREFIX}-`)}) and spawner.cmd[0] != '/bin/sh':
+        spawner.cmd = ['/bin/sh', '-c', 'sleep ${SLOW_SPAWN_S}; exec "$0" "$@"'] + list(spawner.cmd)
+c.Spawner.pre_spawn_hook = slow_for_some
+
 # Small on purpose, so that the tool meets real 429s (with the hub's real 30-60 s Retry-After).
 c.JupyterHub.concurrent_spawn_limit = ${this.concurrentSpawnLimit}
-c.JupyterHub.services = [{'name': 'hub-stress', 'api_token': ${py(this.token)}, 'admin': True}]
+c.JupyterHub.services = [
+    {'name': 'hub-stress', 'api_token': ${py(this.token)}, 'admin': True},
+    {'name': 'hub-stress-readonly', 'api_token': ${py(this.readonlyToken)}},
+]
+c.JupyterHub.load_roles = [
+    {'name': 'hub-stress-readonly', 'scopes': ['list:users'], 'services': ['hub-stress-readonly']},
+]
 `;
     writeFileSync(join(this.dir, 'jupyterhub_config.py'), config);
   }
@@ -272,6 +294,31 @@ c.JupyterHub.services = [{'name': 'hub-stress', 'api_token': ${py(this.token)}, 
       if (match[1].startsWith(`${prefix}-`)) started.add(match[1]);
     }
     return started;
+  }
+
+  /** Where the hub log ends now, to read only what a run adds with `logSince`. */
+  logSize(): number {
+    return existsSync(this.logPath) ? statSync(this.logPath).size : 0;
+  }
+
+  logSince(offset: number): string {
+    return existsSync(this.logPath) ? readFileSync(this.logPath).subarray(offset).toString('utf8') : '';
+  }
+
+  /**
+   * API requests that change users or servers, from the hub's own access log since
+   * `offset`, as `POST /hub/api/users (hub-stress@127.0.0.1)`. Whoever sent them, and
+   * whatever the hub answered.
+   */
+  writesSince(offset: number): string[] {
+    const writes =
+      /^\[[A-Z] [^\]]+ JupyterHub log:\d+\] \d{3} ((?:POST|PATCH|DELETE) \/hub\/api\/users\S* \(\S*\))/gm;
+    return [...this.logSince(offset).matchAll(writes)].map((m) => m[1]);
+  }
+
+  /** 429s the hub itself logged since `offset` ("N pending spawns, throttling"). */
+  throttlesSince(offset: number): number {
+    return [...this.logSince(offset).matchAll(/pending spawns, throttling/g)].length;
   }
 
   logTail(lines = 40): string {
