@@ -219,7 +219,7 @@ function parseBody(text: string): unknown {
 const MAX_MESSAGE = 100;
 
 /** Text squeezed onto one line of at most `max` characters. */
-export function oneLine(text: string, max = MAX_MESSAGE): string {
+function oneLine(text: string, max = MAX_MESSAGE): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

@@ -67,12 +67,13 @@ export interface RemovalResult {
 export async function removeUsers(ctx: RunContext, names: readonly string[]): Promise<RemovalResult> {
   const failures = new Tally();
   let removed = 0;
+  if (names.length === 0) return { removed, failures };
   const progress = new StatusLine(
     ctx.log,
     (elapsed) =>
       `removing: ${removed + failures.total()}/${names.length}  failed ${failures.total()}  ${elapsed}`,
   );
-  if (names.length > 0) progress.start();
+  progress.start();
   try {
     await mapLimit(names, ctx.options.batchSize, async (name) => {
       const outcome = await removeUser(ctx.client, name, ctx.options.timeoutMs);
@@ -85,7 +86,7 @@ export async function removeUsers(ctx: RunContext, names: readonly string[]): Pr
       }
     });
   } finally {
-    if (names.length > 0) progress.stop();
+    progress.stop();
   }
   return { removed, failures };
 }

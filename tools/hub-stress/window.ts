@@ -30,7 +30,7 @@ export class SpawnWindow {
   /** Servers ready since the last 429 (or the last recovery step), once quietUntil passed. */
   private readiesSinceThrottle = 0;
 
-  /** `max` is the --batch-size. */
+  /** `maxSize` is the --batch-size. */
   constructor(private readonly maxSize: number) {
     if (!(Number.isInteger(maxSize) && maxSize >= 1))
       throw new RangeError(`window max ${maxSize} must be an integer >= 1`);

@@ -7,7 +7,7 @@ import { HubClient } from '../../../tools/hub-stress/hub-client';
 import { HttpResponse, Transport, TransportError } from '../../../tools/hub-stress/http';
 import { Logger } from '../../../tools/hub-stress/log';
 
-export const ENDPOINT = 'http://hub.test/hub/api';
+const ENDPOINT = 'http://hub.test/hub/api';
 
 export interface TestContext extends RunContext {
   readonly controller: AbortController;

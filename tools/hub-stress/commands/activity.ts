@@ -11,7 +11,7 @@ import { createUsers } from '../population';
 import { AbortedError, sleep } from '../pool';
 import { CleanupSummary, Report } from '../report';
 import { Tally, summarize } from '../stats';
-import { baseReport, cleanUp, dryRunReport, newUserNames } from './common';
+import { baseReport, dryRunReport, finish, newUserNames } from './common';
 
 const IDLE_PROBES = 20;
 const PROBE_INTERVAL_MS = 200;
@@ -96,9 +96,7 @@ export async function activity(ctx: RunContext): Promise<Report> {
     await Promise.all([prober, ...Array.from({ length: options.workers }, worker)]);
     loadMs = Date.now() - loadStart;
   } finally {
-    // A Ctrl-C during the cleanup of a finished run does not make the run an interrupted one.
-    interrupted = ctx.signal.aborted;
-    cleanup = await cleanUp(ctx);
+    ({ interrupted, cleanup } = await finish(ctx));
   }
   return {
     ...baseReport(ctx, startedAt),

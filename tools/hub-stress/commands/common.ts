@@ -1,4 +1,4 @@
-/** Pieces the commands share: report fields, numbering new users, dry runs, cleanup. */
+/** Pieces the commands share: report fields, numbering new users, dry runs, the end of a run. */
 import { RunContext } from '../context';
 import { describeNames, nextIndex, userName } from '../names';
 import { removeUsers } from '../population';
@@ -43,14 +43,22 @@ export async function newUserNames(ctx: RunContext): Promise<string[]> {
 }
 
 /**
- * Removes every user in the ledger unless --keep. Called from `finally`, so it runs on
- * success, on error and after the first Ctrl-C alike.
+ * Ends a run: notes whether it was interrupted, then removes every user in the ledger
+ * unless --keep. Called from `finally`, so it runs on success, on error and after the
+ * first Ctrl-C alike. A Ctrl-C during the cleanup of a finished run does not make it an
+ * interrupted one: only a Ctrl-C before its work ended counts.
  */
-export async function cleanUp(ctx: RunContext): Promise<CleanupSummary | undefined> {
-  if (ctx.options.keep) return undefined;
+export async function finish(
+  ctx: RunContext,
+): Promise<{ interrupted: boolean; cleanup: CleanupSummary | undefined }> {
+  const interrupted = ctx.signal.aborted;
+  if (ctx.options.keep) return { interrupted, cleanup: undefined };
   const names = [...ctx.ledger];
-  if (ctx.signal.aborted)
+  if (interrupted)
     ctx.log.info(`interrupted: removing ${describeNames(names)}; Ctrl-C again to exit at once`);
   const removal = await removeUsers(ctx, names);
-  return { removed: removal.removed, remaining: ctx.ledger.size, failures: removal.failures.toJSON() };
+  return {
+    interrupted,
+    cleanup: { removed: removal.removed, remaining: ctx.ledger.size, failures: removal.failures.toJSON() },
+  };
 }

@@ -9,7 +9,7 @@ import { Progress } from '../progress';
 import { CleanupSummary, Report } from '../report';
 import { SpawnResults, spawnAll } from '../scheduler';
 import { Tally, perMinute, summarize } from '../stats';
-import { baseReport, cleanUp, dryRunReport, newUserNames } from './common';
+import { baseReport, dryRunReport, finish, newUserNames } from './common';
 
 export async function stress(ctx: RunContext): Promise<Report> {
   const { options, log } = ctx;
@@ -39,10 +39,8 @@ export async function stress(ctx: RunContext): Promise<Report> {
     spawned = await spawnAll(ctx, created, progress);
     spawnMs = Date.now() - spawnStart;
   } finally {
-    // A Ctrl-C during the cleanup of a finished run does not make the run an interrupted one.
-    interrupted = ctx.signal.aborted;
     progress.stop();
-    cleanup = await cleanUp(ctx);
+    ({ interrupted, cleanup } = await finish(ctx));
   }
   if (!spawned) throw new Error('spawning ended without results');
   for (const [reason, n] of Object.entries(spawned.failures.toJSON())) failures.add(reason, n);
