@@ -132,10 +132,9 @@ export async function spawnAll(
         { profile: options.profile, timeoutMs: options.timeoutMs, signal },
         {
           onOutage: () => window.onUnavailable(),
-          onAccepted: () => {
-            confirm(job);
-            wake();
-          },
+          // No wake-up here: after a 201 the server is up, and the loop must not run before
+          // this job has left inFlight, or the next spawns would count it as pending.
+          onAccepted: () => confirm(job),
         },
       );
       if (outcome.kind === 'ready') {
@@ -176,6 +175,7 @@ export async function spawnAll(
     job.probe = window.isProbe(inFlight.size);
     inFlight.add(job);
     job.level = inFlight.size;
+    ctx.log.debug(`${job.name}: spawning, ${inFlight.size} pending${job.probe ? ' (a probe)' : ''}`);
     const task: Promise<void> = run(job).finally(() => {
       inFlight.delete(job);
       running.delete(task);

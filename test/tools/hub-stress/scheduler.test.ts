@@ -40,6 +40,31 @@ describe('spawnAll with the spawn window, against a hub with a concurrent spawn 
     expect(jest.getTimerCount()).toBe(0);
   });
 
+  it.each([250, 750, 1_500])(
+    'costs one 429 through a limit of 3 with spawns of %i ms, shorter or longer than the confirmation',
+    async (spawnMs) => {
+      const hub = new FakeHub({ concurrentSpawnLimit: 3, spawnMs: () => spawnMs });
+      const { promise } = await run(hub, ['--batch-size', '10'], 30);
+      const results = await settle(promise);
+      expect(results).toMatchObject({ ready: 30, window: 3 });
+      expect(hub.throttled).toHaveLength(1);
+    },
+  );
+
+  it('does not count a server that just came up as pending when it starts the next probe', async () => {
+    // The second server is up after 0.5 s, before its probe was confirmed by time; the loop
+    // must not run on its 201 while it still counts as pending, or the next probe "proves"
+    // a third slot on a hub that has two, and two users pay the wait.
+    const hub = new FakeHub({
+      concurrentSpawnLimit: 2,
+      spawnMs: (name) => (name.endsWith('-0002') ? 500 : 10_000),
+    });
+    const { promise } = await run(hub, ['--batch-size', '10'], 6);
+    const results = await settle(promise);
+    expect(results).toMatchObject({ ready: 6, window: 2 });
+    expect(hub.throttled).toHaveLength(1);
+  });
+
   it('meets no 429 at all when --batch-size is within the hub limit', async () => {
     const hub = new FakeHub({ concurrentSpawnLimit: 10 });
     const { promise } = await run(hub, ['--batch-size', '10'], 50);
