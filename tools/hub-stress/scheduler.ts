@@ -28,6 +28,12 @@ const RESPAWN_DELAY_MS = 2_000;
  */
 const CONFIRM_MS = 1_000;
 const MAX_CONFIRM_MS = 10_000;
+/**
+ * A probe goes out on its own, this long after the spawn request before it and before the
+ * one after it: requests sent together may reach the hub in any order, and a 429 that fell
+ * on a refill the probe overtook would under-measure the hub's limit.
+ */
+const PROBE_GAP_MS = 250;
 
 interface Job {
   readonly name: string;
@@ -80,6 +86,8 @@ export async function spawnAll(
   let ready = 0;
   let requested = 0;
   let slowest429 = 0;
+  let lastStartAt = -Infinity;
+  let lastProbeAt = -Infinity;
   let wake: () => void = () => undefined;
   let timer: NodeJS.Timeout | undefined;
 
@@ -173,6 +181,8 @@ export async function spawnAll(
     job.seq = ++started;
     job.startedAt = Date.now();
     job.probe = window.isProbe(inFlight.size);
+    lastStartAt = job.startedAt;
+    if (job.probe) lastProbeAt = job.startedAt;
     inFlight.add(job);
     job.level = inFlight.size;
     ctx.log.debug(`${job.name}: spawning, ${inFlight.size} pending${job.probe ? ' (a probe)' : ''}`);
@@ -184,15 +194,13 @@ export async function spawnAll(
     running.add(task);
   };
 
-  const nextJob = (): Job | undefined => {
-    if (delayed.length > 0 && delayed[0].notBefore <= Date.now()) return delayed.shift();
-    return fresh.shift();
-  };
+  const isDue = (): boolean => delayed.length > 0 && delayed[0].notBefore <= Date.now();
+  const nextJob = (): Job | undefined => (isDue() ? delayed.shift() : fresh.shift());
 
   /** When the loop must look again without a slot freeing up first, if ever. */
-  const nextWake = (probes: number): number | undefined => {
+  const nextWake = (probes: number, held: number | undefined): number | undefined => {
     const now = Date.now();
-    const times: number[] = [];
+    const times: number[] = held === undefined ? [] : [held];
     // A throttled user that becomes due can take a free slot.
     if (delayed.length > 0 && delayed[0].notBefore > now && inFlight.size < window.limit) {
       times.push(delayed[0].notBefore);
@@ -209,14 +217,21 @@ export async function spawnAll(
   try {
     while (!signal.aborted) {
       let probes = countProbes();
-      for (let job; window.mayStart(inFlight.size, probes) && (job = nextJob());) {
+      let held: number | undefined;
+      while (window.mayStart(inFlight.size, probes) && (isDue() || fresh.length > 0)) {
+        const gapEnds = (window.isProbe(inFlight.size) ? lastStartAt : lastProbeAt) + PROBE_GAP_MS;
+        if (Date.now() < gapEnds) {
+          held = gapEnds;
+          break;
+        }
+        const job = nextJob() as Job;
         start(job);
         if (job.probe) probes++;
       }
       progress.pending = inFlight.size;
       progress.window = window.limit;
       if (inFlight.size === 0 && fresh.length === 0 && delayed.length === 0) break;
-      const at = nextWake(probes);
+      const at = nextWake(probes, held);
       await new Promise<void>((resolve) => {
         wake = resolve;
         if (at !== undefined) timer = setTimeout(resolve, Math.max(0, at - Date.now()));

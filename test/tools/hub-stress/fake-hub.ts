@@ -31,6 +31,8 @@ export interface FakeHubOptions {
   /** Other people's pending spawns at a given time, counted against the limit. @default 0 */
   readonly othersPending?: (now: number) => number;
   readonly scopes?: readonly string[];
+  /** Network delay of each request on its way to the hub. @default 1 */
+  readonly latencyMs?: () => number;
 }
 
 const json = (status: number, body?: unknown, headers: Record<string, string> = {}): HttpResponse => ({
@@ -60,6 +62,7 @@ export class FakeHub implements Transport {
   private readonly stopMs: number;
   private readonly othersPending: (now: number) => number;
   private readonly scopes: readonly string[];
+  private readonly latencyMs: () => number;
 
   constructor(options: FakeHubOptions = {}) {
     this.limit = options.concurrentSpawnLimit ?? 0;
@@ -69,6 +72,7 @@ export class FakeHub implements Transport {
     this.stopMs = options.stopMs ?? 0;
     this.othersPending = options.othersPending ?? (() => 0);
     this.scopes = options.scopes ?? ['admin:users', 'admin:servers'];
+    this.latencyMs = options.latencyMs ?? (() => 1);
   }
 
   /** The user's server state now, settling transitions that are due. */
@@ -118,7 +122,8 @@ export class FakeHub implements Transport {
   ) {
     const path = url.pathname.replace(/^\/hub\/api/, '') || '/';
     this.requests.push(`${method} ${path}`);
-    await wait(1); // a network round trip, so that answers interleave as they would
+    // On the way to the hub: requests sent together may arrive in another order.
+    await wait(this.latencyMs());
     const intercepted = this.intercept?.(method, path);
     if (intercepted) return intercepted;
     return this.answer(method, path, url.searchParams, body === undefined ? undefined : JSON.parse(body));

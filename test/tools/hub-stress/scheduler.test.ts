@@ -65,6 +65,20 @@ describe('spawnAll with the spawn window, against a hub with a concurrent spawn 
     expect(hub.throttled).toHaveLength(1);
   });
 
+  it.each([1, 2, 3, 4, 5, 6])(
+    'learns the exact limit when requests reach the hub in another order than sent (seed %i)',
+    async (seed) => {
+      let state = seed;
+      // 1-40 ms on the way: a refill sent just before the probe may arrive after it.
+      const latencyMs = (): number => 1 + ((state = (state * 48271) % 2147483647) % 40);
+      const hub = new FakeHub({ concurrentSpawnLimit: 3, spawnMs: () => 2_500, latencyMs });
+      const { promise } = await run(hub, ['--batch-size', '10'], 20);
+      const results = await settle(promise);
+      expect(results).toMatchObject({ ready: 20, window: 3 });
+      expect(hub.throttled).toHaveLength(1);
+    },
+  );
+
   it('meets no 429 at all when --batch-size is within the hub limit', async () => {
     const hub = new FakeHub({ concurrentSpawnLimit: 10 });
     const { promise } = await run(hub, ['--batch-size', '10'], 50);
