@@ -56,7 +56,7 @@ export interface SpawnResults {
   /** Milliseconds from each ready user's first spawn request to ready. */
   readonly latencies: number[];
   readonly failures: Tally;
-  /** The window's ceiling at the end: the hub's limit as learned, or --batch-size. */
+  /** The hub's limit as learned from its 429s, or --batch-size. */
   readonly window: number;
 }
 
@@ -246,5 +246,5 @@ export async function spawnAll(
     clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
   }
-  return { ready, requested, latencies, failures, window: window.max };
+  return { ready, requested, latencies, failures, window: window.learned };
 }

@@ -13,11 +13,16 @@
  *   are what it holds. The window drops to that number and it becomes the ceiling;
  * - the ceiling recovers: once the Retry-After has passed and a ceiling's worth of servers
  *   became ready with no new 429, it rises by one (up to --batch-size), so a limit measured
- *   while other people were spawning does not hold the run down for good;
+ *   while other people were spawning does not hold the run down for good. Each try costs
+ *   one user the wait if the hub is still full, so a try that meets a 429 at the old limit
+ *   doubles the wait before the next one;
  * - a 5xx or connection error while spawning (the hub is restarting) halves the window
  *   but leaves the ceiling alone: an outage says nothing about the hub's limit;
  * - below the ceiling the window grows back additively, by one per window of readies.
  */
+/** Recovery waits at most 2^4 Retry-Afters (8-16 min) after tries that met a full hub. */
+const MAX_DOUBLINGS = 4;
+
 export class SpawnWindow {
   private size: number;
   /** Servers ready since the window last grew. */
@@ -29,6 +34,10 @@ export class SpawnWindow {
   private quietUntil = 0;
   /** Servers ready since the last 429 (or the last recovery step), once quietUntil passed. */
   private readiesSinceThrottle = 0;
+  /** The ceiling the last recovery step rose from, until the hub answers that step. */
+  private raisedFrom: number | undefined;
+  /** Recovery steps in a row that met a 429 at the old limit. */
+  private failedRecoveries = 0;
 
   /** `maxSize` is the --batch-size. */
   constructor(private readonly maxSize: number) {
@@ -46,6 +55,11 @@ export class SpawnWindow {
   /** The current upper bound: the hub's limit as last learned from here, or --batch-size. */
   get max(): number {
     return this.ceiling;
+  }
+
+  /** The hub's limit as learned, leaving out a recovery step the hub has not answered yet. */
+  get learned(): number {
+    return this.raisedFrom ?? this.ceiling;
   }
 
   /** Most spawns of ours the hub has accepted at once so far (capped by the last 429). */
@@ -69,6 +83,10 @@ export class SpawnWindow {
 
   /** The hub accepted a spawn of ours while holding `n` of them in all. */
   onAccepted(n: number): void {
+    if (this.raisedFrom !== undefined && n > this.raisedFrom) {
+      this.raisedFrom = undefined;
+      this.failedRecoveries = 0;
+    }
     this.accepted = Math.max(this.accepted, Math.min(n, this.ceiling));
   }
 
@@ -78,11 +96,16 @@ export class SpawnWindow {
    */
   onThrottled(acceptedPending: number, retryAfterMs: number, now: number): void {
     const measured = Math.max(1, acceptedPending);
+    if (this.raisedFrom !== undefined) {
+      this.failedRecoveries = measured <= this.raisedFrom ? this.failedRecoveries + 1 : 0;
+      this.raisedFrom = undefined;
+    }
     this.ceiling = Math.min(this.ceiling, measured);
     this.size = Math.min(this.size, measured);
     this.accepted = Math.min(this.accepted, measured);
     this.credit = 0;
-    this.quietUntil = Math.max(this.quietUntil, now + retryAfterMs);
+    const backoff = 2 ** Math.min(this.failedRecoveries, MAX_DOUBLINGS);
+    this.quietUntil = Math.max(this.quietUntil, now + retryAfterMs * backoff);
     this.readiesSinceThrottle = 0;
   }
 
@@ -97,6 +120,7 @@ export class SpawnWindow {
     if (this.ceiling < this.maxSize && now >= this.quietUntil) {
       // A whole window of readies without a 429: the hub has room again, probe one higher.
       if (++this.readiesSinceThrottle >= this.ceiling) {
+        this.raisedFrom = this.ceiling;
         this.ceiling++;
         this.readiesSinceThrottle = 0;
       }

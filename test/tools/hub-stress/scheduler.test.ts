@@ -79,6 +79,15 @@ describe('spawnAll with the spawn window, against a hub with a concurrent spawn 
     },
   );
 
+  it('backs off trying for more on a hub that stays full (12 s spawns, 60 users)', async () => {
+    const hub = new FakeHub({ concurrentSpawnLimit: 3, spawnMs: () => 12_000 });
+    const { promise } = await run(hub, ['--batch-size', '10'], 60);
+    const results = await settle(promise);
+    expect(results).toMatchObject({ ready: 60, window: 3 });
+    // The first probe, and tries after 30 s, 60 s and 120 s: not one every 30 s.
+    expect(hub.throttled.length).toBeLessThanOrEqual(4);
+  });
+
   it('meets no 429 at all when --batch-size is within the hub limit', async () => {
     const hub = new FakeHub({ concurrentSpawnLimit: 10 });
     const { promise } = await run(hub, ['--batch-size', '10'], 50);

@@ -200,6 +200,33 @@ describe('SpawnWindow', () => {
     expect(window.max).toBe(5);
   });
 
+  it('doubles the wait before the next try each time a try meets a hub that is still full', () => {
+    const window = new SpawnWindow(10);
+    const tryAt = (now: number): void => {
+      for (let i = 0; i < 3; i++) window.onReady(now);
+    };
+    window.onThrottled(3, RETRY_AFTER, 0);
+    tryAt(RETRY_AFTER);
+    expect(window.max).toBe(4);
+    expect(window.learned).toBe(3); // until the hub has taken a fourth
+    window.onThrottled(3, RETRY_AFTER, RETRY_AFTER); // still full at 3
+    tryAt(3 * RETRY_AFTER - 1);
+    expect(window.max).toBe(3); // waits 2 Retry-Afters now
+    tryAt(3 * RETRY_AFTER);
+    expect(window.max).toBe(4);
+    window.onThrottled(3, RETRY_AFTER, 3 * RETRY_AFTER);
+    tryAt(7 * RETRY_AFTER - 1);
+    expect(window.max).toBe(3); // and 4 after that
+    tryAt(7 * RETRY_AFTER);
+    expect(window.max).toBe(4);
+    // This time the hub takes a fourth: the next limit met is waited out once again.
+    window.onAccepted(4);
+    expect(window.learned).toBe(4);
+    window.onThrottled(4, RETRY_AFTER, 8 * RETRY_AFTER);
+    for (let i = 0; i < 4; i++) window.onReady(9 * RETRY_AFTER);
+    expect(window.max).toBe(5);
+  });
+
   it('halves on an outage without lowering the ceiling, and grows back one per window of readies', () => {
     const window = new SpawnWindow(8);
     window.onUnavailable();
