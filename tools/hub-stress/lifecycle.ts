@@ -2,12 +2,14 @@
  * Bringing one user's server up and taking one user down, against the states JupyterHub
  * really passes through: a spawn may answer 201 (ready), 202 (pending) or 429 (throttled);
  * a stop may answer 204, 202, or 400 because the server is already stopping, which means
- * "wait", never "give up" (a culler that aborted on that 400 took a hub down once).
+ * "wait", never "give up" (a culler that aborted on that 400 took a hub down once). A hub
+ * that has just restarted first checks the servers that survived ("pending check") and
+ * answers 400 to both meanwhile: that is a wait too.
  */
 import { HubClient, HubResult, HubUser, describe } from './hub-client';
 import { sleep } from './pool';
 
-export type ServerState = 'ready' | 'spawning' | 'stopping' | 'stopped' | 'gone';
+export type ServerState = 'ready' | 'spawning' | 'stopping' | 'checking' | 'stopped' | 'gone';
 
 /** The default server's state from a user model (null model = the user does not exist). */
 export function serverState(user: HubUser | null): ServerState {
@@ -16,6 +18,7 @@ export function serverState(user: HubUser | null): ServerState {
   const pending = server?.pending ?? user.pending ?? null;
   if (pending === 'spawn') return 'spawning';
   if (pending === 'stop') return 'stopping';
+  if (pending === 'check') return 'checking';
   if (server?.ready) return 'ready';
   return 'stopped';
 }
@@ -60,7 +63,7 @@ async function waitFor(
 }
 
 function isServerState(value: string): value is ServerState {
-  return ['ready', 'spawning', 'stopping', 'stopped', 'gone'].includes(value);
+  return ['ready', 'spawning', 'stopping', 'checking', 'stopped', 'gone'].includes(value);
 }
 
 export type SpawnOutcome =
@@ -97,16 +100,29 @@ export async function spawnServer(
     if (res.status === 201) return { kind: 'ready' };
     if (res.status === 404) return { kind: 'failed', reason: 'user-missing', retryable: false };
     if (res.status === 400 && /already running/i.test(res.message)) return { kind: 'ready' };
-    if (res.status === 400 && /pending stop/i.test(res.message)) {
-      // Our own earlier attempt is being torn down; wait for it, then ask again.
-      const state = await waitFor(client, name, deadline, (s) => s !== 'stopping', options.signal);
+    if (res.status === 400 && /pending (stop|check)/i.test(res.message)) {
+      // Our own earlier attempt is being torn down, or a restarted hub is checking what
+      // survived: wait for it, then ask again.
+      const state = await waitFor(
+        client,
+        name,
+        deadline,
+        (s) => s !== 'stopping' && s !== 'checking',
+        options.signal,
+      );
       if (state === 'timeout') return { kind: 'failed', reason: 'timeout', retryable: false };
       continue;
     }
     if (res.status !== 202 && !(res.status === 400 && /pending spawn/i.test(res.message))) {
       return { kind: 'failed', reason: `http-${res.status}`, retryable: res.status >= 500 };
     }
-    const state = await waitFor(client, name, deadline, (s) => s !== 'spawning', options.signal);
+    const state = await waitFor(
+      client,
+      name,
+      deadline,
+      (s) => s !== 'spawning' && s !== 'checking',
+      options.signal,
+    );
     if (state === 'ready') return { kind: 'ready' };
     if (state === 'timeout') return { kind: 'failed', reason: 'timeout', retryable: false };
     if (state === 'gone') return { kind: 'failed', reason: 'user-missing', retryable: false };
@@ -122,8 +138,8 @@ const MAX_ROUNDS = 20;
 
 /**
  * Stops the user's default server and waits until the hub has no transition in flight
- * for it. A pending spawn cannot be stopped yet (the hub answers 400), so it is waited
- * out and stopped once it is ready, or once the hub itself gives up on it.
+ * for it. A pending spawn (or check) cannot be stopped yet (the hub answers 400), so it is
+ * waited out and stopped once it is ready, or once the hub itself gives up on it.
  */
 export async function stopServer(
   client: HubClient,
@@ -135,13 +151,13 @@ export async function stopServer(
     const stop = await client.stopServer(name);
     if (stop.ok && stop.status === 404) return 'gone';
     const settled = stop.ok && (stop.status === 204 || stop.status === 202 || isAlreadyStopping(stop));
-    const spawning = stop.ok && stop.status === 400 && /pending spawn/i.test(stop.message);
-    if (!settled && !spawning) return { failed: `stop: ${describe(stop)}` };
+    const busy = stop.ok && stop.status === 400 && /pending (spawn|check)/i.test(stop.message);
+    if (!settled && !busy) return { failed: `stop: ${describe(stop)}` };
     const state = await waitFor(
       client,
       name,
       deadline,
-      (s) => s === 'stopped' || s === 'gone' || (spawning && s === 'ready'),
+      (s) => s === 'stopped' || s === 'gone' || (busy && s === 'ready'),
       signal,
     );
     if (state === 'timeout') return { failed: 'stop: timeout' };

@@ -173,7 +173,7 @@ describe('--keep, status and purge', () => {
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout).status).toEqual({
       users: 5,
-      servers: { ready: 5, spawning: 0, stopped: 0, stopping: 0 },
+      servers: { checking: 0, ready: 5, spawning: 0, stopped: 0, stopping: 0 },
     });
 
     const dryRun = await runTool(['purge', '--prefix', 'e2e-keep', '--dry-run'], env);

@@ -1,5 +1,11 @@
 import { HubClient, HubResult } from '../../../tools/hub-stress/hub-client';
-import { isAlreadyStopping, removeUser, sawOutage, serverState } from '../../../tools/hub-stress/lifecycle';
+import {
+  isAlreadyStopping,
+  removeUser,
+  sawOutage,
+  serverState,
+  spawnServer,
+} from '../../../tools/hub-stress/lifecycle';
 import { answer, quiet, scripted, settle } from './support';
 
 const result = (status: number, message: string, retried: string[] = []): HubResult => ({
@@ -18,6 +24,10 @@ describe('serverState', () => {
     expect(serverState({ name: 'u', servers: { '': { ready: false, pending: 'stop' } } })).toBe('stopping');
     expect(serverState({ name: 'u', servers: {} })).toBe('stopped');
     expect(serverState(null)).toBe('gone');
+  });
+
+  it('sees a restarted hub checking a server that survived', () => {
+    expect(serverState({ name: 'u', servers: { '': { ready: false, pending: 'check' } } })).toBe('checking');
   });
 
   it('falls back to the user-level pending field', () => {
@@ -110,6 +120,47 @@ describe('removeUser', () => {
     expect(await settle(removeUser(hub, 'hub-stress-0001', 60_000))).toEqual({
       removed: false,
       reason: 'stop: HTTP 403 (Action is not authorized)',
+    });
+  });
+});
+
+describe('spawnServer', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+  const events = { onOutage: () => undefined, onAccepted: () => undefined };
+
+  it('waits while a restarted hub checks a server that survived, then finds it running', async () => {
+    const server = (ready: boolean, pending: string | null) => ({
+      name: 'u',
+      servers: { '': { ready, pending } },
+    });
+    const transport = scripted([
+      answer(400, { message: 'hub-stress-0001 is pending check' }),
+      answer(200, server(false, 'check')),
+      answer(200, server(true, null)),
+      answer(400, { message: 'hub-stress-0001 is already running' }),
+    ]);
+    const hub = new HubClient('http://hub/hub/api', 'tok', transport, quiet);
+    expect(await settle(spawnServer(hub, 'hub-stress-0001', { timeoutMs: 60_000 }, events))).toEqual({
+      kind: 'ready',
+    });
+  });
+
+  it('waits out a check that comes while it waits for the spawn', async () => {
+    const server = (ready: boolean, pending: string | null) => ({
+      name: 'u',
+      servers: { '': { ready, pending } },
+    });
+    const transport = scripted([
+      answer(202),
+      answer(200, server(false, 'spawn')),
+      answer(503, { message: 'Service Unavailable' }),
+      answer(200, server(false, 'check')),
+      answer(200, server(true, null)),
+    ]);
+    const hub = new HubClient('http://hub/hub/api', 'tok', transport, quiet);
+    expect(await settle(spawnServer(hub, 'hub-stress-0001', { timeoutMs: 60_000 }, events))).toEqual({
+      kind: 'ready',
     });
   });
 });
