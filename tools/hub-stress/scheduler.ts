@@ -185,7 +185,7 @@ export async function spawnAll(
     if (job.probe) lastProbeAt = job.startedAt;
     inFlight.add(job);
     job.level = inFlight.size;
-    ctx.log.debug(`${job.name}: spawning, ${inFlight.size} pending${job.probe ? ' (a probe)' : ''}`);
+    ctx.log.debug(`${job.name}: spawning, ${job.level} pending${job.probe ? ' (a probe)' : ''}`);
     const task: Promise<void> = run(job).finally(() => {
       inFlight.delete(job);
       running.delete(task);
