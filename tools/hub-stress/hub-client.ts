@@ -43,6 +43,12 @@ export interface CallOptions {
   readonly passThrough429?: boolean;
   /** Stops waiting between retries; the call then rejects with AbortedError. */
   readonly signal?: AbortSignal;
+  /**
+   * Leave the exchange out of the hub API latency. Server start and stop requests are held
+   * open by the hub while it spawns or stops (up to its slow_spawn/stop timeouts), so they
+   * measure the spawner, which the spawn latency already reports. @default false
+   */
+  readonly untimed?: boolean;
 }
 
 /** The parts of a user model this tool reads. */
@@ -61,7 +67,7 @@ const PAGE_SIZE = 200;
 const MAX_PAGES = 10_000;
 
 export class HubClient {
-  /** Duration of every HTTP exchange with the hub, in ms. */
+  /** Duration of every HTTP exchange with the hub but server starts and stops, in ms. */
   readonly latencies: number[] = [];
   /** Retries by status code or socket error code. */
   readonly retries = new Tally();
@@ -75,7 +81,7 @@ export class HubClient {
     private readonly requestTimeoutMs = 30_000,
   ) {}
 
-  private async exchange(method: string, path: string, body: unknown): Promise<HttpResponse> {
+  private async exchange(method: string, path: string, body: unknown, timed: boolean): Promise<HttpResponse> {
     const url = new URL(this.endpoint + path);
     const headers: Record<string, string> = {
       authorization: `token ${this.token}`,
@@ -92,7 +98,7 @@ export class HubClient {
         this.requestTimeoutMs,
       );
     } finally {
-      this.latencies.push(performance.now() - started);
+      if (timed) this.latencies.push(performance.now() - started);
     }
   }
 
@@ -105,7 +111,7 @@ export class HubClient {
       let reason: string;
       let final: HubResult;
       try {
-        const res = await this.exchange(method, path, body);
+        const res = await this.exchange(method, path, body, !options.untimed);
         const parsed = parseBody(res.body);
         retryAfterMs = parseRetryAfter(headerValue(res.headers['retry-after']), Date.now());
         final = {
@@ -157,11 +163,12 @@ export class HubClient {
     return this.call('POST', `/users/${encodeURIComponent(name)}/server`, body, {
       passThrough429: true,
       signal,
+      untimed: true,
     });
   }
 
   stopServer(name: string): Promise<HubResult> {
-    return this.call('DELETE', `/users/${encodeURIComponent(name)}/server`);
+    return this.call('DELETE', `/users/${encodeURIComponent(name)}/server`, undefined, { untimed: true });
   }
 
   deleteUser(name: string): Promise<HubResult> {

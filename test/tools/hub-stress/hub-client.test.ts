@@ -24,6 +24,16 @@ describe('HubClient.call', () => {
     });
   });
 
+  it('leaves server starts and stops, which the hub holds open while it spawns, out of the API latency', async () => {
+    const transport = scripted([answer(202), answer(204), answer(200, { name: 'x' })]);
+    const client = new HubClient('http://hub/hub/api', 'tok', transport, quiet, fast);
+    await client.startServer('hub-stress-0001', undefined);
+    await client.stopServer('hub-stress-0001');
+    expect(client.latencies).toHaveLength(0);
+    await client.getUser('x');
+    expect(client.latencies).toHaveLength(1);
+  });
+
   it('gives up after maxAttempts and returns the last answer rather than throwing', async () => {
     const client = new HubClient(
       'http://hub/hub/api',
