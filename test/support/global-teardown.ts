@@ -1,6 +1,7 @@
 import { rmSync } from 'fs';
 
+/** Removes the run's temporary folder, and with it everything the tests left in it. */
 export default function globalTeardown(): void {
-  const outdir = process.env.HUB_TEST_SYNTH_DIR;
-  if (outdir) rmSync(outdir, { recursive: true, force: true });
+  const runDir = process.env.HUB_TEST_RUN_DIR;
+  if (runDir) rmSync(runDir, { recursive: true, force: true });
 }
