@@ -14,7 +14,7 @@ import { HubClient } from './hub-client';
 import { createTransport } from './http';
 import { installInterrupts } from './interrupt';
 import { Logger, openLogFile } from './log';
-import { describeNames } from './names';
+import { mayRemainMessage } from './names';
 import { preflight } from './preflight';
 import { Report, exitCode, formatText } from './report';
 
@@ -95,10 +95,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     const error = err instanceof Error ? err.message : String(err);
     const mayRemain = [...ledger].sort();
     log.warn(`hub-stress: ${error}`);
-    if (mayRemain.length > 0)
-      log.warn(
-        `hub-stress: may remain: ${describeNames(mayRemain)}; remove with: hub-stress purge --prefix ${options.prefix}`,
-      );
+    if (mayRemain.length > 0) log.warn(`hub-stress: ${mayRemainMessage(mayRemain, options.prefix)}`);
     // Scripts reading --json get an answer on every run that got past its input checks.
     if (options.json) process.stdout.write(`${JSON.stringify({ error, mayRemain }, null, 2)}\n`);
     return 1;

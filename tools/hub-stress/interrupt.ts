@@ -2,7 +2,7 @@
  * Ctrl-C handling. The first SIGINT/SIGTERM asks the run to stop and clean up what it
  * created; the second exits at once, saying what may be left behind and how to remove it.
  */
-import { describeNames } from './names';
+import { mayRemainMessage } from './names';
 
 export interface Interrupts {
   readonly signal: AbortSignal;
@@ -30,7 +30,7 @@ export function installInterrupts(options: {
     options.say(
       left.length === 0
         ? 'hub-stress: exiting at once; nothing of this run should remain'
-        : `hub-stress: exiting at once; may remain: ${describeNames(left)}; remove with: hub-stress purge --prefix ${options.prefix}`,
+        : `hub-stress: exiting at once; ${mayRemainMessage(left, options.prefix)}`,
     );
     options.exit(130);
   };

@@ -9,7 +9,9 @@
 import { HubClient, HubResult, HubUser, describe } from './hub-client';
 import { sleep } from './pool';
 
-export type ServerState = 'ready' | 'spawning' | 'stopping' | 'checking' | 'stopped' | 'gone';
+/** Every state a server of a listed user can be in (`gone`: the user does not exist). */
+export const SERVER_STATES = ['ready', 'spawning', 'stopping', 'checking', 'stopped', 'gone'] as const;
+export type ServerState = (typeof SERVER_STATES)[number];
 
 /** The default server's state from a user model (null model = the user does not exist). */
 export function serverState(user: HubUser | null): ServerState {
@@ -63,7 +65,7 @@ async function waitFor(
 }
 
 function isServerState(value: string): value is ServerState {
-  return ['ready', 'spawning', 'stopping', 'checking', 'stopped', 'gone'].includes(value);
+  return (SERVER_STATES as readonly string[]).includes(value);
 }
 
 export type SpawnOutcome =

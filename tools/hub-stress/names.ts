@@ -39,3 +39,8 @@ export function describeNames(names: readonly string[]): string {
   if (sorted.length === 1) return `${sorted[0]} (1 user)`;
   return `${sorted[0]}..${sorted[sorted.length - 1]} (${sorted.length} users)`;
 }
+
+/** What an operator reads when a run may have left users behind, and how to remove them. */
+export function mayRemainMessage(names: readonly string[], prefix: string): string {
+  return `may remain: ${describeNames(names)}; remove with: hub-stress purge --prefix ${prefix}`;
+}
