@@ -85,12 +85,9 @@ describe('hub hooks', () => {
     });
   });
 
-  it("give the start-timeout hook each profile's timeout and the default profile", () => {
+  it("give the start-timeout hook each profile's timeout", () => {
     const { custom } = hackweekHooks();
     // The ICESat-2 profile has no timeout of its own (the hub's 300 s); the GPU profile 900 s.
-    expect(custom.hubAccess).toMatchObject({
-      startTimeouts: { icesat2: 300, gpu: 900 },
-      defaultProfile: 'icesat2',
-    });
+    expect(custom.hubAccess).toMatchObject({ startTimeouts: { icesat2: 300, gpu: 900 } });
   });
 });

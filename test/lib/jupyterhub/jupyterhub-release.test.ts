@@ -251,15 +251,20 @@ describe.each(names)('the %s JupyterHub release', (env) => {
   });
 
   it('guarantees the memory each profile advertises, and lets it use the CPU it advertises', () => {
+    const checked: string[] = [];
     for (const p of valuesOf(env).singleuser.profileList) {
       const o = p.kubespawner_override;
       const advertised = /([\d.]+) CPU, ([\d.]+) GB/.exec(p.display_name);
       if (!advertised) continue; // the hackweek GPU profile names no size
+      checked.push(p.slug);
       const [, cpu, gb] = advertised;
       expect({ profile: p.slug, memory: o.mem_guarantee }).toEqual({ profile: p.slug, memory: `${gb}G` });
       expect(Number(cpu)).toBeGreaterThanOrEqual(o.cpu_guarantee);
       expect(Number(cpu)).toBeLessThanOrEqual(o.cpu_limit);
     }
+    // Every environment's default profile advertises its size, so the loop cannot pass empty.
+    const fallback = valuesOf(env).singleuser.profileList.find((p: StackJson) => p.default);
+    expect(checked).toContain(fallback.slug);
   });
 
   it('gives GPU profiles the pinned CUDA image, and promises CUDA only where the image has it', () => {

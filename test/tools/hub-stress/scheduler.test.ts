@@ -1,10 +1,10 @@
+import { userName } from '../../../tools/hub-stress/names';
 import { Progress } from '../../../tools/hub-stress/progress';
 import { spawnAll } from '../../../tools/hub-stress/scheduler';
 import { FakeHub } from './fake-hub';
 import { settle, testContext } from './support';
 
-const names = (n: number): string[] =>
-  Array.from({ length: n }, (_, i) => `hub-stress-${String(i + 1).padStart(4, '0')}`);
+const names = (n: number): string[] => Array.from({ length: n }, (_, i) => userName('hub-stress', i + 1));
 
 /** Creates the users in the fake hub, then starts all their servers through spawnAll. */
 async function run(hub: FakeHub, argv: string[], count: number) {
