@@ -5,7 +5,7 @@
  */
 import { parse } from 'yaml';
 import { Values, mergeValues } from '../../lib/platform/helm-values';
-import { parseYamlencode } from './hcl';
+import { parseJsonencode, parseYamlencode } from './hcl';
 import { StackView, TfResource, blocks, list } from './stack-view';
 import { Json } from './types';
 
@@ -54,7 +54,8 @@ export function releasesOf(stack: StackView, chart: string): HelmRelease[] {
 function valuesLayer(text: unknown, at: string): { layer?: Values; problem?: string } {
   const notLiteral = `${at} is not a literal YAML document; the guard cannot check it`;
   if (typeof text !== 'string') return { problem: notLiteral };
-  let parsed: unknown = parseYamlencode(text);
+  // helm reads JSON as YAML, so a jsonencode layer is as good as a yamlencode one.
+  let parsed: unknown = parseYamlencode(text) ?? parseJsonencode(text);
   if (parsed === undefined) {
     try {
       parsed = parse(text) ?? {}; // an empty document sets nothing
@@ -69,7 +70,7 @@ function valuesLayer(text: unknown, at: string): { layer?: Values; problem?: str
 
 /**
  * Values of a helm_release body: YAML layers, then set entries, as `helm install -f ... --set ...`.
- * `${yamlencode({...})}` layers are read like the YAML they render to.
+ * `${yamlencode({...})}` and `${jsonencode({...})}` layers are read like the YAML they render to.
  */
 export function releaseValues(body: Json): { values: Values; unreadable: string[] } {
   const layers: Values[] = [];

@@ -157,6 +157,13 @@ describe('helm values', () => {
     expect(values).toEqual({ values: { a: { b: 3, c: 2 }, role: '${aws_iam_role.r.arn}' }, unreadable: [] });
   });
 
+  it('reads ${jsonencode(...)} layers too, since helm reads JSON as YAML', () => {
+    expect(releaseValues({ values: ['a: {b: 1}', '${jsonencode({"a" = {"c" = 2}})}'] })).toEqual({
+      values: { a: { b: 1, c: 2 } },
+      unreadable: [],
+    });
+  });
+
   it('reports every entry it cannot read, and merges the rest', () => {
     const { values, unreadable } = releaseValues({
       values: [

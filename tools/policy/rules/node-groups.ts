@@ -26,6 +26,11 @@ export function hasGpus(group: TfResource): boolean {
   return isGpuGroup(group) || NVIDIA_AMIS.includes(group.body.ami_type);
 }
 
+/** A pool that needs the NVIDIA device plugin: GPUs, on an AMI that does not ship one (Bottlerocket's does). */
+export function needsDevicePlugin(group: TfResource): boolean {
+  return hasGpus(group) && !String(group.body.ami_type).startsWith('BOTTLEROCKET');
+}
+
 /** The launch template a node group uses, by id or name reference. */
 export function launchTemplateOf(stack: StackView, group: TfResource): TfResource | undefined {
   const spec = block(group.body.launch_template);

@@ -5,7 +5,7 @@ import { releasesOf } from '../helm';
 import { StackView, TfResource } from '../stack-view';
 import { SynthOutput } from '../synth-output';
 import { Outcome, Rule } from '../types';
-import { hasGpus, nodeGroups, nodeGroupsOf } from './node-groups';
+import { needsDevicePlugin, nodeGroups, nodeGroupsOf } from './node-groups';
 
 /** Stack ids are API (lib/naming.ts): `hub-platform-<env>`. */
 const HUB_PLATFORM_PREFIX = 'hub-platform-';
@@ -34,11 +34,9 @@ function isHubPlatform(stack: StackView, synth: SynthOutput): boolean {
   return stack.json.provider?.helm !== undefined && !!cluster && isHubCluster(cluster.stack);
 }
 
-/** Node groups of `cluster` that need the NVIDIA device plugin (Bottlerocket's NVIDIA variants ship one). */
+/** Node groups of `cluster` that need the NVIDIA device plugin. */
 function needingDevicePlugin(stack: StackView, cluster: TfResource): TfResource[] {
-  return nodeGroupsOf(stack, cluster).filter(
-    (g) => hasGpus(g) && !String(g.body.ami_type).startsWith('BOTTLEROCKET'),
-  );
+  return nodeGroupsOf(stack, cluster).filter(needsDevicePlugin);
 }
 
 /** The release of `chart` as a passed subject, or its absence as a failed one. */
