@@ -1,5 +1,5 @@
 import { App } from 'cdktf';
-import { renameSync, rmSync } from 'fs';
+import { existsSync, rmSync } from 'fs';
 import { ConfigError, loadEnvironments } from '../config/load';
 import { buildStacks } from './build';
 
@@ -15,7 +15,7 @@ export interface SynthesizeOptions {
 /**
  * Validates every environment, then synthesizes the selected ones. Validation covers all
  * environments even when only some are selected, and nothing is written unless all pass
- * and every stack builds; a previous output is replaced only by a complete one.
+ * and every stack builds; a failed build leaves a previous output as it was.
  * Throws {@link ConfigError} listing every problem.
  */
 export function synthesize(options: SynthesizeOptions): string[] {
@@ -30,18 +30,18 @@ export function synthesize(options: SynthesizeOptions): string[] {
     }
     environments = environments.filter((env) => options.only?.includes(env.name));
   }
-  // Build into a sibling folder and move it into place only when every stack built: the
-  // cross-layer checks run while stacks are built, after the App has created its folder.
+  // The cross-layer checks run while stacks are built, before anything is written; only the
+  // App's empty folders exist by then. Synthesizing in place keeps terraform's working
+  // folders (.terraform/, lock files) from the previous synth, as the cdktf CLI does.
   const outdir = options.outdir ?? 'cdktf.out';
-  const partial = `${outdir}.partial-${process.pid}`;
+  const existed = existsSync(outdir);
   try {
-    const app = new App({ outdir: partial });
+    const app = new App({ outdir });
     buildStacks(app, environments);
     app.synth();
-    rmSync(outdir, { recursive: true, force: true });
-    renameSync(partial, outdir);
     return app.node.children.map((stack) => stack.node.id);
-  } finally {
-    rmSync(partial, { recursive: true, force: true });
+  } catch (error) {
+    if (!existed) rmSync(outdir, { recursive: true, force: true });
+    throw error;
   }
 }

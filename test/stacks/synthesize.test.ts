@@ -1,5 +1,5 @@
-/** synthesize() writes a complete output or none: a stack that fails to build leaves nothing behind. */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'fs';
+/** synthesize() writes only after every stack built: a stack that fails its checks leaves nothing behind. */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { TerraformStack } from 'cdktf';
@@ -26,25 +26,28 @@ describe('synthesize', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('keeps the previous output when a build fails, and replaces it whole when one succeeds', () => {
-    const dir = workdir();
-    const outdir = join(dir, 'out');
+  it('leaves a previous output as it was when a build fails', () => {
+    const outdir = join(workdir(), 'out');
     mkdirSync(join(outdir, 'stacks', 'old-stack'), { recursive: true });
-    writeFileSync(join(outdir, 'stacks', 'old-stack', 'cdk.tf.json'), '{}');
-
+    writeFileSync(join(outdir, 'stacks', 'old-stack', 'cdk.tf.json'), '{"old": true}');
     build.mockImplementation(() => {
       throw new ConfigError(['dev.platform: broken']);
     });
     expect(() => synthesize({ environments: ENVIRONMENTS, outdir, only: ['dev'] })).toThrow(ConfigError);
     expect(readdirSync(join(outdir, 'stacks'))).toEqual(['old-stack']);
+    expect(readFileSync(join(outdir, 'stacks', 'old-stack', 'cdk.tf.json'), 'utf8')).toBe('{"old": true}');
+  });
 
+  it("keeps terraform's working folder of a stack across synths, as the cdktf CLI does", () => {
+    const outdir = join(workdir(), 'out');
+    const terraformDir = join(outdir, 'stacks', 'kept', '.terraform');
+    mkdirSync(terraformDir, { recursive: true });
     build.mockImplementation((app) => {
-      new TerraformStack(app, 'new-stack');
+      new TerraformStack(app, 'kept');
       return new Map();
     });
-    expect(synthesize({ environments: ENVIRONMENTS, outdir, only: ['dev'] })).toEqual(['new-stack']);
-    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['new-stack']);
-    expect(existsSync(join(outdir, 'manifest.json'))).toBe(true);
-    expect(readdirSync(dir)).toEqual(['out']);
+    expect(synthesize({ environments: ENVIRONMENTS, outdir, only: ['dev'] })).toEqual(['kept']);
+    expect(existsSync(join(outdir, 'stacks', 'kept', 'cdk.tf.json'))).toBe(true);
+    expect(existsSync(terraformDir)).toBe(true);
   });
 });
