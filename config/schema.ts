@@ -97,7 +97,8 @@ const environmentFields = z.strictObject({
   network: z.strictObject({
     vpcCidr: cidr,
     /**
-     * The AZs to spread subnets and user pools over, by name, in the region.
+     * The AZs to spread subnets and user pools over, by name, in the region. List them in
+     * regions whose a, b and c zones are not all open to the account (us-west-1 has two).
      * @default the region's a, b and c zones
      */
     availabilityZones: z

@@ -10,8 +10,6 @@ import { Values } from '../platform/helm-values';
 export interface AuthenticationValues {
   /** `hub.config` sections. */
   readonly config: Values;
-  /** Whether the authenticator needs the OAuth client secret ({@link CLIENT_SECRET_ENV}). */
-  readonly needsClientSecret: boolean;
   /** Whether JupyterHub groups are GitHub teams, mapped by the hub_access module. */
   readonly githubTeamGroups: boolean;
 }
@@ -21,6 +19,12 @@ export interface AuthenticationValues {
  * GenericOAuthenticator and, after GITHUB_CLIENT_SECRET, for GitHubOAuthenticator.
  */
 export const CLIENT_SECRET_ENV = 'OAUTH_CLIENT_SECRET';
+
+/** Where the OAuth client secret is stored, for the authenticators that need one (all but dummy). */
+export function clientSecretSource(hub: HubConfig) {
+  const auth = hub.authentication;
+  return auth.type === 'dummy' ? undefined : auth.clientSecret;
+}
 
 export function hubUrl(hub: HubConfig): string {
   return `https://${hub.domain.name}`;
@@ -48,7 +52,6 @@ export function authenticationValues(hub: HubConfig): AuthenticationValues {
             admin_groups: [...hub.admins.groups],
           },
         },
-        needsClientSecret: true,
         githubTeamGroups: true,
       };
     case 'oidc':
@@ -71,7 +74,6 @@ export function authenticationValues(hub: HubConfig): AuthenticationValues {
             admin_groups: [...hub.admins.groups],
           },
         },
-        needsClientSecret: true,
         githubTeamGroups: false,
       };
     case 'dummy':
@@ -80,7 +82,6 @@ export function authenticationValues(hub: HubConfig): AuthenticationValues {
           Authenticator: { ...admins.Authenticator, allow_all: true },
           JupyterHub: { authenticator_class: 'dummy' },
         },
-        needsClientSecret: false,
         githubTeamGroups: false,
       };
   }

@@ -19,7 +19,7 @@ import {
 import { Values } from '../platform/helm-values';
 import { guaranteed } from '../platform/placement';
 import { KUBE_SCHEDULER_IMAGE_TAGS } from '../versions';
-import { CLIENT_SECRET_ENV, authenticationValues } from './authentication';
+import { CLIENT_SECRET_ENV, authenticationValues, clientSecretSource } from './authentication';
 import { cullValues, kernelCullingFile } from './culling';
 import { frontDoorValues } from './front-door';
 import { SHARED_VOLUME, hubHookValues } from './hub-hooks';
@@ -83,7 +83,7 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
       extraFiles: hooks.extraFiles,
       extraConfig: hooks.extraConfig,
       // From a Kubernetes Secret, not helm --set: any character survives, nothing in the values.
-      ...(auth.needsClientSecret
+      ...(clientSecretSource(hub)
         ? {
             extraEnv: {
               [CLIENT_SECRET_ENV]: {

@@ -6,6 +6,7 @@ import { HUB_NAMESPACE } from '../hub-storage';
 import { CHARTS } from '../platform/charts';
 import { Values } from '../platform/helm-values';
 import { PinnedRelease } from '../platform/pinned-release';
+import { clientSecretSource } from './authentication';
 import { jupyterHubValues } from './hub-values';
 import { JUPYTERHUB_RELEASE } from './names';
 import { OAuthClientSecret } from './oauth-client-secret';
@@ -37,15 +38,14 @@ export class JupyterHubRelease extends Construct {
     const { env } = props;
     const values = jupyterHubValues({ env, pools: props.pools, certificateArn: props.certificateArn });
 
-    const auth = env.hub.authentication;
-    const clientSecret =
-      auth.type === 'dummy'
-        ? undefined
-        : new OAuthClientSecret(this, 'client-secret', {
-            source: auth.clientSecret,
-            namespace: HUB_NAMESPACE,
-            dependsOn: props.dependsOn,
-          });
+    const secretSource = clientSecretSource(env.hub);
+    const clientSecret = secretSource
+      ? new OAuthClientSecret(this, 'client-secret', {
+          source: secretSource,
+          namespace: HUB_NAMESPACE,
+          dependsOn: props.dependsOn,
+        })
+      : undefined;
     const schedulerAccess = new UserSchedulerAccess(this, 'user-scheduler-access', {
       namespace: HUB_NAMESPACE,
     });

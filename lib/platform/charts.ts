@@ -45,7 +45,7 @@ export const CHARTS = {
       csiProvisioner: 'v6.3.0-eksbuild.2',
     },
   },
-  /** Not in shared/upstream-charts: tests check our values against its defaults in test/support/nvidia-device-plugin-chart.ts. */
+  /** Not in shared/upstream-charts, so its keys are not checked against the chart; its tests assert our values. */
   nvidiaDevicePlugin: {
     chart: 'nvidia-device-plugin',
     repository: 'https://nvidia.github.io/k8s-device-plugin',
