@@ -12,7 +12,7 @@ import { Json, Rule } from '../types';
 import { coversTcpPort, securityGroupRules } from './network';
 import { NVIDIA_AMIS, isGpuGroup, launchTemplateOf, nodeGroups } from './node-groups';
 import { outcome, show } from './outcome';
-import { defaultRouteTarget, defaultRoutes } from './routes';
+import { defaultRoutes, routeTarget } from './routes';
 
 const NODE_TEMPLATE = 'k8s.io/cluster-autoscaler/node-template';
 const SSH_PORT = 22;
@@ -130,7 +130,7 @@ export const NODE_RULES: Rule[] = [
             return `${subnet.address} maps public IPs on launch`;
           const routes = defaultRoutes(stack, subnet);
           if (!routes.known) return `${subnet.address} is not proven private: ${routes.why}`;
-          if (defaultRouteTarget(stack, subnet) === 'internet')
+          if (routeTarget(stack, routes.routes) === 'internet')
             return `${subnet.address} routes its default route to an internet gateway`;
           return undefined;
         });

@@ -74,14 +74,18 @@ export function defaultRoutes(stack: StackView, subnet: TfResource): SubnetRoute
   return { known: true, routes: main.filter(isDefault) };
 }
 
-/** Where a subnet's default route leads: an internet gateway (public), a NAT gateway (private), nowhere, or unknown. */
+/** Where default routes lead: an internet gateway (public), a NAT gateway (private), or nowhere. */
+export function routeTarget(stack: StackView, routes: readonly Json[]): 'internet' | 'nat' | 'none' {
+  if (routes.some((r) => stack.target(r.gateway_id, 'aws_internet_gateway'))) return 'internet';
+  if (routes.some((r) => stack.target(r.nat_gateway_id, 'aws_nat_gateway'))) return 'nat';
+  return 'none';
+}
+
+/** Where a subnet's default route leads, or unknown when its route table is not in the stack. */
 export function defaultRouteTarget(
   stack: StackView,
   subnet: TfResource,
 ): 'internet' | 'nat' | 'none' | 'unknown' {
   const found = defaultRoutes(stack, subnet);
-  if (!found.known) return 'unknown';
-  if (found.routes.some((r) => stack.target(r.gateway_id, 'aws_internet_gateway'))) return 'internet';
-  if (found.routes.some((r) => stack.target(r.nat_gateway_id, 'aws_nat_gateway'))) return 'nat';
-  return 'none';
+  return found.known ? routeTarget(stack, found.routes) : 'unknown';
 }
