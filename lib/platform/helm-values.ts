@@ -14,6 +14,7 @@ import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { isDeepStrictEqual } from 'util';
 import { parse } from 'yaml';
+import { PROJECT_ROOT } from '../project-paths';
 
 export type Values = { [key: string]: unknown };
 
@@ -85,7 +86,7 @@ export function overriddenValues(
 }
 
 /** The folder of hand-written values files, one subfolder per chart. */
-export const VALUES_DIR = join(__dirname, '..', '..', 'values');
+export const VALUES_DIR = join(PROJECT_ROOT, 'values');
 
 /**
  * Construct context key naming another folder laid out like values/ (tests synthesize a

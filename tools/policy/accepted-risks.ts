@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
+import { PROJECT_ROOT } from '../../lib/project-paths';
 import { Violation } from './types';
 
 export interface AcceptedRisk {
@@ -21,7 +22,7 @@ export interface AcceptedRisks {
 }
 
 /** The checked-in accepted risks. */
-export const ACCEPTED_RISKS_FILE = join(__dirname, '..', '..', 'policy', 'accepted-risks.json');
+export const ACCEPTED_RISKS_FILE = join(PROJECT_ROOT, 'policy', 'accepted-risks.json');
 
 /** A justification must say why, not just "ok". */
 export const MIN_JUSTIFICATION_LENGTH = 40;
