@@ -27,7 +27,8 @@ export const ACCEPTED_RISKS_FILE = join(PROJECT_ROOT, 'policy', 'accepted-risks.
 /** A justification must say why, not just "ok". */
 export const MIN_JUSTIFICATION_LENGTH = 40;
 
-function glob(pattern: string): RegExp {
+/** A stack or address pattern (`*` and `?` glob) as a whole-string RegExp. */
+export function glob(pattern: string): RegExp {
   const escaped = pattern
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '.*')
@@ -35,7 +36,10 @@ function glob(pattern: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
-export function matchesRisk(risk: AcceptedRisk, violation: Violation): boolean {
+export function matchesRisk(
+  risk: AcceptedRisk,
+  violation: Pick<Violation, 'rule' | 'stack' | 'address'>,
+): boolean {
   return (
     risk.rule === violation.rule &&
     glob(risk.stack).test(violation.stack) &&
