@@ -1,0 +1,88 @@
+/**
+ * `npm run charts [-- --dir <folder>] [--lock <file>] [--only <chart>]...`: downloads every
+ * chart of charts.lock.json, verifies its digest and unpacks it into the chart cache that
+ * the tests read (`$XDG_CACHE_HOME/jupyterhub-aws/charts`, unless UPSTREAM_CHARTS_DIR
+ * points them elsewhere). Exit 0 when every chart is in place, 1 when any failed, 2 on bad
+ * arguments or an unreadable lock.
+ */
+import { parseArgs } from 'util';
+import { chartCacheDir } from '../../lib/platform/chart-data';
+import { fetchChart } from './fetch';
+import { LOCK_FILE, LockedChart, readLock } from './lock';
+
+export const USAGE = `usage: npm run charts [-- [--dir <folder>] [--lock <file>] [--only <chart>]...]
+  --dir <folder>   where to unpack (default ${chartCacheDir()})
+  --lock <file>    the chart lock (default charts.lock.json)
+  --only <chart>   fetch only this chart (repeatable)
+exit codes: 0 every chart in place; 1 a chart failed; 2 bad arguments or lock`;
+
+export interface ChartsArgs {
+  readonly dir: string;
+  readonly lock: string;
+  readonly only: readonly string[];
+}
+
+export function parseChartsArgs(argv: readonly string[]): ChartsArgs | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      dir: { type: 'string' },
+      lock: { type: 'string' },
+      only: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return 'help';
+  return { dir: values.dir ?? chartCacheDir(), lock: values.lock ?? LOCK_FILE, only: values.only ?? [] };
+}
+
+/** Fetches the selected charts one by one; returns the error message of each that failed. */
+export async function fetchCharts(
+  charts: readonly LockedChart[],
+  dir: string,
+  log: (line: string) => void,
+): Promise<string[]> {
+  const failures: string[] = [];
+  for (const chart of charts) {
+    try {
+      log(`${chart.name} ${chart.version}: ${await fetchChart(chart, dir)}`);
+    } catch (error) {
+      failures.push((error as Error).message);
+    }
+  }
+  return failures;
+}
+
+async function main(): Promise<number> {
+  let args: ChartsArgs | 'help';
+  let charts: readonly LockedChart[];
+  try {
+    args = parseChartsArgs(process.argv.slice(2));
+    if (args === 'help') {
+      console.log(USAGE);
+      return 0;
+    }
+    const { only } = args;
+    charts = readLock(args.lock).charts;
+    const unknown = only.filter((name) => !charts.some((c) => c.name === name));
+    if (unknown.length > 0) {
+      throw new Error(
+        `--only: ${unknown.join(', ')} not in the lock; it has ${charts.map((c) => c.name).join(', ')}`,
+      );
+    }
+    if (only.length > 0) charts = charts.filter((c) => only.includes(c.name));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  console.log(`charts into ${args.dir}`);
+  const failures = await fetchCharts(charts, args.dir, (line) => console.log(`  ${line}`));
+  for (const failure of failures) console.error(`error: ${failure}`);
+  return failures.length > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  main().then((code) => process.exit(code));
+}
