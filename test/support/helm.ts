@@ -31,6 +31,20 @@ export interface RenderedRelease {
 /** `${expression}`, allowing one level of nested braces; `$${` is Terraform's escaped literal. */
 const TOKEN = /(?<!\$)\$\{((?:[^{}]|\{[^{}]*\})*)\}/g;
 
+/**
+ * The environment for helm runs in tests: helm's config, cache and data folders inside the
+ * run's temporary folder, so no test reads or writes the developer's helm repositories.
+ */
+export function helmEnv(): NodeJS.ProcessEnv {
+  const home = join(tmpdir(), 'helm-home');
+  return {
+    ...process.env,
+    HELM_CONFIG_HOME: join(home, 'config'),
+    HELM_CACHE_HOME: join(home, 'cache'),
+    HELM_DATA_HOME: join(home, 'data'),
+  };
+}
+
 /** The stand-in rendered in place of the Terraform expression `expression` (without `${}`). */
 export function standIn(expression: string): string {
   return `TF<<${expression}>>`;
@@ -94,7 +108,7 @@ export async function renderRelease(release: StackJson, kubeVersion: string): Pr
     }
     let stdout: string;
     try {
-      ({ stdout } = await run(helm, args, { maxBuffer: 64 * 1024 * 1024 }));
+      ({ stdout } = await run(helm, args, { maxBuffer: 64 * 1024 * 1024, env: helmEnv() }));
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr ?? (error as Error).message;
       throw new Error(

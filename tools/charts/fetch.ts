@@ -62,14 +62,20 @@ export async function fetchChart(
   cacheDir: string,
   options: FetchOptions = {},
 ): Promise<FetchOutcome> {
+  const target = chartFolder(cacheDir, chart);
   if (chart.digest === null) {
     throw new Error(
       `${describe(chart)}: charts.lock.json records no verified digest for ${chart.url} (${chart.note}); ` +
-        'refusing to fetch it unverified. Record the sha256 that the index.yaml of ' +
-        `${chart.repository} lists for ${chart.name} ${chart.version}, or set UPSTREAM_CHARTS_DIR to a folder holding the chart`,
+        `refusing to fetch it unverified. Record the package's sha256 as ${chart.repository} lists it, ` +
+        `or set UPSTREAM_CHARTS_DIR to a folder holding ${chart.name}-${chart.version}/`,
     );
   }
-  const target = chartFolder(cacheDir, chart);
+  if (!/^https?:\/\//.test(chart.url)) {
+    throw new Error(
+      `${describe(chart)}: ${chart.url} is not an http(s) URL; npm run charts downloads from chart repositories only. ` +
+        `Unpack the chart into ${target}, or set UPSTREAM_CHARTS_DIR to a folder holding ${chart.name}-${chart.version}/`,
+    );
+  }
   const stamp = stampFile(cacheDir, chart);
   if (
     existsSync(join(target, 'Chart.yaml')) &&
