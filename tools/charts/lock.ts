@@ -4,7 +4,7 @@
  * sha256 digest the repository's index.yaml lists for it. A chart whose digest could not
  * be confirmed has `digest: null` and a `note` saying why; `npm run charts` refuses it.
  */
-import { readFileSync } from 'fs';
+import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
 export interface LockedChart {
@@ -68,4 +68,10 @@ export function readLock(file = LOCK_FILE): ChartLock {
     throw new Error(`cannot read the chart lock ${file}: ${(error as Error).message}`);
   }
   return parseLock(text, file);
+}
+
+/** Writes `lock` to `file`, keeping the file's other top-level keys (its `//` comment). */
+export function writeLock(lock: ChartLock, file = LOCK_FILE): void {
+  const previous = JSON.parse(readFileSync(file, 'utf8'));
+  writeFileSync(file, `${JSON.stringify({ ...previous, charts: lock.charts }, null, 2)}\n`);
 }

@@ -14,7 +14,8 @@ import { join } from 'path';
 import { gzipSync } from 'zlib';
 import { parse } from 'yaml';
 import { chartFolder, fetchChart } from '../../../tools/charts/fetch';
-import { LockedChart } from '../../../tools/charts/lock';
+import { LockedChart, readLock, writeLock } from '../../../tools/charts/lock';
+import { lockFromIndex } from '../../../tools/charts/repo-index';
 import { extractTgz } from '../../../tools/charts/tar';
 import { helmEnv } from '../../support/helm';
 import { goTool } from '../../support/tools';
@@ -225,5 +226,56 @@ describe('extractTgz', () => {
 
   it('refuses what is not gzip', () => {
     expect(() => extractTgz(Buffer.from('<html>not found</html>'), tmpdir())).toThrow(/^not a gzip archive/);
+  });
+});
+
+describe('npm run charts -- --update-lock', () => {
+  it('records the URL and digest the repository index lists, and the recorded chart then fetches', async () => {
+    const stale: LockedChart = {
+      name: 'demo',
+      version: '1.2.3',
+      repository: `${baseUrl}/`,
+      url: `${baseUrl}/elsewhere/demo-1.2.3.tgz`,
+      digest: null,
+      note: 'not confirmed',
+    };
+    const other: LockedChart = {
+      ...stale,
+      name: 'untouched',
+      url: 'https://example.org/untouched-1.2.3.tgz',
+    };
+    const file = join(mkdtempSync(join(tmpdir(), 'lock-')), 'charts.lock.json');
+    writeFileSync(file, JSON.stringify({ '//': 'comment', charts: [stale, other] }));
+    const { charts, failures } = await lockFromIndex(readLock(file).charts, ['demo']);
+    expect(failures).toEqual([]);
+    writeLock({ charts }, file);
+    const written = readLock(file);
+    expect(written.charts[0]).toMatchObject({
+      url: locked('demo', '1.2.3').url,
+      digest: locked('demo', '1.2.3').digest,
+    });
+    expect(written.charts[0].note).toMatch(
+      new RegExp(`^index.yaml of ${baseUrl}/, entry created \\d{4}-\\d{2}-\\d{2}$`),
+    );
+    expect(written.charts[1]).toEqual(other);
+    expect(JSON.parse(readFileSync(file, 'utf8'))['//']).toBe('comment');
+    await expect(fetchChart(written.charts[0], emptyCache())).resolves.toBe('fetched');
+  });
+
+  it('names the chart, version and index when the index lacks the version, and leaves the entry', async () => {
+    const missing: LockedChart = { ...locked('demo', '1.2.3'), version: '9.9.9', digest: null };
+    const { charts, failures } = await lockFromIndex([missing], ['demo']);
+    expect(failures).toEqual([
+      `demo 9.9.9: ${baseUrl}/index.yaml lists no demo 9.9.9 (newest listed: 1.2.3)`,
+    ]);
+    expect(charts).toEqual([missing]);
+  });
+
+  it('refuses a repository that has no index.yaml (OCI)', async () => {
+    const oci: LockedChart = { ...locked('demo', '1.2.3'), repository: 'oci://registry.example/charts' };
+    const { failures } = await lockFromIndex([oci], ['demo']);
+    expect(failures).toEqual([
+      'demo 1.2.3: oci://registry.example/charts is not an http(s) chart repository; it has no index.yaml',
+    ]);
   });
 });

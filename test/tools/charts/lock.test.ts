@@ -69,6 +69,11 @@ describe('npm run charts arguments', () => {
       dir: '/tmp/c',
       lock: 'l.json',
       only: ['a', 'b'],
+      updateLock: false,
+    });
+    expect(parseChartsArgs(['--update-lock', '--only', 'a'])).toMatchObject({
+      updateLock: true,
+      only: ['a'],
     });
     expect(parseChartsArgs(['--help'])).toBe('help');
   });
