@@ -1,7 +1,8 @@
 /**
- * Every Helm chart the product installs, pinned to an exact release. The pinned chart data
- * in shared/upstream-charts/<name>-<version>/ matches these versions; tests validate our
- * values against it.
+ * Every Helm chart the product installs, pinned to an exact release. charts.lock.json pins
+ * each package by digest; `npm run charts` unpacks them where the tests read them
+ * (lib/platform/chart-data.ts), and the tests check our values against them and render
+ * every release with helm.
  */
 export interface ChartPin {
   /** Chart name in its repository. */
@@ -26,9 +27,10 @@ export const CHARTS = {
     repository: 'https://kubernetes.github.io/autoscaler',
     version: '9.59.0',
   },
+  /** Published only to Public ECR as an OCI artifact (the eks-charts repository stops at 0.21.0). */
   nodeTerminationHandler: {
     chart: 'aws-node-termination-handler',
-    repository: 'https://aws.github.io/eks-charts',
+    repository: 'oci://public.ecr.aws/aws-ec2/helm',
     version: '0.27.6',
     // The chart's tag is "" (v<appVersion>); appVersion of 0.27.6 is 1.25.6.
     imageTags: { handler: 'v1.25.6' },
@@ -45,7 +47,6 @@ export const CHARTS = {
       csiProvisioner: 'v6.3.0-eksbuild.2',
     },
   },
-  /** Not in shared/upstream-charts, so its keys are not checked against the chart; its tests assert our values. */
   nvidiaDevicePlugin: {
     chart: 'nvidia-device-plugin',
     repository: 'https://nvidia.github.io/k8s-device-plugin',

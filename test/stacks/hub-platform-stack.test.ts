@@ -152,8 +152,7 @@ describe('HubPlatformStack', () => {
     ...names.map((name) => [name, platform(name)]),
     ['lab (webhook, time-slicing)', labStacks.get('hub-platform-lab')!],
   ])('%s: every value key we set exists in the pinned chart', (_name, stack) => {
-    // The device plugin's chart data is not in shared/upstream-charts; its values are asserted directly.
-    for (const pin of ADD_ON_CHARTS.filter((p) => p !== CHARTS.nvidiaDevicePlugin)) {
+    for (const pin of ADD_ON_CHARTS) {
       const { values } = releaseOf(stack as StackJson, pin.chart);
       expect({ chart: pin.chart, unknown: unknownKeyPaths(pin, values) }).toEqual({
         chart: pin.chart,

@@ -1,5 +1,7 @@
 /**
- * Once per jest run, before the workers start: gives the run its own temporary folder
+ * Once per jest run, before the workers start: stops the run at once, with one message
+ * saying what to run, when the pinned charts' data is not on this machine (neither
+ * UPSTREAM_CHARTS_DIR nor the cache of `npm run charts`); gives the run its own temporary folder
  * (TMPDIR, so cdktf's Testing.app() folders and every test's mkdtemp land in it and go
  * with it), and synthesizes every environment once, so the test files that read the real
  * stacks share one synth instead of paying one each. synthStacks() reads the result
@@ -7,11 +9,26 @@
  */
 import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { dirname, join } from 'path';
 import { ENVIRONMENTS } from '../../config';
+import { chartDataHelp, expectedChartDir, pinnedChartDir } from '../../lib/platform/chart-data';
+import { CHARTS } from '../../lib/platform/charts';
 import { synthesize } from '../../stacks/synthesize';
 
+/** The one message for missing chart data, or undefined when every pinned chart is there. */
+export function missingChartData(): string | undefined {
+  const missing = Object.values(CHARTS).filter((pin) => !pinnedChartDir(pin));
+  if (missing.length === 0) return undefined;
+  return (
+    `The tests need the pinned Helm charts; not in ${dirname(expectedChartDir(missing[0]))}: ` +
+    `${missing.map((pin) => `${pin.chart}-${pin.version}`).join(', ')}.\n` +
+    `To fix: ${chartDataHelp()}.`
+  );
+}
+
 export default function globalSetup(): void {
+  const missing = missingChartData();
+  if (missing) throw new Error(missing);
   const runDir = mkdtempSync(join(tmpdir(), 'hub-test-run-'));
   process.env.HUB_TEST_RUN_DIR = runDir;
   process.env.TMPDIR = runDir;

@@ -62,4 +62,14 @@ describe('unknownKeyPaths', () => {
   it('reports keys under a value the chart does not define as a map', () => {
     expect(unknownKeyPaths(autoscaler, { awsRegion: { name: 'us-west-2' } })).toEqual(['awsRegion.name']);
   });
+
+  it('checks the device plugin like the others, with its named configs free-form', () => {
+    expect(
+      unknownKeyPaths(CHARTS.nvidiaDevicePlugin, {
+        gfd: { enabled: false, enabeld: true },
+        config: { map: { default: 'version: v1' }, default: 'default', defualt: 'x' },
+        failOnInitError: true,
+      }),
+    ).toEqual(['gfd.enabeld', 'config.defualt']);
+  });
 });

@@ -1,34 +1,22 @@
 /**
- * The pinned upstream chart data in shared/upstream-charts, read through
- * UPSTREAM_CHARTS_DIR (CI sets it; locally it defaults to ../shared/upstream-charts).
- * Never copied into this repository. nvidia-device-plugin is not there, so its values are
- * not key-checked (tests/lib/platform/nvidia-device-plugin.test.ts asserts them directly).
+ * The pinned charts' own files, read where lib/platform/chart-data.ts finds them
+ * (UPSTREAM_CHARTS_DIR, else the cache `npm run charts` fills); never copied into this
+ * repository. Helpers for the offline checks of our values against each chart.
  */
 import Ajv from 'ajv';
-import { existsSync, readFileSync } from 'fs';
-import { join, resolve } from 'path';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { parse } from 'yaml';
+import { requireChartDir } from '../../lib/platform/chart-data';
 import { CHARTS, ChartPin } from '../../lib/platform/charts';
 import { Values, isMap, withChartDefaults } from '../../lib/platform/helm-values';
 
-export function upstreamChartsDir(): string {
-  const dir = resolve(
-    process.env.UPSTREAM_CHARTS_DIR ?? join(__dirname, '..', '..', '..', 'shared', 'upstream-charts'),
-  );
-  if (!existsSync(dir)) {
-    throw new Error(
-      `upstream chart data not found at ${dir}; set UPSTREAM_CHARTS_DIR to shared/upstream-charts`,
-    );
-  }
-  return dir;
-}
-
 function chartFile(pin: ChartPin, file: string): string {
-  return join(upstreamChartsDir(), `${pin.chart}-${pin.version}`, file);
+  return join(requireChartDir(pin), file);
 }
 
 /** The chart's Chart.yaml at the pinned version. */
-export function chartMetadata(pin: ChartPin): { version: string; appVersion: string } {
+export function chartMetadata(pin: ChartPin): { version: string; appVersion: string; kubeVersion?: string } {
   return parse(readFileSync(chartFile(pin, 'Chart.yaml'), 'utf8'));
 }
 
@@ -86,6 +74,13 @@ export const FREE_FORM_PATHS: Readonly<Record<string, readonly string[]>> = {
     'node.nodeSelector',
     'node.affinity',
     'node.tolerations',
+  ],
+  [CHARTS.nvidiaDevicePlugin.chart]: [
+    'config.map',
+    'podAnnotations',
+    'nodeSelector',
+    'affinity',
+    'tolerations',
   ],
 };
 

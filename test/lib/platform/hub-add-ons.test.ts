@@ -97,11 +97,6 @@ function components(addOns: HubAddOns): Array<{ pin: ChartPin; values: Values; p
   ].map(({ pin, release, placement }) => ({ pin, values: release.mergedValues, placement }));
 }
 
-/** The add-ons whose chart defaults are pinned in shared/upstream-charts (not the device plugin's). */
-function withPinnedCharts(addOns: HubAddOns) {
-  return components(addOns).filter((c) => c.pin !== CHARTS.nvidiaDevicePlugin);
-}
-
 const podPath = (placement: Placement) => (placement.valuesPath ? placement.valuesPath.split('.') : []);
 
 describe('HubAddOns placement and the chart defaults', () => {
@@ -118,10 +113,10 @@ describe('HubAddOns placement and the chart defaults', () => {
   const addOns = buildHackweek().addOns;
 
   it('what the charts render with their defaults places every component where the checks assumed', () => {
-    const rendered = withPinnedCharts(addOns).map(({ pin, values, placement }) =>
+    const rendered = components(addOns).map(({ pin, values, placement }) =>
       placementOf(placement.component, withChartDefaults(chartDefaults(pin), values), podPath(placement)),
     );
-    expect(rendered).toEqual(withPinnedCharts(addOns).map((c) => c.placement));
+    expect(rendered).toEqual(components(addOns).map((c) => c.placement));
     expect(checkPlatformWiring({ ...addOns.wiring, placements: rendered })).toEqual([]);
   });
 
