@@ -6,7 +6,8 @@
  * HUB_ENVIRONMENTS=prod,dev synthesizes only those environments.
  */
 import { ENVIRONMENTS } from './config';
-import { ConfigError } from './config/load';
+import { budgetWarnings } from './config/cost-plan';
+import { ConfigError, loadEnvironments } from './config/load';
 import { synthesize } from './stacks/synthesize';
 
 const only = process.env.HUB_ENVIRONMENTS?.split(',')
@@ -15,6 +16,7 @@ const only = process.env.HUB_ENVIRONMENTS?.split(',')
 
 try {
   synthesize({ environments: ENVIRONMENTS, outdir: process.env.CDKTF_OUTDIR, only });
+  for (const warning of budgetWarnings(loadEnvironments(ENVIRONMENTS))) console.error(`warning: ${warning}`);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);

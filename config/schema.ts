@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { parseCidr } from '../lib/cidr';
 import { INSTANCE_TYPES, KNOWN_INSTANCE_TYPES } from '../lib/instance-types';
 import { DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from '../lib/versions';
+import { costSchema } from './cost-schema';
 import { hubSchema } from './hub-schema';
 import { platformSchema, resolvePlatformDefaults } from './platform-schema';
 
@@ -143,6 +144,8 @@ const environmentFields = z.strictObject({
   hub: hubSchema,
   /** Cluster add-ons: autoscaler, termination handler, shared storage, GPU sharing. @default all defaults */
   platform: platformSchema.prefault({}),
+  /** Cost allocation tags, the cost planner's assumptions, an optional budget. @default tags only */
+  cost: costSchema.prefault({}),
 });
 
 /** An environment as config/ writes it, checked and with every default resolved. */

@@ -4,6 +4,7 @@ import { Environment } from '../config/schema';
 import { stackId } from '../lib/naming';
 import { HubClusterStack } from './hub-cluster-stack';
 import { HubPlatformStack } from './hub-platform-stack';
+import { CostAllocationTagsStack } from './cost-allocation-tags-stack';
 import { StateBootstrapStack } from './state-bootstrap-stack';
 
 export interface EnvironmentStacks {
@@ -14,6 +15,7 @@ export interface EnvironmentStacks {
 /** Adds the state bootstrap stack and, for each environment, its cluster and platform stacks. */
 export function buildStacks(app: App, environments: readonly Environment[]): Map<string, EnvironmentStacks> {
   new StateBootstrapStack(app, 'state-bootstrap', STATE_BUCKET);
+  new CostAllocationTagsStack(app, 'cost-allocation-tags', { region: STATE_BUCKET.region });
   const stacks = new Map<string, EnvironmentStacks>();
   for (const env of environments) {
     const cluster = new HubClusterStack(app, stackId('cluster', env), env);

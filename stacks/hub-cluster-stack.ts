@@ -23,6 +23,8 @@ import { SharedFileSystem } from '../lib/storage/shared-file-system';
 import { NodeTaint, poolScheduling } from '../lib/node-scheduling';
 import { EncryptionKey, cloudWatchLogsKeyStatement } from '../lib/security/encryption-key';
 import { useEnvironmentBackend } from '../lib/state/environment-backend';
+import { EnvironmentBudget } from '../lib/cost/environment-budget';
+import { environmentTags } from './environment-tags';
 
 /** A node pool as the platform layer sees it: what it is called and how pods select it. */
 export interface PoolSummary {
@@ -63,9 +65,19 @@ export class HubClusterStack extends TerraformStack {
     useEnvironmentBackend(this, env, 'hub-cluster');
     new AwsProvider(this, 'aws', {
       region: env.region,
-      defaultTags: [{ tags: { 'hub:environment': env.name, 'hub:managed-by': 'cdktf', ...env.tags } }],
+      defaultTags: [{ tags: environmentTags(env) }],
     });
     const account = (this.account = new AwsAccount(this, 'account'));
+    const budget = env.cost.budget;
+    if (budget) {
+      new EnvironmentBudget(this, 'budget', {
+        environment: env.name,
+        monthlyUsd: budget.monthlyUsd,
+        alerts: budget.alerts,
+        emails: budget.notify.emails,
+        snsTopicArn: budget.notify.snsTopicArn,
+      });
+    }
 
     const logKey = new EncryptionKey(this, 'log-key', {
       account,

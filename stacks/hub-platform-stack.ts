@@ -1,4 +1,5 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { environmentTags } from './environment-tags';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Environment } from '../config/schema';
@@ -30,7 +31,7 @@ export class HubPlatformStack extends TerraformStack {
     useEnvironmentBackend(this, env, 'hub-platform');
     new AwsProvider(this, 'aws', {
       region: env.region,
-      defaultTags: [{ tags: { 'hub:environment': env.name, 'hub:managed-by': 'cdktf', ...env.tags } }],
+      defaultTags: [{ tags: environmentTags(env) }],
     });
     // The platform reaches its cluster by the name config gives it; the add-ons' wiring
     // checks compare that with the name the cluster stack really gave the cluster.

@@ -25,6 +25,7 @@ describe('main.ts', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(readdirSync(join(run.outdir, 'stacks')).sort()).toEqual([
+      'cost-allocation-tags',
       'hub-cluster-dev',
       'hub-platform-dev',
       'state-bootstrap',

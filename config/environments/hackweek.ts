@@ -67,4 +67,12 @@ export const hackweek: EnvironmentInput = {
     concurrentSpawnLimit: 30,
     activeServerLimit: 100,
   },
+  cost: {
+    event: 'icesat2-hackweek',
+    // Five days of sessions, 8 hours each; about 7.5 GiB of EFS per person (600 GB for 80).
+    plan: { days: 5, activeHoursPerDay: 8, efsGiBPerUser: 7.5 },
+    // The plan comes to about 530 USD (npm run cost -- --env hackweek); the margin covers
+    // longer days or a slow teardown.
+    budget: { monthlyUsd: 800, notify: { emails: ['hackweek-organisers@example.org'] } },
+  },
 };

@@ -34,4 +34,9 @@ export const prod: EnvironmentInput = {
     // 150 default-size servers fill the user pool at max size; see config/hub-checks.ts.
     activeServerLimit: 150,
   },
+  cost: {
+    // Every day of a month, sessions of 8 hours; home directories and data about 10 GiB each.
+    plan: { days: 30, activeHoursPerDay: 8, efsGiBPerUser: 10 },
+    budget: { monthlyUsd: 2500, notify: { emails: ['hub-admins@example.org'] } },
+  },
 };
