@@ -91,9 +91,12 @@ export function leaves(value: Json, prefix = '', out: Leaves = new Map()): Leave
   return out;
 }
 
-/** The attribute a leaf belongs to, as people name it: list indexes dropped (`instance_types`, `tags.team`). */
+/**
+ * The attribute a leaf belongs to, as people name it: list indexes dropped
+ * (`instance_types[0]` is `instance_types`, `default_tags[0].tags.team` is `default_tags.tags.team`).
+ */
 function attributeOf(path: string): string {
-  return path.replace(/\[\d+\].*$/, '');
+  return path.replace(/\[\d+\]/g, '');
 }
 
 /** Changed attribute paths between two bodies, collapsed to attributes. */
@@ -159,7 +162,15 @@ function providerNotes(base: Json, head: Json): string[] {
   const notes: string[] = [];
   const names = new Set([...Object.keys(base?.provider ?? {}), ...Object.keys(head?.provider ?? {})]);
   for (const name of [...names].sort()) {
-    const changed = changedAttributes(base?.provider?.[name], head?.provider?.[name]);
+    // Each provider is a list of configurations (the default one, then aliases).
+    const [before, after] = [base?.provider?.[name], head?.provider?.[name]].map((v) => (Array.isArray(v) ? v : [v]));
+    const changed = [
+      ...new Set(
+        Array.from({ length: Math.max(before.length, after.length) }, (_, i) =>
+          changedAttributes(before[i], after[i]),
+        ).flat(),
+      ),
+    ];
     if (changed.length === 0) continue;
     const tags = changed.filter((p) => p.startsWith('default_tags'));
     if (tags.length > 0) {
