@@ -48,7 +48,8 @@ export function parseDiffArgs(argv: readonly string[]): DiffArgs {
   if (values.json && values.markdown) throw new Error(`--json and --markdown exclude each other\n${USAGE}`);
   for (const flag of ['base', 'head'] as const) {
     const v = values[flag];
-    if (v !== undefined && (v === '' || v.startsWith('-'))) throw new Error(`--${flag} needs a commit\n${USAGE}`);
+    if (v !== undefined && (v === '' || v.startsWith('-')))
+      throw new Error(`--${flag} needs a commit\n${USAGE}`);
   }
   return {
     base: values.base,

@@ -163,7 +163,9 @@ function providerNotes(base: Json, head: Json): string[] {
   const names = new Set([...Object.keys(base?.provider ?? {}), ...Object.keys(head?.provider ?? {})]);
   for (const name of [...names].sort()) {
     // Each provider is a list of configurations (the default one, then aliases).
-    const [before, after] = [base?.provider?.[name], head?.provider?.[name]].map((v) => (Array.isArray(v) ? v : [v]));
+    const [before, after] = [base?.provider?.[name], head?.provider?.[name]].map((v) =>
+      Array.isArray(v) ? v : [v],
+    );
     const changed = [
       ...new Set(
         Array.from({ length: Math.max(before.length, after.length) }, (_, i) =>
@@ -191,19 +193,66 @@ function providerNotes(base: Json, head: Json): string[] {
 }
 
 /** Compares one stack present in both outputs. */
-function compareStack(id: string, base: Json, head: Json): StackDiff {
+/** `moved` blocks (cdktf's moveTo/moveFromId) that keep a base resource under a new address: new -> old. */
+function movedRenames(base: Json, head: Json): Map<string, string> {
   const baseBodies = resourcesOf(base);
-  const rawHead = resourcesOf(head);
-  // `moved` blocks (cdktf's moveTo/moveFromId) keep a resource under its new address.
+  const headBodies = resourcesOf(head);
   const renames = new Map<string, string>();
   for (const moved of head?.moved ?? []) {
-    if (baseBodies.has(moved.from) && rawHead.has(moved.to) && !baseBodies.has(moved.to)) {
+    if (baseBodies.has(moved.from) && headBodies.has(moved.to) && !baseBodies.has(moved.to)) {
       renames.set(moved.to, moved.from);
     }
   }
+  return renames;
+}
+
+/**
+ * cdktf names a cross-stack output after the construct it reads, so a moved resource also
+ * renames the outputs that carry its attributes to other stacks. Maps each new output name
+ * to the base output that has the same value.
+ */
+function outputRenames(
+  base: ReadonlyMap<string, Json>,
+  head: ReadonlyMap<string, Json>,
+): Map<string, string> {
+  const renames = new Map<string, string>();
+  for (const [id, after] of head) {
+    const before = base.get(id);
+    if (!before) continue;
+    const moved = movedRenames(before, after);
+    const baseOutputs: Record<string, Json> = before.output ?? {};
+    const headOutputs: Record<string, Json> = after.output ?? {};
+    const gone = new Map(
+      Object.entries(baseOutputs)
+        .filter(([name]) => !(name in headOutputs))
+        .map(([name, o]) => [JSON.stringify(o?.value), name]),
+    );
+    for (const [name, o] of Object.entries(headOutputs)) {
+      const old =
+        name in baseOutputs ? undefined : gone.get(JSON.stringify(renameReferences(o?.value, moved)));
+      if (old) renames.set(name, old);
+    }
+  }
+  return renames;
+}
+
+function renameOutputs(body: Json, renames: ReadonlyMap<string, string>): Json {
+  if (renames.size === 0) return body;
+  let text = JSON.stringify(body);
+  for (const [to, from] of renames) {
+    const escaped = to.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    text = text.replace(new RegExp(`outputs\\.${escaped}(?![\\w-])`, 'g'), `outputs.${from}`);
+  }
+  return JSON.parse(text);
+}
+
+function compareStack(id: string, base: Json, head: Json, outputs: ReadonlyMap<string, string>): StackDiff {
+  const baseBodies = resourcesOf(base);
+  const rawHead = resourcesOf(head);
+  const renames = movedRenames(base, head);
   const headBodies = new Map<string, Json>();
   for (const [address, body] of rawHead) {
-    headBodies.set(renames.get(address) ?? address, renameReferences(body, renames));
+    headBodies.set(renames.get(address) ?? address, renameOutputs(renameReferences(body, renames), outputs));
   }
   const current = (address: string): string =>
     [...renames].find(([, from]) => from === address)?.[0] ?? address;
@@ -261,9 +310,11 @@ function compareStack(id: string, base: Json, head: Json): StackDiff {
 
   // A replaced resource gets a new id and arn: a resource whose force-new attribute refers
   // to it is replaced too (a node group's cluster_name, a mount target's file_system_id).
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
-    const replaced = new Set([...changes.values()].filter((c) => c.action === 'replace').map((c) => c.address));
+    const replaced = new Set(
+      [...changes.values()].filter((c) => c.action === 'replace').map((c) => c.address),
+    );
     for (const [address, after] of headBodies) {
       const type = typeOf(address);
       const previous = changes.get(address);
@@ -331,7 +382,8 @@ function suggestMoves(
     for (const candidate of created) {
       if (candidate.type !== gone.type || taken.has(candidate.address)) continue;
       const score = similarity(base.get(gone.address), head.get(candidate.address));
-      if (score >= MOVE_SIMILARITY && (!best || score > best.score)) best = { address: candidate.address, score };
+      if (score >= MOVE_SIMILARITY && (!best || score > best.score))
+        best = { address: candidate.address, score };
     }
     if (!best) continue;
     taken.add(best.address);
@@ -374,11 +426,12 @@ export function compareSynths(
   labels: { base: string; head: string },
 ): DiffReport {
   const stacks: StackDiff[] = [];
+  const outputs = outputRenames(base, head);
   for (const id of new Set([...base.keys(), ...head.keys()])) {
     const before = base.get(id);
     const after = head.get(id);
     if (before && after) {
-      stacks.push(compareStack(id, before, after));
+      stacks.push(compareStack(id, before, after, outputs));
       continue;
     }
     const json = (after ?? before) as Json;

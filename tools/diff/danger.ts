@@ -59,7 +59,7 @@ export function whatIsLost(type: string, body: Json, stack: string): string | un
     }
     case 'helm_release':
       return body?.chart === 'jupyterhub'
-        ? "the JupyterHub release: the hub, its user database and every running server"
+        ? 'the JupyterHub release: the hub, its user database and every running server'
         : undefined;
     default:
       return undefined;

@@ -63,7 +63,13 @@ export const FORCE_NEW: Readonly<Record<string, ForceNewEntry>> = {
     source: `${PROVIDER} internal/service/efs/access_point.go`,
   },
   aws_kms_key: {
-    attributes: ['custom_key_store_id', 'customer_master_key_spec', 'key_usage', 'multi_region', 'xks_key_id'],
+    attributes: [
+      'custom_key_store_id',
+      'customer_master_key_spec',
+      'key_usage',
+      'multi_region',
+      'xks_key_id',
+    ],
     source: `${PROVIDER} internal/service/kms/key.go`,
   },
   aws_s3_bucket: {

@@ -49,7 +49,9 @@ const under = (key: string, prefix: string): boolean => key === prefix || key.st
 export function valuesEffects(chart: string, keys: readonly string[]): string[] {
   if (keys.length === 0) return [];
   if (chart !== 'jupyterhub') {
-    return [`the ${chart} pods restart with the new values; users are not affected unless ${chart} is down for long`];
+    return [
+      `the ${chart} pods restart with the new values; users are not affected unless ${chart} is down for long`,
+    ];
   }
   const effects: string[] = [];
   if (keys.some((k) => under(k, 'proxy'))) {
@@ -62,17 +64,23 @@ export function valuesEffects(chart: string, keys: readonly string[]): string[] 
   );
   if (keys.some((k) => under(k, 'singleuser.image'))) {
     effects.push(
-      "the single-user image changes for servers started afterwards only; running servers keep their image until they are stopped",
+      'the single-user image changes for servers started afterwards only; running servers keep their image until they are stopped',
     );
   }
   if (keys.some((k) => under(k, 'singleuser.profileList'))) {
     effects.push('the server options (profiles) change on the spawn page; running servers are not affected');
   }
-  if (keys.some((k) => under(k, 'singleuser') && !under(k, 'singleuser.image') && !under(k, 'singleuser.profileList'))) {
+  if (
+    keys.some(
+      (k) => under(k, 'singleuser') && !under(k, 'singleuser.image') && !under(k, 'singleuser.profileList'),
+    )
+  ) {
     effects.push('other single-user settings apply to servers started afterwards');
   }
   if (keys.some((k) => under(k, 'scheduling.userPlaceholder'))) {
-    effects.push('placeholder pods are recreated: the head room for fast starts is rebuilt over a few minutes');
+    effects.push(
+      'placeholder pods are recreated: the head room for fast starts is rebuilt over a few minutes',
+    );
   }
   return effects;
 }

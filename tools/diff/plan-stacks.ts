@@ -55,11 +55,17 @@ export function planStacks(
   for (const id of stacks) {
     const view = synth.stack(id);
     if (!view) {
-      out.push({ stack: id, note: 'removed from the application: nothing to plan (its resources stay until destroyed)' });
+      out.push({
+        stack: id,
+        note: 'removed from the application: nothing to plan (its resources stay until destroyed)',
+      });
       continue;
     }
     if (!remoteState(view.json)) {
-      out.push({ stack: id, note: 'keeps its state in a local file, so there is no state to plan against in CI' });
+      out.push({
+        stack: id,
+        note: 'keeps its state in a local file, so there is no state to plan against in CI',
+      });
       continue;
     }
     const lookup = view.resources('data.aws_eks_cluster')[0];
@@ -68,7 +74,15 @@ export function planStacks(
       const region = view.json.provider?.aws?.[0]?.region;
       const check = run(
         'aws',
-        ['eks', 'describe-cluster', '--name', cluster, ...(region ? ['--region', region] : []), '--output', 'json'],
+        [
+          'eks',
+          'describe-cluster',
+          '--name',
+          cluster,
+          ...(region ? ['--region', region] : []),
+          '--output',
+          'json',
+        ],
         process.cwd(),
       );
       if (check.status !== 0) {

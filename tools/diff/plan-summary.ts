@@ -151,7 +151,11 @@ export function formatPlanMarkdown(summary: PlanSummary): string {
   const lines = [`### \`${summary.stack}\`: ${planCountLine(summary)}`];
   const danger = summary.changes.filter((c) => c.danger);
   if (danger.length > 0) {
-    lines.push('', '> [!CAUTION]', `> **This plan destroys or replaces ${danger.length} resource(s) that matter:**`);
+    lines.push(
+      '',
+      '> [!CAUTION]',
+      `> **This plan destroys or replaces ${danger.length} resource(s) that matter:**`,
+    );
     for (const c of danger) lines.push(`> - \`${c.address}\` (${c.action}): ${esc(c.danger!)}`);
   }
   if (summary.changes.length > 0) lines.push('');

@@ -56,7 +56,9 @@ export function formatText(report: DiffReport): string {
   if (danger.length > 0) {
     lines.push(`DANGER: ${danger.length} change(s) would destroy data or interrupt people:`);
     for (const d of danger) {
-      lines.push(`  ! ${d.stack}: ${VERB[d.action]} ${d.address}${d.constructPath ? ` [${d.constructPath}]` : ''}`);
+      lines.push(
+        `  ! ${d.stack}: ${VERB[d.action]} ${d.address}${d.constructPath ? ` [${d.constructPath}]` : ''}`,
+      );
       lines.push(`      ${d.danger}`);
     }
   } else {
@@ -100,7 +102,12 @@ const md = (text: string): string => text.replace(/\|/g, '\\|');
 
 /** Markdown for a pull-request comment. */
 export function formatMarkdown(report: DiffReport): string {
-  const lines = ['## Offline diff (no credentials needed)', '', `${md(report.base)} → ${md(report.head)}`, ''];
+  const lines = [
+    '## Offline diff (no credentials needed)',
+    '',
+    `${md(report.base)} → ${md(report.head)}`,
+    '',
+  ];
   const danger = dangers(report);
   if (danger.length > 0) {
     lines.push('> [!CAUTION]', `> **${danger.length} change(s) would destroy data or interrupt people**`);
@@ -139,7 +146,10 @@ export function formatMarkdown(report: DiffReport): string {
       }
     }
     for (const c of stack.changes.filter((x) => x.values)) {
-      lines.push('', `**Helm values of \`${c.address}\`**: ${c.values!.keys.map((k) => `\`${k}\``).join(', ')}`);
+      lines.push(
+        '',
+        `**Helm values of \`${c.address}\`**: ${c.values!.keys.map((k) => `\`${k}\``).join(', ')}`,
+      );
       for (const effect of c.values!.effects) lines.push(`- ${md(effect)}`);
     }
     for (const move of stack.moves) {

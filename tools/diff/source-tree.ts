@@ -72,7 +72,12 @@ export function synthTree(tree: string, outdir: string): Map<string, Json> {
   if (!existsSync(tsx)) throw new TreeError(`${tree}: node_modules/.bin/tsx not found; run npm ci first`);
   const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
   delete env.HUB_ENVIRONMENTS;
-  const result = spawnSync(tsx, ['main.ts'], { cwd: tree, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(tsx, ['main.ts'], {
+    cwd: tree,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.error) throw new TreeError(`synth of ${tree}: ${result.error.message}`);
   if (result.status !== 0) {
     const output = `${result.stderr}\n${result.stdout}`.trim();

@@ -18,12 +18,13 @@ let base: string;
 
 const git = (...args: string[]): string => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
 
-/** Commits one edit (a literal replacement that must match) on a branch from the base. */
-function change(name: string, file: string, from: string, to: string): string {
-  git('checkout', '--quiet', '-B', name, base);
+/** Commits one edit (a literal replacement that must match) on a branch from `parent` (default the base). */
+function change(name: string, file: string, from: string, to: string, parent = base): string {
+  git('checkout', '--quiet', '-B', name, parent);
   const path = join(repo, file);
   const text = readFileSync(path, 'utf8');
-  if (!text.includes(from)) throw new Error(`${file} no longer contains ${JSON.stringify(from)}: update this test`);
+  if (!text.includes(from))
+    throw new Error(`${file} no longer contains ${JSON.stringify(from)}: update this test`);
   writeFileSync(path, text.replace(from, to));
   git('commit', '--quiet', '-am', name);
   return git('rev-parse', 'HEAD');
@@ -69,7 +70,9 @@ describe('npm run diff on real changes', () => {
     expect(text.out).toContain(
       'renamed construct id? aws_efs_file_system hub-cluster-prod/shared-storage/file-system -> hub-cluster-prod/shared-storage/home-file-system (100% the same configuration)',
     );
-    expect(text.out).toContain("<resource>.moveFromId('aws_efs_file_system.shared-storage_file-system_8E232914');");
+    expect(text.out).toContain(
+      "<resource>.moveFromId('aws_efs_file_system.shared-storage_file-system_8E232914');",
+    );
 
     // Without --fail-on-danger the same change exits 0; the JSON names the move.
     const json = diff('--base', base, '--head', head, '--json');
@@ -86,6 +89,22 @@ describe('npm run diff on real changes', () => {
     // Stacks come in dependency order: each cluster before its platform.
     const ids = report.stacks.map((s: { id: string }) => s.id);
     expect(ids.indexOf('hub-cluster-prod')).toBeLessThan(ids.indexOf('hub-platform-prod'));
+
+    // Following the advice keeps the file system: a move, no danger, nothing else changes.
+    const kept = change(
+      'rename-efs-kept',
+      'lib/storage/shared-file-system.ts',
+      "    new EfsBackupPolicy(this, 'backup', {",
+      "    this.fileSystem.moveFromId('aws_efs_file_system.shared-storage_file-system_8E232914');\n    new EfsBackupPolicy(this, 'backup', {",
+      head,
+    );
+    const moved = diff('--base', base, '--head', kept, '--fail-on-danger');
+    expect(moved.code).toBe(0);
+    expect(moved.out).toContain('No danger:');
+    expect(moved.out).toMatch(
+      /hub-cluster-prod: 1 to move\n\s+>\s+moved aws_efs_file_system\.shared-storage_home-file-system_\w+: moved from aws_efs_file_system\.shared-storage_file-system_8E232914\n/,
+    );
+    expect(moved.out).toMatch(/unchanged: .*hub-platform-prod/);
   });
 
   it('reports a new cluster name as a replacement of the cluster', () => {
@@ -133,7 +152,8 @@ describe('npm run diff on real changes', () => {
     expect(out).toContain(
       'note: provider aws: default tags change (default_tags.tags.team): every tagged resource of this stack is updated in place, tags only',
     );
-    expect(out).not.toMatch(/replace|destroy/);
+    expect(out).not.toContain('DANGER');
+    expect(out).not.toMatch(/^\s+(-\/\+|-) /m);
   });
 
   it('reports a new profile as a Helm values change of the hub only', () => {

@@ -79,10 +79,12 @@ describe('plan summary of a real terraform plan', () => {
 
   it("lists the replacement first, with the plan's own reason and replace_paths", () => {
     const summary = summarizePlan(plan, 'hub-cluster-prod');
-    expect(summary.changes.slice(0, 2).map((c) => `${c.action} ${c.address}`).sort()).toEqual([
-      'destroy terraform_data.destroyed',
-      'replace terraform_data.replaced',
-    ]);
+    expect(
+      summary.changes
+        .slice(0, 2)
+        .map((c) => `${c.action} ${c.address}`)
+        .sort(),
+    ).toEqual(['destroy terraform_data.destroyed', 'replace terraform_data.replaced']);
     const replaced = summary.changes.find((c) => c.action === 'replace')!;
     expect(replaced.replacePaths).toEqual(['triggers_replace']);
     expect(replaced.reason).toBe('an attribute that cannot be updated in place changes');
@@ -90,8 +92,12 @@ describe('plan summary of a real terraform plan', () => {
 
   it('shows plain changes with their values and never a sensitive value', () => {
     const markdown = formatPlanMarkdown(summarizePlan(plan, 'hub-cluster-prod'));
-    expect(markdown).toContain('### `hub-cluster-prod`: Plan: 1 to add, 2 to change, 1 to replace, 1 to destroy.');
-    expect(markdown).toContain('- update terraform_data.updated: input: "one" -> "two"; output: known after apply');
+    expect(markdown).toContain(
+      '### `hub-cluster-prod`: Plan: 1 to add, 2 to change, 1 to replace, 1 to destroy.',
+    );
+    expect(markdown).toContain(
+      '- update terraform_data.updated: input: "one" -> "two"; output: known after apply',
+    );
     expect(markdown).toContain('- update terraform_data.secret: input (sensitive)');
     expect(markdown).toContain('- replace terraform_data.replaced:');
     expect(markdown).not.toMatch(/s3cret/);
@@ -102,7 +108,9 @@ describe('plan summary of a real terraform plan', () => {
   it('highlights the destroy of something that holds data, first', () => {
     // The same real plan, with the destroyed resource standing in for the file system.
     const efsPlan = JSON.parse(JSON.stringify(plan));
-    const gone = efsPlan.resource_changes.find((rc: { address: string }) => rc.address === 'terraform_data.destroyed');
+    const gone = efsPlan.resource_changes.find(
+      (rc: { address: string }) => rc.address === 'terraform_data.destroyed',
+    );
     gone.type = 'aws_efs_file_system';
     gone.address = 'aws_efs_file_system.home';
     const summary = summarizePlan(efsPlan, 'hub-cluster-prod');
