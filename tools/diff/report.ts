@@ -38,10 +38,10 @@ export function moveAdvice(move: MoveSuggestion): string[] {
   const pct = Math.round(move.similarity * 100);
   return [
     `renamed construct id? ${move.type} ${move.fromPath ?? move.from} -> ${move.toPath ?? move.to} (${pct}% the same configuration)`,
-    `Terraform would destroy ${move.from} and create ${move.to} empty. To keep the resource, in the construct that creates it call`,
-    `  <resource>.moveFromId('${move.from}');`,
-    `(cdktf writes the moved block), or add to the stack: moved { from = ${move.from}  to = ${move.to} }.`,
-    `Or keep the old construct id.`,
+    `  Terraform would destroy ${move.from} and create ${move.to} empty.`,
+    `  To keep the resource, call this on it in the construct that creates it (cdktf then writes the moved block):`,
+    `    <resource>.moveFromId('${move.from}');`,
+    `  or add a moved block (moved { from = ${move.from}  to = ${move.to} }), or keep the old construct id.`,
   ];
 }
 
@@ -153,10 +153,19 @@ export function formatMarkdown(report: DiffReport): string {
       for (const effect of c.values!.effects) lines.push(`- ${md(effect)}`);
     }
     for (const move of stack.moves) {
-      const [first, ...rest] = moveAdvice(move);
-      lines.push('', `> [!WARNING]`, `> ${md(first)}`, '>', '> ```ts');
-      lines.push(`> <resource>.moveFromId('${move.from}');`, '> ```', `> ${md(rest[rest.length - 2])}`);
-      lines.push(`> ${md(rest[0])} ${md(rest[rest.length - 1])}`);
+      const pct = Math.round(move.similarity * 100);
+      lines.push(
+        '',
+        '> [!WARNING]',
+        `> **Renamed construct id?** \`${move.type}\` \`${move.fromPath ?? move.from}\` → \`${move.toPath ?? move.to}\` ` +
+          `(${pct}% the same configuration). Terraform would destroy \`${move.from}\` and create \`${move.to}\` empty. ` +
+          'To keep the resource, call this on it in the construct that creates it (cdktf then writes the `moved` block), ' +
+          'or keep the old construct id:',
+        '>',
+        '> ```ts',
+        `> <resource>.moveFromId('${move.from}');`,
+        '> ```',
+      );
     }
     for (const note of stack.notes) lines.push('', `- ${md(note)}`);
   }

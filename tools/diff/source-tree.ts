@@ -88,11 +88,24 @@ export function synthTree(tree: string, outdir: string): Map<string, Json> {
   return stacks.size > 0 ? stacks : readStacks(join(tree, 'cdktf.out'));
 }
 
+/** Synth outputs of commits already built in this process (a commit's content never changes). */
+const byCommit = new Map<string, Map<string, Json>>();
+
 /**
- * Checks `commit` out into a temporary worktree of `repo`, links the repository's
- * node_modules into it, synthesizes it, and removes the worktree again (also on failure).
+ * Checks `commit` (a full SHA) out into a temporary worktree of `repo`, links the
+ * repository's node_modules into it, synthesizes it, and removes the worktree again (also
+ * on failure). A commit is built once per process.
  */
 export function synthCommit(repo: string, commit: string): Map<string, Json> {
+  const key = `${repo}\0${commit}`;
+  const cached = byCommit.get(key);
+  if (cached) return cached;
+  const stacks = synthCommitOnce(repo, commit);
+  byCommit.set(key, stacks);
+  return stacks;
+}
+
+function synthCommitOnce(repo: string, commit: string): Map<string, Json> {
   const scratch = mkdtempSync(join(tmpdir(), 'hub-diff-'));
   const tree = join(scratch, 'tree');
   try {

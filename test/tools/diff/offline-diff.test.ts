@@ -184,6 +184,19 @@ describe('npm run diff on real changes', () => {
     expect(out).toMatch(/unchanged: .*hub-cluster-dev/);
   });
 
+  it('exits 2 with the configuration problems when a side does not synthesize', () => {
+    const head = change(
+      'bad-config',
+      'config/environments/dev.ts',
+      "core: { instanceType: 'm5.large', minSize: 1, maxSize: 2 }",
+      "core: { instanceType: 'm5.large', minSize: 3, maxSize: 2 }",
+    );
+    const { code, err } = diff('--base', base, '--head', head);
+    expect(code).toBe(2);
+    expect(err).toMatch(/synth of .* failed/);
+    expect(err).toMatch(/dev\.nodePools\.core\.maxSize: 2 is below minSize 3/);
+  });
+
   it('exits 2 with the reason on a commit that does not exist or bad usage', () => {
     const missing = diff('--base', 'no-such-ref', '--json');
     expect(missing.code).toBe(2);
