@@ -192,6 +192,21 @@ function providerNotes(base: Json, head: Json): string[] {
   return notes;
 }
 
+/** Data sources that now look up something else (a cluster by another name, another zone). */
+function lookupNotes(base: Json, head: Json, outputs: ReadonlyMap<string, string>): string[] {
+  const notes: string[] = [];
+  for (const [type, named] of Object.entries<Json>(base?.data ?? {})) {
+    for (const [name, before] of Object.entries<Json>(named)) {
+      const after = head?.data?.[type]?.[name];
+      if (after === undefined) continue;
+      const changed = changedAttributes(before, renameOutputs(after, outputs));
+      if (changed.length > 0)
+        notes.push(`data.${type}.${name} now looks up something else (${changed.join(', ')})`);
+    }
+  }
+  return notes;
+}
+
 /** Compares one stack present in both outputs. */
 /** `moved` blocks (cdktf's moveTo/moveFromId) that keep a base resource under a new address: new -> old. */
 function movedRenames(base: Json, head: Json): Map<string, string> {
@@ -344,7 +359,7 @@ function compareStack(id: string, base: Json, head: Json, outputs: ReadonlyMap<s
   }
 
   const list = [...changes.values()];
-  const notes = providerNotes(base, head);
+  const notes = [...providerNotes(base, head), ...lookupNotes(base, head, outputs)];
   return {
     id,
     status: list.length > 0 || notes.length > 0 ? 'changed' : 'unchanged',
