@@ -25,8 +25,7 @@ export function countLine(stack: StackDiff): string {
 /** Why and how, in one line: `instance_types forces replacement`, `tags.team`. */
 export function detail(change: ResourceChange): string {
   if (change.action === 'replace') {
-    const forced = `${change.forcedBy.join(', ')} forces replacement`;
-    return change.because ? `${forced}: ${change.because}` : forced;
+    return change.because ?? `${change.forcedBy.join(', ')} forces replacement`;
   }
   if (change.action === 'update') return change.changed.join(', ');
   if (change.action === 'move') return `moved from ${change.movedFrom}`;
