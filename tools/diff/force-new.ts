@@ -7,7 +7,9 @@
  * synthesized JSON, nested blocks joined with dots (`vpc_config.subnet_ids`).
  *
  * An attribute that is not listed is treated as updatable in place; a real plan (the pull
- * request's `terraform plan`) has the final word through its `replace_paths`.
+ * request's `terraform plan`) has the final word through its `replace_paths`. Not modelled:
+ * replacements a resource's CustomizeDiff decides from old and new values (an EKS
+ * cluster's encryption_config removed, an Auto Mode compute_config role changed).
  */
 
 export interface ForceNewEntry {
