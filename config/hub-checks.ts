@@ -5,6 +5,7 @@
  * dummy login, which identity providers supply groups, where the hub name lives).
  */
 import { Guarantee, nodeCapacity, nodesForUsers, usersPerNode } from '../lib/capacity';
+import { DaemonSetRequests, EfsNodeSizing, efsNodeSizing } from '../lib/daemonsets';
 import { instanceTypeSpec } from '../lib/instance-types';
 import { profileScheduling, schedulingMismatches } from '../lib/jupyterhub/profile-scheduling';
 import { PoolKind, poolScheduling } from '../lib/node-scheduling';
@@ -119,8 +120,9 @@ function checkProfiles(env: Environment, report: Report): void {
       );
     }
     const guarantee = profileGuarantee(profile);
-    if (guarantee && usersPerNode(instanceType, guarantee) === 0) {
-      const node = nodeCapacity(instanceType);
+    const efsNode = efsNodeOf(env);
+    if (guarantee && usersPerNode(instanceType, guarantee, efsNode) === 0) {
+      const node = nodeCapacity(instanceType, efsNode);
       report(
         at('cpu', 'guarantee'),
         `${name} guarantees ${guarantee.cpu} CPU, ${guarantee.memory}${profile.gpus ? `, ${profile.gpus} GPU` : ''}, ` +
@@ -176,8 +178,9 @@ function checkPeakCapacity(env: Environment, report: Report): void {
   const guarantee = profileGuarantee(chosen);
   if (!target || !guarantee) return; // the profile checks report it
   const { pool } = target;
-  const perNode = usersPerNode(pool.instanceType, guarantee);
-  const needed = nodesForUsers(env.hub.peakUsers, pool.instanceType, guarantee);
+  const efsNode = efsNodeOf(env);
+  const perNode = usersPerNode(pool.instanceType, guarantee, efsNode);
+  const needed = nodesForUsers(env.hub.peakUsers, pool.instanceType, guarantee, efsNode);
   if (needed > pool.maxSize) {
     const demand = `${env.hub.peakUsers} users of profile '${chosen.slug}' (${guarantee.cpu} CPU, ${guarantee.memory})`;
     report(
@@ -190,27 +193,44 @@ function checkPeakCapacity(env: Environment, report: Report): void {
   }
 }
 
-/**
- * Servers the pools host at max size: for each pool, its max size times the users per
- * node of the smallest profile that runs there.
- */
-export function serverCapacity(env: Environment): { total: number; perPool: string[] } {
-  const perPool: string[] = [];
-  let total = 0;
-  for (const kind of ['user', 'gpu'] as const) {
-    for (const [name, pool] of Object.entries(env.nodePools[kind])) {
-      const perNode = Math.max(
+/** Servers one node of each user and GPU pool hosts: the users per node of the smallest profile that runs there. */
+function serversPerNode(env: Environment, efsNode: DaemonSetRequests) {
+  return (['user', 'gpu'] as const).flatMap((kind) =>
+    Object.entries(env.nodePools[kind]).map(([name, pool]) => ({
+      name,
+      pool,
+      perNode: Math.max(
         0,
         ...env.hub.profiles
           .filter((p) => p.pool === name)
           .map(profileGuarantee)
-          .map((g) => (g ? usersPerNode(pool.instanceType, g) : 0)),
-      );
-      total += perNode * pool.maxSize;
-      perPool.push(`${name}: ${pool.maxSize} x ${perNode}`);
-    }
-  }
-  return { total, perPool };
+          .map((g) => (g ? usersPerNode(pool.instanceType, g, efsNode) : 0)),
+      ),
+    })),
+  );
+}
+
+/**
+ * The EFS node plugin's size for this environment: enough for the most servers any user
+ * or GPU node hosts. That count is taken with the plugin at its floor, an upper bound
+ * (a larger plugin only leaves room for fewer servers), so the size always covers a full node.
+ */
+export function efsNodePluginSizing(env: Environment): EfsNodeSizing {
+  const floor = efsNodeSizing(0).requests;
+  return efsNodeSizing(Math.max(0, ...serversPerNode(env, floor).map((p) => p.perNode)));
+}
+
+function efsNodeOf(env: Environment): DaemonSetRequests {
+  return efsNodePluginSizing(env).requests;
+}
+
+/** Servers the pools host at max size: for each pool, its max size times its servers per node. */
+export function serverCapacity(env: Environment): { total: number; perPool: string[] } {
+  const pools = serversPerNode(env, efsNodeOf(env));
+  return {
+    total: pools.reduce((sum, p) => sum + p.perNode * p.pool.maxSize, 0),
+    perPool: pools.map((p) => `${p.name}: ${p.pool.maxSize} x ${p.perNode}`),
+  };
 }
 
 function checkActiveServerLimit(env: Environment, report: Report): void {

@@ -7,6 +7,7 @@
 import { parse } from 'yaml';
 import { Environment } from '../../../config/schema';
 import { usersPerNode } from '../../../lib/capacity';
+import { efsNodePluginSizing } from '../../../config/hub-checks';
 import { EBS_STORAGE_CLASS, HOME_CLAIM, SHARED_CLAIM } from '../../../lib/hub-storage';
 import { jupyterHubValues } from '../../../lib/jupyterhub/hub-values';
 import { kubespawnerProfile } from '../../../lib/jupyterhub/profile-list';
@@ -392,7 +393,7 @@ describe.each(['dev', 'staging', 'prod'])('the service-guide sizes in %s', (env)
   it.each([
     ['default', { cpu_guarantee: 0.5, cpu_limit: 2, mem_guarantee: '1.5G', mem_limit: '1.5G' }],
     ['large-memory', { cpu_guarantee: 2, cpu_limit: 8, mem_guarantee: '7.5G', mem_limit: '7.5G' }],
-    ['gpu', { cpu_guarantee: 2, cpu_limit: 4, mem_guarantee: '14G', mem_limit: '14G' }],
+    ['gpu', { cpu_guarantee: 2, cpu_limit: 4, mem_guarantee: '13G', mem_limit: '14G' }],
   ])('%s', (slug, size) => {
     expect(profileNamed(env, slug).kubespawner_override).toMatchObject(size);
   });
@@ -411,7 +412,8 @@ describe('the hackweek release', () => {
     });
     const group = resourceAt(cluster('hackweek'), 'aws_eks_node_group', 'pool-user/node-group');
     expect(group.instance_types).toEqual(['m5.2xlarge']);
-    expect(usersPerNode(group.instance_types[0], { cpu: 1.75, memory: '7G' })).toBe(4);
+    const efs = efsNodePluginSizing(envNamed('hackweek')).requests;
+    expect(usersPerNode(group.instance_types[0], { cpu: 1.75, memory: '7G' }, efs)).toBe(4);
   });
 
   it('stops servers idle an hour and any older than 12 hours', () => {
