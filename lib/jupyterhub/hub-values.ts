@@ -5,7 +5,7 @@
  * Sizes of the hub's own pods, images and probes live in values/jupyterhub/*.yaml.
  */
 import { defaultProfile, hubStartTimeout, serverCapacity } from '../../config/hub-checks';
-import { Environment } from '../../config/schema';
+import { Environment, ProfileConfig } from '../../config/schema';
 import { CONTINUOUS_IMAGE_PULLER } from '../daemonsets';
 import { EBS_STORAGE_CLASS, HOME_CLAIM, NOTEBOOK_GID, NOTEBOOK_UID, SHARED_CLAIM } from '../hub-storage';
 import {
@@ -18,6 +18,7 @@ import {
 } from '../node-scheduling';
 import { Values } from '../platform/helm-values';
 import { guaranteed } from '../platform/placement';
+import { kubernetesMemory } from '../quantities';
 import { KUBE_SCHEDULER_IMAGE_TAGS } from '../versions';
 import { CLIENT_SECRET_ENV, authenticationValues, clientSecretSource } from './authentication';
 import { cullValues, kernelCullingFile } from './culling';
@@ -138,10 +139,13 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
         imagePullerPriority: IMAGE_PULLER_PRIORITY,
         userPlaceholderPriority: USER_PLACEHOLDER_PRIORITY,
       },
-      // Placeholders hold seats on the default profile's pool.
+      // Placeholders hold seats of the default profile's size on its pool. Their resources
+      // are set here in Mi: the chart would copy singleuser.memory verbatim, and Kubernetes
+      // reads `7G` as 7x10^9 bytes where KubeSpawner reserves 7 GiB for a server.
       userPlaceholder: {
         enabled: true,
         replicas: hub.placeholders,
+        resources: placeholderResources(fallback),
         extraPodSpec: { nodeSelector: { ...profileScheduling(fallback).nodeSelector } },
       },
       corePods: { nodeAffinity: { matchNodePurpose: 'require' } },
@@ -157,4 +161,19 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
     custom: hooks.custom,
   };
   return values;
+}
+
+/**
+ * A placeholder's requests and limits: exactly what KubeSpawner gives a server of the
+ * profile, memory in Mi (KubeSpawner's K, M, G and T are powers of 1024).
+ */
+export function placeholderResources(profile: ProfileConfig): Values {
+  const amounts = (cpu: number | undefined, memory: string | undefined) => ({
+    ...(cpu === undefined ? {} : { cpu }),
+    ...(memory === undefined ? {} : { memory: kubernetesMemory(memory) }),
+  });
+  return {
+    requests: amounts(profile.cpu.guarantee, profile.memory.guarantee),
+    limits: amounts(profile.cpu.limit, profile.memory.limit),
+  };
 }

@@ -1,39 +1,20 @@
-import { execFileSync } from 'child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
-import { parseAllDocuments, stringify } from 'yaml';
 import { efsNodeSizing } from '../../../lib/daemonsets';
 import { CHARTS } from '../../../lib/platform/charts';
 import { EfsCsiDriver } from '../../../lib/platform/efs-csi-driver';
 import { probeStack, synthJson } from '../../support/constructs';
 import { StackJson, releaseOf } from '../../support/synth';
-import { goTool } from '../../support/tools';
-import { chartDefaults, unknownKeyPaths, upstreamChartsDir } from '../../support/upstream-charts';
+import { helmTemplate } from '../../support/helm-template';
+import { chartDefaults, unknownKeyPaths } from '../../support/upstream-charts';
+
+const ROLE = 'arn:aws:iam::123456789012:role/hub-probe-efs-csi';
 
 /** The node DaemonSet's efs-plugin container as helm renders the pinned chart with `values`. */
 function renderedPlugin(values: StackJson): StackJson {
-  const dir = mkdtempSync(join(tmpdir(), 'efs-values-'));
-  try {
-    writeFileSync(join(dir, 'values.yaml'), stringify(values));
-    const chart = join(upstreamChartsDir(), `${CHARTS.efsCsiDriver.chart}-${CHARTS.efsCsiDriver.version}`);
-    const out = execFileSync(
-      goTool('helm'),
-      ['template', 'efs', chart, '-n', 'kube-system', '-f', join(dir, 'values.yaml')],
-      {
-        encoding: 'utf8',
-      },
-    );
-    const daemonSet = parseAllDocuments(out)
-      .map((d) => d.toJSON())
-      .find((d) => d?.kind === 'DaemonSet');
-    return daemonSet.spec.template.spec.containers.find((c: StackJson) => c.name === 'efs-plugin');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const daemonSet = helmTemplate(CHARTS.efsCsiDriver, values, 'kube-system').find(
+    (d) => d.kind === 'DaemonSet',
+  );
+  return daemonSet!.spec.template.spec.containers.find((c: StackJson) => c.name === 'efs-plugin');
 }
-
-const ROLE = 'arn:aws:iam::123456789012:role/hub-probe-efs-csi';
 
 describe('EfsCsiDriver', () => {
   const stack = probeStack();
