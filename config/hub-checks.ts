@@ -10,13 +10,10 @@ import { instanceTypeSpec } from '../lib/instance-types';
 import { profileScheduling, schedulingMismatches } from '../lib/jupyterhub/profile-scheduling';
 import { PoolKind, poolScheduling } from '../lib/node-scheduling';
 import { memoryBytes } from '../lib/quantities';
-import { HubConfig } from './hub-schema';
+import { IMAGE_PULL_SECONDS, NODE_BOOT_SECONDS, serverStartSeconds } from '../lib/start-times';
 import { Environment, NodePoolConfig, ProfileConfig } from './schema';
 
 type Report = (path: (string | number)[], message: string) => void;
-
-/** Seconds a GPU node needs to join, load the driver and pull a notebook image (the GPU profile's floor). */
-export const GPU_START_TIMEOUT_FLOOR_SECONDS = 600;
 
 export function checkHub(env: Environment, report: Report): void {
   checkProfiles(env, report);
@@ -24,6 +21,7 @@ export function checkHub(env: Environment, report: Report): void {
   checkActiveServerLimit(env, report);
   checkAccess(env, report);
   checkCulling(env, report);
+  checkFailureLimit(env, report);
 }
 
 interface ProfilePool {
@@ -49,9 +47,17 @@ export function defaultProfile(env: Environment): ProfileConfig {
   return env.hub.profiles.find((p) => p.default) ?? env.hub.profiles[0];
 }
 
-/** Seconds a server of the profile may take to start: its own timeout, else the hub's. */
-export function profileStartTimeout(profile: ProfileConfig, hub: HubConfig): number {
-  return profile.startTimeoutSeconds ?? hub.startTimeoutSeconds;
+/** Seconds a server of the profile may need on its pool: node boot from zero plus image pull. */
+export function profileStartNeed(env: Environment, profile: ProfileConfig): number {
+  return serverStartSeconds(profilePool(env, profile)?.kind ?? 'user');
+}
+
+/**
+ * Seconds a server of the profile may take to start: its own timeout, else the hub's,
+ * else what its pool needs (node boot from zero plus image pull).
+ */
+export function profileStartTimeout(env: Environment, profile: ProfileConfig): number {
+  return profile.startTimeoutSeconds ?? env.hub.startTimeoutSeconds ?? profileStartNeed(env, profile);
 }
 
 /**
@@ -60,8 +66,8 @@ export function profileStartTimeout(profile: ProfileConfig, hub: HubConfig): num
  * smaller one would cut every longer profile short; the hub_access spawn hook then
  * narrows each spawn to its own profile's timeout.
  */
-export function hubStartTimeout(hub: HubConfig): number {
-  return Math.max(...hub.profiles.map((p) => profileStartTimeout(p, hub)));
+export function hubStartTimeout(env: Environment): number {
+  return Math.max(...env.hub.profiles.map((p) => profileStartTimeout(env, p)));
 }
 
 function poolNames(env: Environment, kinds: readonly ('user' | 'gpu')[]): string {
@@ -130,12 +136,16 @@ function checkProfiles(env: Environment, report: Report): void {
           `(${node.cpuMillis / 1000} CPU, ${Math.floor(node.memoryMiB)} MiB, ${node.gpus} GPU allocatable)`,
       );
     }
-    const startTimeout = profileStartTimeout(profile, env.hub);
-    if (profile.gpus > 0 && startTimeout < GPU_START_TIMEOUT_FLOOR_SECONDS) {
+    const startTimeout = profileStartTimeout(env, profile);
+    const need = serverStartSeconds(target.kind);
+    if (startTimeout < need) {
+      const own = profile.startTimeoutSeconds !== undefined;
       report(
-        at('startTimeoutSeconds'),
-        `${name} allows ${startTimeout} s to start, but a GPU node from zero needs about 10 minutes to boot ` +
-          `and pull the image; set at least ${GPU_START_TIMEOUT_FLOOR_SECONDS}`,
+        own ? at('startTimeoutSeconds') : ['hub', 'startTimeoutSeconds'],
+        `${startTimeout} s is less than a server of ${name} may need on pool '${profile.pool}': ` +
+          `a ${target.kind === 'gpu' ? 'GPU' : 'CPU'} node from zero boots in up to ${NODE_BOOT_SECONDS[target.kind]} s ` +
+          `and pulls the image in up to ${IMAGE_PULL_SECONDS[target.kind]} s; set at least ${need}` +
+          (own ? '' : ', or leave it out to give each profile what its pool needs'),
       );
     }
     if (profile.allowedGroups && !authenticatorHasGroups(env)) {
@@ -309,6 +319,24 @@ function checkCulling(env: Environment, report: Report): void {
       ['hub', 'kernelCulling', 'idleTimeoutSeconds'],
       `${kernelCulling.idleTimeoutSeconds} is not below the server idle timeout ${culling.idleTimeoutSeconds}; ` +
         'idle kernels must be shut down first, or they keep servers looking busy',
+    );
+  }
+}
+
+/**
+ * JupyterHub exits after `consecutiveFailureLimit` failed spawns in a row (handlers/base.py,
+ * `_track_failure_count`). During a scale-up up to `concurrentSpawnLimit` spawns wait on the
+ * same new nodes and may time out together: a limit at or below that turns one slow
+ * scale-up into a hub restart in the middle of the burst.
+ */
+function checkFailureLimit(env: Environment, report: Report): void {
+  const { consecutiveFailureLimit: limit, concurrentSpawnLimit: pending } = env.hub;
+  if (limit <= pending) {
+    report(
+      ['hub', 'consecutiveFailureLimit'],
+      `${limit} is not above concurrentSpawnLimit ${pending}: up to ${pending} spawns can wait on the same ` +
+        `new nodes and time out together, and the hub exits after ${limit} failures in a row; ` +
+        `set more than ${pending} (the default is twice concurrentSpawnLimit)`,
     );
   }
 }

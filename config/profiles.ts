@@ -2,8 +2,7 @@
  * Server sizes shared by the general-purpose environments: the research-cloud service
  * guide's default (2 CPU, 1.5 GB), large-memory (8 CPU, 7.5 GB) and GPU instances.
  * The advertised memory is guaranteed (guarantee = limit: users get what the guide
- * promises, and nothing is overcommitted), except on the GPU node, where the OS leaves
- * room to guarantee 13 of the advertised 14 GB; the advertised CPU is the limit, over a smaller
+ * promises, and nothing is overcommitted); the advertised CPU is the limit, over a smaller
  * guarantee, since notebooks idle most of the time. The hackweek environment defines its own.
  */
 import { EnvironmentInput } from './schema';
@@ -36,14 +35,14 @@ export const STANDARD_PROFILES: ProfileInput[] = [
   },
   {
     slug: 'gpu',
-    displayName: 'GPU: 1 NVIDIA T4, 4 CPU, 14 GB',
+    displayName: 'GPU: 1 NVIDIA T4, 4 CPU, 13 GB',
     description: 'PyTorch with CUDA 12. Starting takes up to 10 minutes while a GPU node boots.',
     pool: 'gpu',
     image: CUDA_NOTEBOOK_IMAGE,
     cpu: { guarantee: 2, limit: 4 },
     // A g4dn.xlarge's OS sees 15.2 GiB; after the kubelet's reserve and the DaemonSets (the EFS
-    // plugin sized for the CPU nodes' 19 servers) 13.3 GiB is left: 13G guaranteed, bursting to 14G.
-    memory: { guarantee: '13G', limit: '14G' },
+    // plugin sized for the CPU nodes' 19 servers) 13.3 GiB is left for the server: 13G.
+    memory: { guarantee: '13G', limit: '13G' },
     gpus: 1,
     startTimeoutSeconds: 900,
   },

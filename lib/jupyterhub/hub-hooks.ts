@@ -6,7 +6,6 @@
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { profileStartTimeout } from '../../config/hub-checks';
 import { HubConfig } from '../../config/hub-schema';
 import { SHARED_CLAIM } from '../hub-storage';
 import { VALUES_DIR, Values } from '../platform/helm-values';
@@ -26,6 +25,8 @@ export const SHARED_VOLUME = 'shared';
 
 export interface HubHookInputs {
   readonly hub: HubConfig;
+  /** Each profile's start timeout in seconds, by slug. */
+  readonly startTimeouts: Readonly<Record<string, number>>;
   readonly profileAccess: Readonly<Record<string, ProfileAccess>>;
   /** Slug of the profile KubeSpawner applies when a spawn names none. */
   readonly defaultProfile: string;
@@ -64,9 +65,7 @@ export function hubHookValues(inputs: HubHookInputs): {
     },
     hubAccess: {
       profileAccess: inputs.profileAccess,
-      startTimeouts: Object.fromEntries(
-        inputs.hub.profiles.map((p) => [p.slug, profileStartTimeout(p, inputs.hub)]),
-      ),
+      startTimeouts: { ...inputs.startTimeouts },
       defaultProfile: inputs.defaultProfile,
       githubTeamGroups: inputs.githubTeamGroups,
     },

@@ -4,7 +4,12 @@
  * certificate) and everything that comes from config (profiles, login, culling, limits).
  * Sizes of the hub's own pods, images and probes live in values/jupyterhub/*.yaml.
  */
-import { defaultProfile, hubStartTimeout, serverCapacity } from '../../config/hub-checks';
+import {
+  defaultProfile,
+  hubStartTimeout,
+  profileStartTimeout,
+  serverCapacity,
+} from '../../config/hub-checks';
 import { Environment, ProfileConfig } from '../../config/schema';
 import { CONTINUOUS_IMAGE_PULLER } from '../daemonsets';
 import { EBS_STORAGE_CLASS, HOME_CLAIM, NOTEBOOK_GID, NOTEBOOK_UID, SHARED_CLAIM } from '../hub-storage';
@@ -52,6 +57,7 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
   const fallback = defaultProfile(inputs.env);
   const hooks = hubHookValues({
     hub,
+    startTimeouts: Object.fromEntries(hub.profiles.map((p) => [p.slug, profileStartTimeout(inputs.env, p)])),
     profileAccess: profileAccess(hub.profiles),
     defaultProfile: fallback.slug,
     githubTeamGroups: auth.githubTeamGroups,
@@ -104,12 +110,14 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
       uid: NOTEBOOK_UID,
       fsGid: NOTEBOOK_GID,
       // The longest profile's: the hub's timer starts before the profile is applied.
-      startTimeout: hubStartTimeout(hub),
+      startTimeout: hubStartTimeout(inputs.env),
       // The default profile's size, which placeholders reserve. No nodeSelector here: the chart
       // would put it on the image pullers too, and every profile selects its own pool.
       cpu: { ...fallback.cpu },
       memory: { ...fallback.memory },
-      profileList: hub.profiles.map((p) => kubespawnerProfile(p, hub, inputs.pools)),
+      profileList: hub.profiles.map((p) =>
+        kubespawnerProfile(p, profileStartTimeout(inputs.env, p), inputs.pools),
+      ),
       // Home follows the user across profiles: one EFS claim, a subdirectory per user.
       storage: {
         type: 'static',

@@ -93,8 +93,20 @@ const cases: Array<[string, string, Change, RegExp]> = [
   [
     'a GPU profile that gives a GPU node too little time to start',
     'staging',
-    (env) => (profile(env, 'gpu').startTimeoutSeconds = 300),
-    /^staging\.hub\.profiles\.2\.startTimeoutSeconds: profile 'gpu' allows 300 s to start, but a GPU node from zero needs about 10 minutes to boot and pull the image; set at least 600$/,
+    (env) => (profile(env, 'gpu').startTimeoutSeconds = 600),
+    /^staging\.hub\.profiles\.2\.startTimeoutSeconds: 600 s is less than a server of profile 'gpu' may need on pool 'gpu': a GPU node from zero boots in up to 600 s and pulls the image in up to 300 s; set at least 900$/,
+  ],
+  [
+    "a hub-wide start timeout shorter than a CPU node's boot and image pull",
+    'hackweek',
+    (env) => (env.hub.startTimeoutSeconds = 300),
+    /^hackweek\.hub\.startTimeoutSeconds: 300 s is less than a server of profile 'icesat2' may need on pool 'user': a CPU node from zero boots in up to 300 s and pulls the image in up to 300 s; set at least 600, or leave it out to give each profile what its pool needs$/,
+  ],
+  [
+    'a failure limit that one scale-up can reach',
+    'hackweek',
+    (env) => (env.hub.consecutiveFailureLimit = 5),
+    /^hackweek\.hub\.consecutiveFailureLimit: 5 is not above concurrentSpawnLimit 30: up to 30 spawns can wait on the same new nodes and time out together, and the hub exits after 5 failures in a row; set more than 30 \(the default is twice concurrentSpawnLimit\)$/,
   ],
   [
     'two default profiles',
@@ -267,22 +279,23 @@ describe('hub configuration rules', () => {
       culling: { idleTimeoutSeconds: 3600, checkIntervalSeconds: 600, maxAgeSeconds: 604800 },
       kernelCulling: { idleTimeoutSeconds: 1200, checkIntervalSeconds: 120 },
       concurrentSpawnLimit: 64,
-      consecutiveFailureLimit: 5,
-      startTimeoutSeconds: 300,
+      consecutiveFailureLimit: 128,
       profiling: false,
     });
   });
 
-  it("makes the hub-wide start timeout the longest profile's, each profile keeping its own", () => {
-    const { hub } = parseEnvironment('staging', ENVIRONMENTS.staging);
-    expect(hub.profiles.map((p) => [p.slug, profileStartTimeout(p, hub)])).toEqual([
-      ['default', 300],
-      ['large-memory', 300],
+  it("gives each profile its pool's start time unless set, and the hub the longest profile's", () => {
+    const env = parseEnvironment('staging', ENVIRONMENTS.staging);
+    expect(env.hub.startTimeoutSeconds).toBeUndefined();
+    // CPU pools: node boot from zero 300 s + image pull 300 s; the GPU profile sets its 900 s.
+    expect(env.hub.profiles.map((p) => [p.slug, profileStartTimeout(env, p)])).toEqual([
+      ['default', 600],
+      ['large-memory', 600],
       ['gpu', 900],
     ]);
-    expect(hubStartTimeout(hub)).toBe(900);
+    expect(hubStartTimeout(env)).toBe(900);
     const slow = structuredClone(ENVIRONMENTS.staging) as EnvironmentInput;
     profile(slow, 'large-memory').startTimeoutSeconds = 1200;
-    expect(hubStartTimeout(parseEnvironment('staging', slow).hub)).toBe(1200);
+    expect(hubStartTimeout(parseEnvironment('staging', slow))).toBe(1200);
   });
 });
