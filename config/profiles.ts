@@ -41,7 +41,7 @@ export const STANDARD_PROFILES: ProfileInput[] = [
     image: CUDA_NOTEBOOK_IMAGE,
     cpu: { guarantee: 2, limit: 4 },
     // A g4dn.xlarge's OS sees 15.2 GiB; after the kubelet's reserve and the DaemonSets (the EFS
-    // plugin sized for the CPU nodes' 19 servers) 13.3 GiB is left for the server: 13G.
+    // plugin sized for the CPU nodes' 15 servers) 13.3 GiB is left for the server: 13G.
     memory: { guarantee: '13G', limit: '13G' },
     gpus: 1,
     startTimeoutSeconds: 900,

@@ -38,6 +38,10 @@ interface PoolDefaults {
 function nodePoolFields(defaults: PoolDefaults) {
   return {
     instanceType: instanceType.default(defaults.instanceType),
+    /**
+     * User and GPU pools must keep 0 (config/checks.ts says why and what to do instead);
+     * the core pool's may be raised after its desired size (docs/operator-guide.md).
+     */
     minSize: poolSize.default(defaults.minSize),
     /** @default minSize; ignored by Terraform after creation, the autoscaler owns it. */
     desiredSize: poolSize.optional(),

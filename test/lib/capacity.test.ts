@@ -62,9 +62,10 @@ describe('capacity maths (EKS AL2023 AMI)', () => {
     expect(one.memoryMiB).toBe(128 + 32);
     expect(nodeCapacity('g4dn.xlarge', one).memoryMiB).toBe(15536 - 574 - 100 - (120 + 32 + 64 + 160));
     expect(usersPerNode('g4dn.xlarge', { cpu: 2, memory: '14G', gpus: 1 }, one)).toBe(1);
-    // In a cluster whose CPU nodes host 19 servers, the one EFS DaemonSet is sized for 38
-    // mounts (1134 + 32 MiB) on every node, and 14G no longer fits a g4dn.xlarge; 13G does.
-    const big = efsNodeSizing(19).requests;
+    // Where CPU nodes host 15 standard servers, the one EFS DaemonSet is sized for 30 mounts
+    // ((360 + 300) x 1.5 = 990, + 32 MiB) on every node: 13624 MiB left, 14G no longer fits; 13G does.
+    const big = efsNodeSizing(15).requests;
+    expect(nodeCapacity('g4dn.xlarge', big).memoryMiB).toBe(15536 - 574 - 100 - (120 + 32 + 64 + 1022));
     expect(usersPerNode('g4dn.xlarge', { cpu: 2, memory: '14G', gpus: 1 }, big)).toBe(0);
     expect(usersPerNode('g4dn.xlarge', { cpu: 2, memory: '13G', gpus: 1 }, big)).toBe(1);
   });
