@@ -135,6 +135,16 @@ function checkAccess(env: Environment, report: Report): void {
       );
     }
   });
+  env.cluster.privateEndpointCidrs.forEach((text, i) => {
+    const prefix = parseCidr(text)?.prefix;
+    if (prefix !== undefined && prefix < MIN_PUBLIC_ENDPOINT_PREFIX) {
+      report(
+        ['cluster', 'privateEndpointCidrs', i],
+        `${text} admits ${prefix === 0 ? 'every address' : 'a large part of the address space'} to the Kubernetes API; ` +
+          `list the operators' networks (/${MIN_PUBLIC_ENDPOINT_PREFIX} or narrower)`,
+      );
+    }
+  });
   const zones = env.network.availabilityZones;
   zones.forEach((zone, i) => {
     if (!zone.startsWith(env.region) || zone.length !== env.region.length + 1)

@@ -118,6 +118,24 @@ const environmentFields = z.strictObject({
     kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS).default(DEFAULT_KUBERNETES_VERSION),
     /** CIDRs allowed to reach the public API endpoint; empty keeps the endpoint private. @default [] */
     publicEndpointCidrs: z.array(cidr).default([]),
+    /**
+     * Networks admitted on 443 to the private API endpoint (the cluster security group):
+     * a VPN, a peered network, the subnet of a CI runner. They must be routed to the VPC.
+     * @default []
+     */
+    privateEndpointCidrs: z.array(cidr).default([]),
+    /**
+     * A small SSM-managed instance in a private subnet through which operators without a VPN
+     * port-forward to the private endpoint from a laptop (`aws ssm start-session`); it alone is
+     * admitted on 443, and a managed policy grants operators that session and nothing else.
+     * @default none
+     */
+    ssmPortForward: z
+      .strictObject({
+        /** @default 't3.micro' */
+        instanceType: z.enum(['t3.micro', 't3.small', 't3a.micro', 't3a.small']).default('t3.micro'),
+      })
+      .optional(),
     /** IAM principals granted cluster admin through access entries. */
     admins: z.array(
       z.string().regex(IAM_PRINCIPAL_ARN, {

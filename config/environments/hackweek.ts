@@ -18,6 +18,8 @@ export const hackweek: EnvironmentInput = {
   network: { vpcCidr: '10.40.0.0/16' },
   cluster: {
     admins: ['arn:aws:iam::123456789012:role/HubAdmin'],
+    // Organisers reach the private API from their laptops through an SSM port forward (README, deploying).
+    ssmPortForward: {},
     logRetentionDays: 30,
   },
   nodePools: {
