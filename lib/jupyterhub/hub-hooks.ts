@@ -11,6 +11,7 @@ import { SHARED_CLAIM } from '../hub-storage';
 import { VALUES_DIR, Values } from '../platform/helm-values';
 import { SHARED_READWRITE_MOUNT_PATH } from './names';
 import { ProfileAccess } from './profile-list';
+import { ServerOwner } from './user-server-owner';
 
 /** The folder of the hub's Python modules. */
 export const HOOKS_DIR = join(VALUES_DIR, 'jupyterhub', 'files');
@@ -18,7 +19,7 @@ export const HOOKS_DIR = join(VALUES_DIR, 'jupyterhub', 'files');
 /** Where jupyterhub_config.py lives in the hub image; modules there are importable. */
 const HUB_CONFIG_DIR = '/usr/local/etc/jupyterhub';
 
-export const HOOK_MODULES = ['shared_folder', 'hub_access'] as const;
+export const HOOK_MODULES = ['shared_folder', 'hub_access', 'server_owner'] as const;
 
 /** Volume name of the shared claim in user pods (singleuser.storage.extraVolumes). */
 export const SHARED_VOLUME = 'shared';
@@ -31,6 +32,8 @@ export interface HubHookInputs {
   /** Slug of the profile KubeSpawner applies when a spawn names none. */
   readonly defaultProfile: string;
   readonly githubTeamGroups: boolean;
+  /** The object every server pod is owned by, so deleting it stops them all. @default none */
+  readonly serverOwner?: ServerOwner;
 }
 
 /** hub.extraFiles, hub.extraConfig and the `custom` data the hooks read. */
@@ -50,9 +53,10 @@ export function hubHookValues(inputs: HubHookInputs): {
   );
   const extraConfig = {
     '10-hub-hooks': [
-      'import hub_access, shared_folder',
+      'import hub_access, server_owner, shared_folder',
       'shared_folder.configure(c, get_config("custom.sharedFolder"))',
       'hub_access.configure(c, get_config("custom.hubAccess"))',
+      'server_owner.configure(c, get_config("custom.serverOwner"))',
       '',
     ].join('\n'),
   };
@@ -69,6 +73,7 @@ export function hubHookValues(inputs: HubHookInputs): {
       defaultProfile: inputs.defaultProfile,
       githubTeamGroups: inputs.githubTeamGroups,
     },
+    ...(inputs.serverOwner ? { serverOwner: { ...inputs.serverOwner } } : {}),
   };
   return { extraFiles, extraConfig, custom };
 }

@@ -39,6 +39,7 @@ import {
 import { HubPool, kubespawnerProfile, profileAccess } from './profile-list';
 import { profilerValues } from './profiling';
 import { profileScheduling } from './profile-scheduling';
+import { ServerOwner } from './user-server-owner';
 
 /** The cluster-autoscaler must not evict these single-replica pods to scale a node down. */
 const NOT_SAFE_TO_EVICT = { 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' };
@@ -49,6 +50,8 @@ export interface HubValuesInputs {
   readonly pools: readonly HubPool[];
   /** Validated ACM certificate for the hub's name (HTTPS through ACM only). */
   readonly certificateArn?: string;
+  /** The object that owns every user server (lib/jupyterhub/user-server-owner.ts). @default none */
+  readonly serverOwner?: ServerOwner;
 }
 
 export function jupyterHubValues(inputs: HubValuesInputs): Values {
@@ -61,6 +64,7 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
     profileAccess: profileAccess(hub.profiles),
     defaultProfile: fallback.slug,
     githubTeamGroups: auth.githubTeamGroups,
+    serverOwner: inputs.serverOwner,
   });
 
   const values: Values = {
