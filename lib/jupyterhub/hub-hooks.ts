@@ -19,7 +19,7 @@ export const HOOKS_DIR = join(VALUES_DIR, 'jupyterhub', 'files');
 /** Where jupyterhub_config.py lives in the hub image; modules there are importable. */
 const HUB_CONFIG_DIR = '/usr/local/etc/jupyterhub';
 
-export const HOOK_MODULES = ['shared_folder', 'hub_access', 'server_owner'] as const;
+export const HOOK_MODULES = ['shared_folder', 'hub_access', 'server_owner', 'secure_cookies'] as const;
 
 /** Volume name of the shared claim in user pods (singleuser.storage.extraVolumes). */
 export const SHARED_VOLUME = 'shared';
@@ -53,10 +53,11 @@ export function hubHookValues(inputs: HubHookInputs): {
   );
   const extraConfig = {
     '10-hub-hooks': [
-      'import hub_access, server_owner, shared_folder',
+      'import hub_access, secure_cookies, server_owner, shared_folder',
       'shared_folder.configure(c, get_config("custom.sharedFolder"))',
       'hub_access.configure(c, get_config("custom.hubAccess"))',
       'server_owner.configure(c, get_config("custom.serverOwner"))',
+      'secure_cookies.configure(c, get_config("custom.cookies"))',
       '',
     ].join('\n'),
   };
@@ -74,6 +75,8 @@ export function hubHookValues(inputs: HubHookInputs): {
       githubTeamGroups: inputs.githubTeamGroups,
     },
     ...(inputs.serverOwner ? { serverOwner: { ...inputs.serverOwner } } : {}),
+    // Every hub is served over HTTPS (ACM at the NLB, or Let's Encrypt at Traefik).
+    cookies: { secure: true },
   };
   return { extraFiles, extraConfig, custom };
 }

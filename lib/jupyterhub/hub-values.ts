@@ -25,7 +25,7 @@ import { Values } from '../platform/helm-values';
 import { guaranteed } from '../platform/placement';
 import { kubernetesMemory } from '../quantities';
 import { KUBE_SCHEDULER_IMAGE_TAGS } from '../versions';
-import { CLIENT_SECRET_ENV, authenticationValues, clientSecretSource } from './authentication';
+import { CLIENT_SECRET_ENV, authenticationValues, clientSecretSource, hubUrl } from './authentication';
 import { cullValues, kernelCullingFile } from './culling';
 import { frontDoorValues } from './front-door';
 import { SHARED_VOLUME, hubHookValues } from './hub-hooks';
@@ -40,6 +40,9 @@ import { HubPool, kubespawnerProfile, profileAccess } from './profile-list';
 import { profilerValues } from './profiling';
 import { profileScheduling } from './profile-scheduling';
 import { ServerOwner } from './user-server-owner';
+
+/** HubOAuth in each user server takes extra cookie options from this variable. */
+export const SERVER_COOKIE_OPTIONS_ENV = 'JUPYTERHUB_COOKIE_OPTIONS';
 
 /** The cluster-autoscaler must not evict these single-replica pods to scale a node down. */
 const NOT_SAFE_TO_EVICT = { 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' };
@@ -69,7 +72,12 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
 
   const values: Values = {
     hub: {
-      config: auth.config,
+      // The public https URL: JupyterHub marks its login cookies Secure from it, although the
+      // proxy forwards plain HTTP (TLS ends at the NLB); values/jupyterhub/files/secure_cookies.py.
+      config: {
+        ...auth.config,
+        JupyterHub: { ...(auth.config.JupyterHub as Values), public_url: `${hubUrl(hub)}/` },
+      },
       concurrentSpawnLimit: hub.concurrentSpawnLimit,
       consecutiveFailureLimit: hub.consecutiveFailureLimit,
       // Past what the pools can host, spawns would only queue and time out: refuse them at once.
@@ -131,6 +139,8 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
         extraVolumeMounts: [{ name: SHARED_VOLUME, mountPath: SHARED_MOUNT_PATH, readOnly: true }],
       },
       extraFiles: { 'jupyter-server-config': kernelCullingFile(hub) },
+      // The user server's own cookies (HubOAuth reads JUPYTERHUB_COOKIE_OPTIONS): Secure, as the hub's.
+      extraEnv: { [SERVER_COOKIE_OPTIONS_ENV]: JSON.stringify({ secure: true }) },
       // Users reach the internet, not the node's credentials or other pods' private addresses.
       cloudMetadata: { blockWithIptables: false },
       networkPolicy: {
