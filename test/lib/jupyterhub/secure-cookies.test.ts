@@ -59,5 +59,5 @@ describe('cookies behind TLS termination', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 200_000);
 });

@@ -84,7 +84,7 @@ describe('user servers on teardown', () => {
       status: 0,
       output: expect.stringMatching(/3 passed/),
     });
-  });
+  }, 120_000);
 
   describe.each(names)('%s', (name) => {
     const stack = stacks.get(`hub-platform-${name}`)!;
