@@ -272,6 +272,20 @@ function checkAccess(env: Environment, report: Report): void {
       `'dummy' lets anyone log in with any name and password; it is allowed only with hub.publiclyReachable: false`,
     );
   }
+  if (hub.authentication.type === 'github') {
+    const { clientKind, clientId } = hub.authentication;
+    const format = githubClientFormat(clientId);
+    if (format && format !== clientKind) {
+      report(
+        ['hub', 'authentication', 'clientKind'],
+        `'${clientKind}' does not match client id '${clientId}', which has the ${format === 'github-app' ? 'GitHub App' : 'OAuth App'} ` +
+          `format (${format === 'github-app' ? "'Iv1.' or 'Iv23'" : "'Ov23' or 20 hex digits"}); set clientKind: '${format}'` +
+          (format === 'github-app'
+            ? ' and give the app the organisation permission Members: read-only, or the organisation and team checks refuse everyone'
+            : ''),
+      );
+    }
+  }
   if (hub.https.type === 'letsencrypt' && !hub.publiclyReachable) {
     report(
       ['hub', 'https', 'type'],
@@ -339,4 +353,14 @@ function checkFailureLimit(env: Environment, report: Report): void {
         `set more than ${pending} (the default is twice concurrentSpawnLimit)`,
     );
   }
+}
+
+/**
+ * The kind of GitHub client an id's format shows: GitHub Apps' client ids start with
+ * `Iv1.` (older apps) or `Iv23`, OAuth Apps' with `Ov23` or are 20 hex digits (older apps).
+ */
+export function githubClientFormat(clientId: string): 'github-app' | 'oauth-app' | undefined {
+  if (/^Iv(1\.|23)/.test(clientId)) return 'github-app';
+  if (/^(Ov23[A-Za-z0-9]{16}|[0-9a-f]{20})$/.test(clientId)) return 'oauth-app';
+  return undefined;
 }

@@ -91,8 +91,14 @@ const clientSecret = z.strictObject({
 
 const authentication = z.discriminatedUnion('type', [
   z.strictObject({
-    /** GitHub OAuth app: members of the listed organisations or `org:team` teams may log in. */
+    /** GitHub login: members of the listed organisations or `org:team` teams may log in. */
     type: z.literal('github'),
+    /**
+     * Which kind of GitHub client `clientId` belongs to. A GitHub App ignores OAuth scopes:
+     * the organisation and team checks work only if the app has the organisation permission
+     * Members: read-only. An OAuth App gets them from the `read:org` scope.
+     */
+    clientKind: z.enum(['github-app', 'oauth-app']),
     clientId: z.string().min(1),
     clientSecret,
     allowedOrganizations: z.array(z.string().regex(/^[\w.-]+(:[\w.-]+)?$/)).min(1),

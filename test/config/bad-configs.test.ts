@@ -135,6 +135,22 @@ const cases: Array<[string, (env: EnvironmentInput) => void, RegExp]> = [
     /^staging\.nodePools\.gpu\.gpu\.minSize: 1 is refused: gpu pools scale from zero .*--nodegroup-name hub-staging-gpu --scaling-config desiredSize=1`/,
   ],
   [
+    'a private endpoint open to a large part of the address space',
+    (env) => (env.cluster.privateEndpointCidrs = ['10.0.0.0/7']),
+    /^staging\.cluster\.privateEndpointCidrs\.0: 10\.0\.0\.0\/7 admits a large part of the address space to the Kubernetes API; list the operators' networks \(\/8 or narrower\)$/,
+  ],
+  [
+    'a GitHub login that does not say which kind of client it is',
+    (env) =>
+      (env.hub.authentication = {
+        type: 'github',
+        clientId: 'Iv1.x',
+        clientSecret: { source: 'ssm', name: '/x' },
+        allowedOrganizations: ['org'],
+      } as never),
+    /^staging\.hub\.authentication\.clientKind: Invalid option: expected one of "github-app"\|"oauth-app"/,
+  ],
+  [
     'a public endpoint open to the world',
     (env) => (env.cluster.publicEndpointCidrs = ['203.0.113.0/24', '0.0.0.0/0']),
     /^staging\.cluster\.publicEndpointCidrs\.1: 0\.0\.0\.0\/0 opens the Kubernetes API to the whole internet/,

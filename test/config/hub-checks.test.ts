@@ -103,6 +103,22 @@ const cases: Array<[string, string, Change, RegExp]> = [
     /^hackweek\.hub\.startTimeoutSeconds: 300 s is less than a server of profile 'icesat2' may need on pool 'user': a CPU node from zero boots in up to 300 s and pulls the image in up to 300 s; set at least 600, or leave it out to give each profile what its pool needs$/,
   ],
   [
+    "a GitHub App's client id declared as an OAuth App",
+    'hackweek',
+    (env) => {
+      if (env.hub.authentication.type === 'github') env.hub.authentication.clientKind = 'oauth-app';
+    },
+    /^hackweek\.hub\.authentication\.clientKind: 'oauth-app' does not match client id 'Iv1\.hackweek2020', which has the GitHub App format \('Iv1\.' or 'Iv23'\); set clientKind: 'github-app' and give the app the organisation permission Members: read-only, or the organisation and team checks refuse everyone$/,
+  ],
+  [
+    "an OAuth App's client id declared as a GitHub App",
+    'hackweek',
+    (env) => {
+      if (env.hub.authentication.type === 'github') env.hub.authentication.clientId = 'Ov23liAbCdEf01234567';
+    },
+    /^hackweek\.hub\.authentication\.clientKind: 'github-app' does not match client id 'Ov23liAbCdEf01234567', which has the OAuth App format \('Ov23' or 20 hex digits\); set clientKind: 'oauth-app'$/,
+  ],
+  [
     'a failure limit that one scale-up can reach',
     'hackweek',
     (env) => (env.hub.consecutiveFailureLimit = 5),
