@@ -4,6 +4,7 @@
  */
 import { parseCidr } from '../lib/cidr';
 import { INSTANCE_TYPES } from '../lib/instance-types';
+import { clusterName } from '../lib/naming';
 import { checkHub } from './hub-checks';
 import { checkPlatformConfig } from './platform-checks';
 import { Environment, NodePoolConfig } from './schema';
@@ -72,6 +73,12 @@ function checkPools(env: Environment, report: Report): void {
       );
     }
   }
+  for (const kind of ['user', 'gpu'] as const) {
+    for (const [name, pool] of Object.entries(env.nodePools[kind])) {
+      if (pool.minSize > 0)
+        report(['nodePools', kind, name, 'minSize'], raisedMinimum(env, kind, name, pool));
+    }
+  }
   if (env.nodePools.core.minSize < 1) {
     report(
       ['nodePools', 'core', 'minSize'],
@@ -86,6 +93,28 @@ function checkPools(env: Environment, report: Report): void {
       );
     }
   }
+}
+
+/**
+ * Why a user or GPU pool's minimum stays 0, and what to do instead. The node group ignores
+ * desired_size (the autoscaler owns it), so raising the minimum above the current desired
+ * size makes EKS reject the update ("Minimum capacity N can't be greater than desired size
+ * M"; terraform-aws-modules/terraform-aws-eks#3683, #3521) and the apply fails.
+ */
+function raisedMinimum(env: Environment, kind: 'user' | 'gpu', name: string, pool: NodePoolConfig): string {
+  const instead =
+    kind === 'user'
+      ? `to keep warm seats, raise hub.placeholders (placeholders of the default profile hold seats ` +
+        `and the autoscaler adds nodes for them); to start nodes now, run ` +
+        `\`aws eks update-nodegroup-config --cluster-name ${clusterName(env)} --nodegroup-name ${clusterName(env)}-${name} ` +
+        `--scaling-config desiredSize=${pool.minSize}\``
+      : `to start GPU nodes ahead of a session, run \`aws eks update-nodegroup-config --cluster-name ${clusterName(env)} ` +
+        `--nodegroup-name ${clusterName(env)}-${name} --scaling-config desiredSize=${pool.minSize}\``;
+  return (
+    `${pool.minSize} is refused: ${kind} pools scale from zero and the autoscaler owns their size, ` +
+    `so EKS would reject a minimum above the pool's current desired size and the apply would fail; ` +
+    `leave it at 0 and ${instead} (the autoscaler removes idle nodes after platform.autoscaler.scaleDownUnneededMinutes)`
+  );
 }
 
 function checkAccess(env: Environment, report: Report): void {
@@ -103,6 +132,16 @@ function checkAccess(env: Environment, report: Report): void {
         ['cluster', 'publicEndpointCidrs', i],
         `${text} opens the Kubernetes API to ${prefix === 0 ? 'the whole internet' : 'a large part of the internet'}; ` +
           `list the operators' networks (/${MIN_PUBLIC_ENDPOINT_PREFIX} or narrower) or leave the list empty`,
+      );
+    }
+  });
+  env.cluster.privateEndpointCidrs.forEach((text, i) => {
+    const prefix = parseCidr(text)?.prefix;
+    if (prefix !== undefined && prefix < MIN_PUBLIC_ENDPOINT_PREFIX) {
+      report(
+        ['cluster', 'privateEndpointCidrs', i],
+        `${text} admits ${prefix === 0 ? 'every address' : 'a large part of the address space'} to the Kubernetes API; ` +
+          `list the operators' networks (/${MIN_PUBLIC_ENDPOINT_PREFIX} or narrower)`,
       );
     }
   });

@@ -5,17 +5,15 @@
  * dummy login, which identity providers supply groups, where the hub name lives).
  */
 import { Guarantee, nodeCapacity, nodesForUsers, usersPerNode } from '../lib/capacity';
+import { DaemonSetRequests, EfsNodeSizing, efsNodeSizing } from '../lib/daemonsets';
 import { instanceTypeSpec } from '../lib/instance-types';
 import { profileScheduling, schedulingMismatches } from '../lib/jupyterhub/profile-scheduling';
 import { PoolKind, poolScheduling } from '../lib/node-scheduling';
 import { memoryBytes } from '../lib/quantities';
-import { HubConfig } from './hub-schema';
+import { IMAGE_PULL_SECONDS, NODE_BOOT_SECONDS, serverStartSeconds } from '../lib/start-times';
 import { Environment, NodePoolConfig, ProfileConfig } from './schema';
 
 type Report = (path: (string | number)[], message: string) => void;
-
-/** Seconds a GPU node needs to join, load the driver and pull a notebook image (the GPU profile's floor). */
-export const GPU_START_TIMEOUT_FLOOR_SECONDS = 600;
 
 export function checkHub(env: Environment, report: Report): void {
   checkProfiles(env, report);
@@ -23,6 +21,7 @@ export function checkHub(env: Environment, report: Report): void {
   checkActiveServerLimit(env, report);
   checkAccess(env, report);
   checkCulling(env, report);
+  checkFailureLimit(env, report);
 }
 
 interface ProfilePool {
@@ -48,9 +47,17 @@ export function defaultProfile(env: Environment): ProfileConfig {
   return env.hub.profiles.find((p) => p.default) ?? env.hub.profiles[0];
 }
 
-/** Seconds a server of the profile may take to start: its own timeout, else the hub's. */
-export function profileStartTimeout(profile: ProfileConfig, hub: HubConfig): number {
-  return profile.startTimeoutSeconds ?? hub.startTimeoutSeconds;
+/** Seconds a server of the profile may need on its pool: node boot from zero plus image pull. */
+export function profileStartNeed(env: Environment, profile: ProfileConfig): number {
+  return serverStartSeconds(profilePool(env, profile)?.kind ?? 'user');
+}
+
+/**
+ * Seconds a server of the profile may take to start: its own timeout, else the hub's,
+ * else what its pool needs (node boot from zero plus image pull).
+ */
+export function profileStartTimeout(env: Environment, profile: ProfileConfig): number {
+  return profile.startTimeoutSeconds ?? env.hub.startTimeoutSeconds ?? profileStartNeed(env, profile);
 }
 
 /**
@@ -59,8 +66,8 @@ export function profileStartTimeout(profile: ProfileConfig, hub: HubConfig): num
  * smaller one would cut every longer profile short; the hub_access spawn hook then
  * narrows each spawn to its own profile's timeout.
  */
-export function hubStartTimeout(hub: HubConfig): number {
-  return Math.max(...hub.profiles.map((p) => profileStartTimeout(p, hub)));
+export function hubStartTimeout(env: Environment): number {
+  return Math.max(...env.hub.profiles.map((p) => profileStartTimeout(env, p)));
 }
 
 function poolNames(env: Environment, kinds: readonly ('user' | 'gpu')[]): string {
@@ -119,8 +126,9 @@ function checkProfiles(env: Environment, report: Report): void {
       );
     }
     const guarantee = profileGuarantee(profile);
-    if (guarantee && usersPerNode(instanceType, guarantee) === 0) {
-      const node = nodeCapacity(instanceType);
+    const efsNode = efsNodeOf(env);
+    if (guarantee && usersPerNode(instanceType, guarantee, efsNode) === 0) {
+      const node = nodeCapacity(instanceType, efsNode);
       report(
         at('cpu', 'guarantee'),
         `${name} guarantees ${guarantee.cpu} CPU, ${guarantee.memory}${profile.gpus ? `, ${profile.gpus} GPU` : ''}, ` +
@@ -128,12 +136,16 @@ function checkProfiles(env: Environment, report: Report): void {
           `(${node.cpuMillis / 1000} CPU, ${Math.floor(node.memoryMiB)} MiB, ${node.gpus} GPU allocatable)`,
       );
     }
-    const startTimeout = profileStartTimeout(profile, env.hub);
-    if (profile.gpus > 0 && startTimeout < GPU_START_TIMEOUT_FLOOR_SECONDS) {
+    const startTimeout = profileStartTimeout(env, profile);
+    const need = serverStartSeconds(target.kind);
+    if (startTimeout < need) {
+      const own = profile.startTimeoutSeconds !== undefined;
       report(
-        at('startTimeoutSeconds'),
-        `${name} allows ${startTimeout} s to start, but a GPU node from zero needs about 10 minutes to boot ` +
-          `and pull the image; set at least ${GPU_START_TIMEOUT_FLOOR_SECONDS}`,
+        own ? at('startTimeoutSeconds') : ['hub', 'startTimeoutSeconds'],
+        `${startTimeout} s is less than a server of ${name} may need on pool '${profile.pool}': ` +
+          `a ${target.kind === 'gpu' ? 'GPU' : 'CPU'} node from zero boots in up to ${NODE_BOOT_SECONDS[target.kind]} s ` +
+          `and pulls the image in up to ${IMAGE_PULL_SECONDS[target.kind]} s; set at least ${need}` +
+          (own ? '' : ', or leave it out to give each profile what its pool needs'),
       );
     }
     if (profile.allowedGroups && !authenticatorHasGroups(env)) {
@@ -176,8 +188,9 @@ function checkPeakCapacity(env: Environment, report: Report): void {
   const guarantee = profileGuarantee(chosen);
   if (!target || !guarantee) return; // the profile checks report it
   const { pool } = target;
-  const perNode = usersPerNode(pool.instanceType, guarantee);
-  const needed = nodesForUsers(env.hub.peakUsers, pool.instanceType, guarantee);
+  const efsNode = efsNodeOf(env);
+  const perNode = usersPerNode(pool.instanceType, guarantee, efsNode);
+  const needed = nodesForUsers(env.hub.peakUsers, pool.instanceType, guarantee, efsNode);
   if (needed > pool.maxSize) {
     const demand = `${env.hub.peakUsers} users of profile '${chosen.slug}' (${guarantee.cpu} CPU, ${guarantee.memory})`;
     report(
@@ -190,27 +203,44 @@ function checkPeakCapacity(env: Environment, report: Report): void {
   }
 }
 
-/**
- * Servers the pools host at max size: for each pool, its max size times the users per
- * node of the smallest profile that runs there.
- */
-export function serverCapacity(env: Environment): { total: number; perPool: string[] } {
-  const perPool: string[] = [];
-  let total = 0;
-  for (const kind of ['user', 'gpu'] as const) {
-    for (const [name, pool] of Object.entries(env.nodePools[kind])) {
-      const perNode = Math.max(
+/** Servers one node of each user and GPU pool hosts: the users per node of the smallest profile that runs there. */
+function serversPerNode(env: Environment, efsNode: DaemonSetRequests) {
+  return (['user', 'gpu'] as const).flatMap((kind) =>
+    Object.entries(env.nodePools[kind]).map(([name, pool]) => ({
+      name,
+      pool,
+      perNode: Math.max(
         0,
         ...env.hub.profiles
           .filter((p) => p.pool === name)
           .map(profileGuarantee)
-          .map((g) => (g ? usersPerNode(pool.instanceType, g) : 0)),
-      );
-      total += perNode * pool.maxSize;
-      perPool.push(`${name}: ${pool.maxSize} x ${perNode}`);
-    }
-  }
-  return { total, perPool };
+          .map((g) => (g ? usersPerNode(pool.instanceType, g, efsNode) : 0)),
+      ),
+    })),
+  );
+}
+
+/**
+ * The EFS node plugin's size for this environment: enough for the most servers any user
+ * or GPU node hosts. That count is taken with the plugin at its floor, an upper bound
+ * (a larger plugin only leaves room for fewer servers), so the size always covers a full node.
+ */
+export function efsNodePluginSizing(env: Environment): EfsNodeSizing {
+  const floor = efsNodeSizing(0).requests;
+  return efsNodeSizing(Math.max(0, ...serversPerNode(env, floor).map((p) => p.perNode)));
+}
+
+function efsNodeOf(env: Environment): DaemonSetRequests {
+  return efsNodePluginSizing(env).requests;
+}
+
+/** Servers the pools host at max size: for each pool, its max size times its servers per node. */
+export function serverCapacity(env: Environment): { total: number; perPool: string[] } {
+  const pools = serversPerNode(env, efsNodeOf(env));
+  return {
+    total: pools.reduce((sum, p) => sum + p.perNode * p.pool.maxSize, 0),
+    perPool: pools.map((p) => `${p.name}: ${p.pool.maxSize} x ${p.perNode}`),
+  };
 }
 
 function checkActiveServerLimit(env: Environment, report: Report): void {
@@ -241,6 +271,20 @@ function checkAccess(env: Environment, report: Report): void {
       ['hub', 'authentication', 'type'],
       `'dummy' lets anyone log in with any name and password; it is allowed only with hub.publiclyReachable: false`,
     );
+  }
+  if (hub.authentication.type === 'github') {
+    const { clientKind, clientId } = hub.authentication;
+    const format = githubClientFormat(clientId);
+    if (format && format !== clientKind) {
+      report(
+        ['hub', 'authentication', 'clientKind'],
+        `'${clientKind}' does not match client id '${clientId}', which has the ${format === 'github-app' ? 'GitHub App' : 'OAuth App'} ` +
+          `format (${format === 'github-app' ? "'Iv1.' or 'Iv23'" : "'Ov23' or 20 hex digits"}); set clientKind: '${format}'` +
+          (format === 'github-app'
+            ? ' and give the app the organisation permission Members: read-only, or the organisation and team checks refuse everyone'
+            : ''),
+      );
+    }
   }
   if (hub.https.type === 'letsencrypt' && !hub.publiclyReachable) {
     report(
@@ -291,4 +335,32 @@ function checkCulling(env: Environment, report: Report): void {
         'idle kernels must be shut down first, or they keep servers looking busy',
     );
   }
+}
+
+/**
+ * JupyterHub exits after `consecutiveFailureLimit` failed spawns in a row (handlers/base.py,
+ * `_track_failure_count`). During a scale-up up to `concurrentSpawnLimit` spawns wait on the
+ * same new nodes and may time out together: a limit at or below that turns one slow
+ * scale-up into a hub restart in the middle of the burst.
+ */
+function checkFailureLimit(env: Environment, report: Report): void {
+  const { consecutiveFailureLimit: limit, concurrentSpawnLimit: pending } = env.hub;
+  if (limit <= pending) {
+    report(
+      ['hub', 'consecutiveFailureLimit'],
+      `${limit} is not above concurrentSpawnLimit ${pending}: up to ${pending} spawns can wait on the same ` +
+        `new nodes and time out together, and the hub exits after ${limit} failures in a row; ` +
+        `set more than ${pending} (the default is twice concurrentSpawnLimit)`,
+    );
+  }
+}
+
+/**
+ * The kind of GitHub client an id's format shows: GitHub Apps' client ids start with
+ * `Iv1.` (older apps) or `Iv23`, OAuth Apps' with `Ov23` or are 20 hex digits (older apps).
+ */
+export function githubClientFormat(clientId: string): 'github-app' | 'oauth-app' | undefined {
+  if (/^Iv(1\.|23)/.test(clientId)) return 'github-app';
+  if (/^(Ov23[A-Za-z0-9]{16}|[0-9a-f]{20})$/.test(clientId)) return 'oauth-app';
+  return undefined;
 }

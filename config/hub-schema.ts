@@ -91,8 +91,14 @@ const clientSecret = z.strictObject({
 
 const authentication = z.discriminatedUnion('type', [
   z.strictObject({
-    /** GitHub OAuth app: members of the listed organisations or `org:team` teams may log in. */
+    /** GitHub login: members of the listed organisations or `org:team` teams may log in. */
     type: z.literal('github'),
+    /**
+     * Which kind of GitHub client `clientId` belongs to. A GitHub App ignores OAuth scopes:
+     * the organisation and team checks work only if the app has the organisation permission
+     * Members: read-only. An OAuth App gets them from the `read:org` scope.
+     */
+    clientKind: z.enum(['github-app', 'oauth-app']),
     clientId: z.string().min(1),
     clientSecret,
     allowedOrganizations: z.array(z.string().regex(/^[\w.-]+(:[\w.-]+)?$/)).min(1),
@@ -136,7 +142,7 @@ const https = z.discriminatedUnion('type', [
 
 const seconds = z.number().int().min(0);
 
-export const hubSchema = z.strictObject({
+const hubFields = z.strictObject({
   /** Users expected at the same time; the user pools must host them at max size. */
   peakUsers: z.number().int().min(1),
   profiles: z.array(profile).min(1),
@@ -178,13 +184,18 @@ export const hubSchema = z.strictObject({
   placeholders: z.number().int().min(0).max(200).default(0),
   /** Spawns the hub runs at once; more get 429 and retry. @default 64 (the chart's) */
   concurrentSpawnLimit: z.number().int().min(1).default(64),
-  /** Failed spawns in a row before the hub restarts itself. @default 5 */
-  consecutiveFailureLimit: z.number().int().min(1).default(5),
+  /**
+   * Failed spawns in a row before the hub exits and restarts. Must be above
+   * concurrentSpawnLimit, so the spawns of one scale-up timing out together cannot
+   * restart the hub. @default twice concurrentSpawnLimit
+   */
+  consecutiveFailureLimit: z.number().int().min(1).optional(),
   /**
    * Seconds a server may take to start, for profiles that set none. The chart's
-   * singleuser.startTimeout becomes the longest of all profiles' timeouts. @default 300
+   * singleuser.startTimeout becomes the longest of all profiles' timeouts.
+   * @default what each profile's pool needs: node boot from zero plus image pull (lib/start-times.ts)
    */
-  startTimeoutSeconds: z.number().int().min(60).default(300),
+  startTimeoutSeconds: z.number().int().min(60).optional(),
   /** Most servers running at once. @default what the user and GPU pools host at max size */
   activeServerLimit: z.number().int().min(1).optional(),
   /**
@@ -193,6 +204,12 @@ export const hubSchema = z.strictObject({
    */
   profiling: z.boolean().default(false),
 });
+
+/** The hub section with its derived defaults resolved. */
+export const hubSchema = hubFields.transform((hub) => ({
+  ...hub,
+  consecutiveFailureLimit: hub.consecutiveFailureLimit ?? 2 * hub.concurrentSpawnLimit,
+}));
 
 export type HubConfig = z.output<typeof hubSchema>;
 export type ProfileConfig = z.output<typeof profile>;

@@ -155,3 +155,31 @@ export function checkPlatformWiring(facts: PlatformFacts): ConfigIssue[] {
   }
   return issues;
 }
+
+/** What the cluster stack admits to the Kubernetes API. */
+export interface ApiReachability {
+  /** The stack id the check protects. */
+  readonly platformStack: string;
+  /** CIDRs the public endpoint accepts; empty when it is off. */
+  readonly publicEndpointCidrs: readonly string[];
+  /** What the cluster security group admits on 443 besides itself. */
+  readonly privateEndpointAdmits: readonly string[];
+}
+
+/**
+ * A platform stack runs Helm and Kubernetes against the cluster's API: if the cluster stack
+ * admits no network to it, the apply builds the cluster and then times out on the platform.
+ */
+export function checkApiReachable(facts: ApiReachability): ConfigIssue[] {
+  if (facts.publicEndpointCidrs.length > 0 || facts.privateEndpointAdmits.length > 0) return [];
+  return [
+    {
+      path: ['cluster'],
+      message:
+        `admits no network to the Kubernetes API on 443 (the private endpoint's security group admits only ` +
+        `the cluster itself, the public endpoint is off), so nothing could apply ${facts.platformStack}; set ` +
+        `cluster.ssmPortForward: {} to port-forward from a laptop through SSM, cluster.privateEndpointCidrs to ` +
+        `the networks of a VPN or CI runner routed to the VPC, or cluster.publicEndpointCidrs to the operators' public networks`,
+    },
+  ];
+}

@@ -39,6 +39,10 @@ interface PoolDefaults {
 function nodePoolFields(defaults: PoolDefaults) {
   return {
     instanceType: instanceType.default(defaults.instanceType),
+    /**
+     * User and GPU pools must keep 0 (config/checks.ts says why and what to do instead);
+     * the core pool's may be raised after its desired size (docs/operator-guide.md).
+     */
     minSize: poolSize.default(defaults.minSize),
     /** @default minSize; ignored by Terraform after creation, the autoscaler owns it. */
     desiredSize: poolSize.optional(),
@@ -115,6 +119,24 @@ const environmentFields = z.strictObject({
     kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS).default(DEFAULT_KUBERNETES_VERSION),
     /** CIDRs allowed to reach the public API endpoint; empty keeps the endpoint private. @default [] */
     publicEndpointCidrs: z.array(cidr).default([]),
+    /**
+     * Networks admitted on 443 to the private API endpoint (the cluster security group):
+     * a VPN, a peered network, the subnet of a CI runner. They must be routed to the VPC.
+     * @default []
+     */
+    privateEndpointCidrs: z.array(cidr).default([]),
+    /**
+     * A small SSM-managed instance in a private subnet through which operators without a VPN
+     * port-forward to the private endpoint from a laptop (`aws ssm start-session`); it alone is
+     * admitted on 443, and a managed policy grants operators that session and nothing else.
+     * @default none
+     */
+    ssmPortForward: z
+      .strictObject({
+        /** @default 't3.micro' */
+        instanceType: z.enum(['t3.micro', 't3.small', 't3a.micro', 't3a.small']).default('t3.micro'),
+      })
+      .optional(),
     /** IAM principals granted cluster admin through access entries. */
     admins: z.array(
       z.string().regex(IAM_PRINCIPAL_ARN, {

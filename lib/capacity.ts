@@ -1,15 +1,17 @@
 /**
  * What a node of the EKS AL2023 AMI can give users, and how many users of a given
- * guarantee fit on it. Pure arithmetic, following the AMI's kubelet defaults:
+ * guarantee fit on it. Pure arithmetic, from the memory the operating system really has
+ * (lib/instance-types.ts, with its source) and the AMI's kubelet defaults:
  *
  * - max pods from the ENI limits: ENIs x (IPv4 per ENI - 1) + 2;
  * - kube-reserved memory: 11 MiB x max pods + 255 MiB;
  * - kube-reserved CPU: 6% of the first core, 1% of the second, 0.5% of cores 3 and 4,
  *   0.25% of every core after that;
  * - a hard eviction threshold of 100 MiB of memory;
- * - minus the requests of the DaemonSets we run on every node.
+ * - minus the requests of the DaemonSets we run on every node, the EFS node plugin at the
+ *   size the environment gives it (it grows with the servers per node).
  */
-import { NODE_DAEMONSETS } from './daemonsets';
+import { DaemonSetRequests, NODE_DAEMONSETS } from './daemonsets';
 import { InstanceTypeSpec, instanceTypeSpec } from './instance-types';
 import { memoryMiB } from './quantities';
 
@@ -61,26 +63,26 @@ export function reservedMemoryMiB(pods: number): number {
   return 11 * pods + 255;
 }
 
-/** What one node of `instanceType` leaves for user pods. */
-export function nodeCapacity(instanceType: string): NodeCapacity {
+/** What one node of `instanceType` leaves for user pods, with the EFS node plugin at `efsNode`. */
+export function nodeCapacity(instanceType: string, efsNode: DaemonSetRequests): NodeCapacity {
   const spec = instanceTypeSpec(instanceType);
   const pods = maxPods(spec);
-  const daemonsets = NODE_DAEMONSETS.filter((ds) => !ds.gpuOnly || spec.gpus > 0);
+  const daemonsets = [...NODE_DAEMONSETS, efsNode].filter((ds) => !ds.gpuOnly || spec.gpus > 0);
   const sum = (pick: (ds: (typeof daemonsets)[number]) => number) =>
     daemonsets.reduce((total, ds) => total + pick(ds), 0);
   return {
     instanceType,
     maxPods: pods,
     cpuMillis: spec.vcpus * 1000 - reservedCpuMillis(spec.vcpus) - sum((ds) => ds.cpuMillis),
-    memoryMiB: spec.memoryMiB - reservedMemoryMiB(pods) - EVICTION_HARD_MIB - sum((ds) => ds.memoryMiB),
+    memoryMiB: spec.osMemoryMiB - reservedMemoryMiB(pods) - EVICTION_HARD_MIB - sum((ds) => ds.memoryMiB),
     pods: pods - daemonsets.length,
     gpus: spec.gpus,
   };
 }
 
 /** How many users with `guarantee` the scheduler can place on one node of `instanceType`. */
-export function usersPerNode(instanceType: string, guarantee: Guarantee): number {
-  const node = nodeCapacity(instanceType);
+export function usersPerNode(instanceType: string, guarantee: Guarantee, efsNode: DaemonSetRequests): number {
+  const node = nodeCapacity(instanceType, efsNode);
   const limits = [
     Math.floor(node.cpuMillis / Math.round(guarantee.cpu * 1000)),
     Math.floor(node.memoryMiB / memoryMiB(guarantee.memory)),
@@ -93,7 +95,12 @@ export function usersPerNode(instanceType: string, guarantee: Guarantee): number
 }
 
 /** Nodes of `instanceType` needed to host `users` users with `guarantee`; Infinity if none fit. */
-export function nodesForUsers(users: number, instanceType: string, guarantee: Guarantee): number {
-  const perNode = usersPerNode(instanceType, guarantee);
+export function nodesForUsers(
+  users: number,
+  instanceType: string,
+  guarantee: Guarantee,
+  efsNode: DaemonSetRequests,
+): number {
+  const perNode = usersPerNode(instanceType, guarantee, efsNode);
   return perNode === 0 ? Infinity : Math.ceil(users / perNode);
 }

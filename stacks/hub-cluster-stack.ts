@@ -1,8 +1,10 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Environment } from '../config/schema';
 import { AwsAccount } from '../lib/aws-account';
+import { API_PORT, ApiAccess, PORT_FORWARD_DOCUMENT } from '../lib/cluster/api-access';
+import { API_TUNNEL_LOCAL_PORT } from '../lib/platform/cluster-connection';
 import { HubEksCluster } from '../lib/cluster/hub-eks-cluster';
 import { ManagedAddon } from '../lib/cluster/managed-addon';
 import { NodePool } from '../lib/cluster/node-pool';
@@ -57,6 +59,8 @@ export class HubClusterStack extends TerraformStack {
   readonly autoscalerRole: ServiceAccountRole;
   /** The hub's Route 53 zone and, with HTTPS through ACM, its validated certificate. */
   readonly hubDomain: HubDomain;
+  /** Who reaches the private API endpoint on 443: listed networks and the SSM port-forward host. */
+  readonly apiAccess: ApiAccess;
 
   constructor(scope: Construct, id: string, env: Environment) {
     super(scope, id);
@@ -114,6 +118,18 @@ export class HubClusterStack extends TerraformStack {
       logRetentionDays: env.cluster.logRetentionDays,
     });
     const cluster = this.eks.cluster;
+    this.apiAccess = new ApiAccess(this, 'api-access', {
+      account,
+      name,
+      clusterSecurityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
+      privateEndpointCidrs: env.cluster.privateEndpointCidrs,
+      portForwardHost: env.cluster.ssmPortForward && {
+        subnetId: this.network.privateSubnets[0].id,
+        vpcId: this.network.vpc.id,
+        vpcCidr: env.network.vpcCidr,
+        instanceType: env.cluster.ssmPortForward.instanceType,
+      },
+    });
 
     // Nodes cannot become Ready without the CNI and kube-proxy; bootstrapSelfManagedAddons is off.
     const networkAddons = [
@@ -257,6 +273,27 @@ export class HubClusterStack extends TerraformStack {
       description:
         'Run this to point kubectl at the cluster (needs an access entry: cluster.admins in config).',
     });
+    const forward = this.apiAccess.portForwardInstance;
+    if (forward && this.apiAccess.portForwardPolicy) {
+      const host = Fn.replace(cluster.endpoint, 'https://', '');
+      new TerraformOutput(this, 'api_port_forward_command', {
+        value: Fn.join(' ', [
+          'aws ssm start-session --region',
+          env.region,
+          '--target',
+          forward.id,
+          '--document-name',
+          PORT_FORWARD_DOCUMENT,
+          '--parameters',
+          Fn.join('', [`host=`, host, `,portNumber=${API_PORT},localPortNumber=${API_TUNNEL_LOCAL_PORT}`]),
+        ]),
+        description: `Keep this running, then deploy the platform stack with TF_VAR_api_tunnel_port=${API_TUNNEL_LOCAL_PORT}.`,
+      });
+      new TerraformOutput(this, 'api_port_forward_policy_arn', {
+        value: this.apiAccess.portForwardPolicy.arn,
+        description: 'Attach to the operators who port-forward: that session, nothing else.',
+      });
+    }
     new TerraformOutput(this, 'node_pools', { value: this.nodePools.map((p) => p.nodeGroup.nodeGroupName) });
   }
 }

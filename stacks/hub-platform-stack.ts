@@ -2,6 +2,8 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { environmentTags } from './environment-tags';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { ConfigError } from '../config/load';
+import { checkApiReachable } from '../config/platform-checks';
 import { Environment } from '../config/schema';
 import { HUB_NAMESPACE } from '../lib/hub-storage';
 import { HubDnsRecord } from '../lib/jupyterhub/hub-dns-record';
@@ -28,6 +30,15 @@ export class HubPlatformStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, env: Environment, clusterStack: HubClusterStack) {
     super(scope, id);
+    // Before anything else: a platform nobody can reach would time out on the first apply.
+    const unreachable = checkApiReachable({
+      platformStack: id,
+      publicEndpointCidrs: clusterStack.eks.publicEndpointCidrs,
+      privateEndpointAdmits: clusterStack.apiAccess.admitted,
+    });
+    if (unreachable.length > 0) {
+      throw new ConfigError(unreachable.map((i) => `${env.name}.${i.path.join('.')}: ${i.message}`));
+    }
     useEnvironmentBackend(this, env, 'hub-platform');
     new AwsProvider(this, 'aws', {
       region: env.region,

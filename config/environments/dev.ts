@@ -10,6 +10,8 @@ export const dev: EnvironmentInput = {
   network: { vpcCidr: '10.10.0.0/16', natGateways: 'single' },
   cluster: {
     admins: ['arn:aws:iam::123456789012:role/HubAdmin'],
+    // A laptop reaches the private API through an SSM port forward (README, deploying).
+    ssmPortForward: {},
     logRetentionDays: 14,
   },
   nodePools: {

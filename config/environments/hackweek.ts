@@ -18,6 +18,8 @@ export const hackweek: EnvironmentInput = {
   network: { vpcCidr: '10.40.0.0/16' },
   cluster: {
     admins: ['arn:aws:iam::123456789012:role/HubAdmin'],
+    // Organisers reach the private API from their laptops through an SSM port forward (README, deploying).
+    ssmPortForward: {},
     logRetentionDays: 30,
   },
   nodePools: {
@@ -53,6 +55,9 @@ export const hackweek: EnvironmentInput = {
     domain: { name: 'icesat2.hackweek.example.org', hostedZone: 'hackweek.example.org' },
     authentication: {
       type: 'github',
+      // A GitHub App (its client id starts Iv1.): it needs the organisation permission
+      // Members: read-only for the organisation and team checks (docs/operator-guide.md).
+      clientKind: 'github-app',
       clientId: 'Iv1.hackweek2020',
       clientSecret: { source: 'secrets-manager', name: 'hub-hackweek/github-client-secret' },
       allowedOrganizations: ['ICESAT-2HackWeek'],

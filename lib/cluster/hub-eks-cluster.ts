@@ -39,10 +39,13 @@ export class HubEksCluster extends Construct {
   readonly issuer: OidcIssuer;
   /** The name EKS gives the cluster, as a plain string (`cluster.name` is a token). */
   readonly name: string;
+  /** CIDRs the public endpoint accepts; empty when the endpoint is private only. */
+  readonly publicEndpointCidrs: readonly string[];
 
   constructor(scope: Construct, id: string, props: HubEksClusterProps) {
     super(scope, id);
     this.name = props.name;
+    this.publicEndpointCidrs = [...props.publicEndpointCidrs];
     const role = new IamRole(this, 'role', {
       name: `${props.name}-control-plane`,
       assumeRolePolicy: serviceTrustPolicy('eks.amazonaws.com'),

@@ -45,7 +45,9 @@ export function authenticationValues(hub: HubConfig): AuthenticationValues {
             client_id: auth.clientId,
             oauth_callback_url: callback,
             allowed_organizations: [...auth.allowedOrganizations],
-            // read:org to check private memberships and list teams, which become groups.
+            // read:org to check private memberships and list teams, which become groups. A GitHub
+            // App ignores the scope and needs its Members permission instead, but oauthenticator
+            // fetches teams only when read:org is in this list, so it stays for both kinds.
             scope: ['read:org'],
             populate_teams_in_auth_state: true,
             manage_groups: true,

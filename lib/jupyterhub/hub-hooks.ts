@@ -6,12 +6,12 @@
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { profileStartTimeout } from '../../config/hub-checks';
 import { HubConfig } from '../../config/hub-schema';
 import { SHARED_CLAIM } from '../hub-storage';
 import { VALUES_DIR, Values } from '../platform/helm-values';
 import { SHARED_READWRITE_MOUNT_PATH } from './names';
 import { ProfileAccess } from './profile-list';
+import { ServerOwner } from './user-server-owner';
 
 /** The folder of the hub's Python modules. */
 export const HOOKS_DIR = join(VALUES_DIR, 'jupyterhub', 'files');
@@ -19,17 +19,21 @@ export const HOOKS_DIR = join(VALUES_DIR, 'jupyterhub', 'files');
 /** Where jupyterhub_config.py lives in the hub image; modules there are importable. */
 const HUB_CONFIG_DIR = '/usr/local/etc/jupyterhub';
 
-export const HOOK_MODULES = ['shared_folder', 'hub_access'] as const;
+export const HOOK_MODULES = ['shared_folder', 'hub_access', 'server_owner', 'secure_cookies'] as const;
 
 /** Volume name of the shared claim in user pods (singleuser.storage.extraVolumes). */
 export const SHARED_VOLUME = 'shared';
 
 export interface HubHookInputs {
   readonly hub: HubConfig;
+  /** Each profile's start timeout in seconds, by slug. */
+  readonly startTimeouts: Readonly<Record<string, number>>;
   readonly profileAccess: Readonly<Record<string, ProfileAccess>>;
   /** Slug of the profile KubeSpawner applies when a spawn names none. */
   readonly defaultProfile: string;
   readonly githubTeamGroups: boolean;
+  /** The object every server pod is owned by, so deleting it stops them all. @default none */
+  readonly serverOwner?: ServerOwner;
 }
 
 /** hub.extraFiles, hub.extraConfig and the `custom` data the hooks read. */
@@ -49,9 +53,11 @@ export function hubHookValues(inputs: HubHookInputs): {
   );
   const extraConfig = {
     '10-hub-hooks': [
-      'import hub_access, shared_folder',
+      'import hub_access, secure_cookies, server_owner, shared_folder',
       'shared_folder.configure(c, get_config("custom.sharedFolder"))',
       'hub_access.configure(c, get_config("custom.hubAccess"))',
+      'server_owner.configure(c, get_config("custom.serverOwner"))',
+      'secure_cookies.configure(c, get_config("custom.cookies"))',
       '',
     ].join('\n'),
   };
@@ -64,12 +70,13 @@ export function hubHookValues(inputs: HubHookInputs): {
     },
     hubAccess: {
       profileAccess: inputs.profileAccess,
-      startTimeouts: Object.fromEntries(
-        inputs.hub.profiles.map((p) => [p.slug, profileStartTimeout(p, inputs.hub)]),
-      ),
+      startTimeouts: { ...inputs.startTimeouts },
       defaultProfile: inputs.defaultProfile,
       githubTeamGroups: inputs.githubTeamGroups,
     },
+    ...(inputs.serverOwner ? { serverOwner: { ...inputs.serverOwner } } : {}),
+    // Every hub is served over HTTPS (ACM at the NLB, or Let's Encrypt at Traefik).
+    cookies: { secure: true },
   };
   return { extraFiles, extraConfig, custom };
 }

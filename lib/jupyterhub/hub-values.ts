@@ -4,8 +4,13 @@
  * certificate) and everything that comes from config (profiles, login, culling, limits).
  * Sizes of the hub's own pods, images and probes live in values/jupyterhub/*.yaml.
  */
-import { defaultProfile, hubStartTimeout, serverCapacity } from '../../config/hub-checks';
-import { Environment } from '../../config/schema';
+import {
+  defaultProfile,
+  hubStartTimeout,
+  profileStartTimeout,
+  serverCapacity,
+} from '../../config/hub-checks';
+import { Environment, ProfileConfig } from '../../config/schema';
 import { CONTINUOUS_IMAGE_PULLER } from '../daemonsets';
 import { EBS_STORAGE_CLASS, HOME_CLAIM, NOTEBOOK_GID, NOTEBOOK_UID, SHARED_CLAIM } from '../hub-storage';
 import {
@@ -18,8 +23,9 @@ import {
 } from '../node-scheduling';
 import { Values } from '../platform/helm-values';
 import { guaranteed } from '../platform/placement';
+import { kubernetesMemory } from '../quantities';
 import { KUBE_SCHEDULER_IMAGE_TAGS } from '../versions';
-import { CLIENT_SECRET_ENV, authenticationValues, clientSecretSource } from './authentication';
+import { CLIENT_SECRET_ENV, authenticationValues, clientSecretSource, hubUrl } from './authentication';
 import { cullValues, kernelCullingFile } from './culling';
 import { frontDoorValues } from './front-door';
 import { SHARED_VOLUME, hubHookValues } from './hub-hooks';
@@ -33,6 +39,10 @@ import {
 import { HubPool, kubespawnerProfile, profileAccess } from './profile-list';
 import { profilerValues } from './profiling';
 import { profileScheduling } from './profile-scheduling';
+import { ServerOwner } from './user-server-owner';
+
+/** HubOAuth in each user server takes extra cookie options from this variable. */
+export const SERVER_COOKIE_OPTIONS_ENV = 'JUPYTERHUB_COOKIE_OPTIONS';
 
 /** The cluster-autoscaler must not evict these single-replica pods to scale a node down. */
 const NOT_SAFE_TO_EVICT = { 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' };
@@ -43,6 +53,8 @@ export interface HubValuesInputs {
   readonly pools: readonly HubPool[];
   /** Validated ACM certificate for the hub's name (HTTPS through ACM only). */
   readonly certificateArn?: string;
+  /** The object that owns every user server (lib/jupyterhub/user-server-owner.ts). @default none */
+  readonly serverOwner?: ServerOwner;
 }
 
 export function jupyterHubValues(inputs: HubValuesInputs): Values {
@@ -51,14 +63,21 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
   const fallback = defaultProfile(inputs.env);
   const hooks = hubHookValues({
     hub,
+    startTimeouts: Object.fromEntries(hub.profiles.map((p) => [p.slug, profileStartTimeout(inputs.env, p)])),
     profileAccess: profileAccess(hub.profiles),
     defaultProfile: fallback.slug,
     githubTeamGroups: auth.githubTeamGroups,
+    serverOwner: inputs.serverOwner,
   });
 
   const values: Values = {
     hub: {
-      config: auth.config,
+      // The public https URL: JupyterHub marks its login cookies Secure from it, although the
+      // proxy forwards plain HTTP (TLS ends at the NLB); values/jupyterhub/files/secure_cookies.py.
+      config: {
+        ...auth.config,
+        JupyterHub: { ...(auth.config.JupyterHub as Values), public_url: `${hubUrl(hub)}/` },
+      },
       concurrentSpawnLimit: hub.concurrentSpawnLimit,
       consecutiveFailureLimit: hub.consecutiveFailureLimit,
       // Past what the pools can host, spawns would only queue and time out: refuse them at once.
@@ -103,12 +122,14 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
       uid: NOTEBOOK_UID,
       fsGid: NOTEBOOK_GID,
       // The longest profile's: the hub's timer starts before the profile is applied.
-      startTimeout: hubStartTimeout(hub),
+      startTimeout: hubStartTimeout(inputs.env),
       // The default profile's size, which placeholders reserve. No nodeSelector here: the chart
       // would put it on the image pullers too, and every profile selects its own pool.
       cpu: { ...fallback.cpu },
       memory: { ...fallback.memory },
-      profileList: hub.profiles.map((p) => kubespawnerProfile(p, hub, inputs.pools)),
+      profileList: hub.profiles.map((p) =>
+        kubespawnerProfile(p, profileStartTimeout(inputs.env, p), inputs.pools),
+      ),
       // Home follows the user across profiles: one EFS claim, a subdirectory per user.
       storage: {
         type: 'static',
@@ -118,6 +139,8 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
         extraVolumeMounts: [{ name: SHARED_VOLUME, mountPath: SHARED_MOUNT_PATH, readOnly: true }],
       },
       extraFiles: { 'jupyter-server-config': kernelCullingFile(hub) },
+      // The user server's own cookies (HubOAuth reads JUPYTERHUB_COOKIE_OPTIONS): Secure, as the hub's.
+      extraEnv: { [SERVER_COOKIE_OPTIONS_ENV]: JSON.stringify({ secure: true }) },
       // Users reach the internet, not the node's credentials or other pods' private addresses.
       cloudMetadata: { blockWithIptables: false },
       networkPolicy: {
@@ -138,10 +161,13 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
         imagePullerPriority: IMAGE_PULLER_PRIORITY,
         userPlaceholderPriority: USER_PLACEHOLDER_PRIORITY,
       },
-      // Placeholders hold seats on the default profile's pool.
+      // Placeholders hold seats of the default profile's size on its pool. Their resources
+      // are set here in Mi: the chart would copy singleuser.memory verbatim, and Kubernetes
+      // reads `7G` as 7x10^9 bytes where KubeSpawner reserves 7 GiB for a server.
       userPlaceholder: {
         enabled: true,
         replicas: hub.placeholders,
+        resources: placeholderResources(fallback),
         extraPodSpec: { nodeSelector: { ...profileScheduling(fallback).nodeSelector } },
       },
       corePods: { nodeAffinity: { matchNodePurpose: 'require' } },
@@ -157,4 +183,19 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
     custom: hooks.custom,
   };
   return values;
+}
+
+/**
+ * A placeholder's requests and limits: exactly what KubeSpawner gives a server of the
+ * profile, memory in Mi (KubeSpawner's K, M, G and T are powers of 1024).
+ */
+export function placeholderResources(profile: ProfileConfig): Values {
+  const amounts = (cpu: number | undefined, memory: string | undefined) => ({
+    ...(cpu === undefined ? {} : { cpu }),
+    ...(memory === undefined ? {} : { memory: kubernetesMemory(memory) }),
+  });
+  return {
+    requests: amounts(profile.cpu.guarantee, profile.memory.guarantee),
+    limits: amounts(profile.cpu.limit, profile.memory.limit),
+  };
 }

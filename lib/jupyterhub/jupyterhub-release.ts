@@ -12,6 +12,7 @@ import { JUPYTERHUB_RELEASE } from './names';
 import { OAuthClientSecret } from './oauth-client-secret';
 import { HubPool } from './profile-list';
 import { UserSchedulerAccess } from './user-scheduler-access';
+import { UserServerOwner } from './user-server-owner';
 
 export interface JupyterHubReleaseProps {
   readonly env: Environment;
@@ -32,11 +33,24 @@ export interface JupyterHubReleaseProps {
 export class JupyterHubRelease extends Construct {
   readonly release: Release;
   readonly mergedValues: Values;
+  /** The ConfigMap every user server is owned by. */
+  readonly serverOwner: UserServerOwner;
 
   constructor(scope: Construct, id: string, props: JupyterHubReleaseProps) {
     super(scope, id);
     const { env } = props;
-    const values = jupyterHubValues({ env, pools: props.pools, certificateArn: props.certificateArn });
+    // Created after the namespace and claims, destroyed after the release and before them:
+    // its deletion stops every user server, so the claims can go (lib/jupyterhub/user-server-owner.ts).
+    this.serverOwner = new UserServerOwner(this, 'user-server-owner', {
+      namespace: HUB_NAMESPACE,
+      dependsOn: props.dependsOn,
+    });
+    const values = jupyterHubValues({
+      env,
+      pools: props.pools,
+      certificateArn: props.certificateArn,
+      serverOwner: this.serverOwner.owner,
+    });
 
     const secretSource = clientSecretSource(env.hub);
     const clientSecret = secretSource
@@ -61,6 +75,7 @@ export class JupyterHubRelease extends Construct {
       timeoutSeconds: 900,
       dependsOn: [
         ...(props.dependsOn ?? []),
+        this.serverOwner.configMap,
         ...(clientSecret ? [clientSecret.secret] : []),
         schedulerAccess.binding,
       ],

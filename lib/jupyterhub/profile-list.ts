@@ -4,8 +4,7 @@
  * is checked against the pool the cluster stack really created, so a label or taint the
  * two layers disagree on fails the synth instead of leaving servers Pending.
  */
-import { profileStartTimeout } from '../../config/hub-checks';
-import { HubConfig, ProfileConfig } from '../../config/hub-schema';
+import { ProfileConfig } from '../../config/hub-schema';
 import { GPU_RESOURCE, NodeTaint } from '../node-scheduling';
 import { profileScheduling, schedulingMismatches } from './profile-scheduling';
 
@@ -23,7 +22,11 @@ export interface ProfileAccess {
 }
 
 /** One entry of KubeSpawner's profile_list. */
-export function kubespawnerProfile(profile: ProfileConfig, hub: HubConfig, pools: readonly HubPool[]) {
+export function kubespawnerProfile(
+  profile: ProfileConfig,
+  startTimeoutSeconds: number,
+  pools: readonly HubPool[],
+) {
   const pool = pools.find((p) => p.name === profile.pool && p.kind !== 'core');
   if (!pool) {
     throw new Error(
@@ -49,7 +52,7 @@ export function kubespawnerProfile(profile: ProfileConfig, hub: HubConfig, pools
       node_selector: { ...scheduling.nodeSelector },
       tolerations: [...scheduling.tolerations],
       // KubeSpawner's own wait for the pod; the hub's wait is set by the hub_access spawn hook.
-      start_timeout: profileStartTimeout(profile, hub),
+      start_timeout: startTimeoutSeconds,
       ...(profile.image ? { image: `${profile.image.name}:${profile.image.tag}` } : {}),
       ...(gpus ? { extra_resource_guarantees: { ...gpus }, extra_resource_limits: { ...gpus } } : {}),
     },

@@ -1,34 +1,27 @@
 import { Construct } from 'constructs';
-import { EFS_CSI_NODE } from '../daemonsets';
+import { EFS_NODE_SIDECAR, efsNodeSizing } from '../daemonsets';
 import { CHARTS } from './charts';
 import { PinnedRelease } from './pinned-release';
 import { NODE_CRITICAL, Placement, corePlacementValues, guaranteed, placementOf } from './placement';
 import { EFS_CSI_CONTROLLER_SERVICE_ACCOUNT, serviceAccountValues } from './service-accounts';
 
-/** Each sidecar of the node plugin (liveness probe, driver registrar); the rest goes to the plugin. */
-const NODE_SIDECAR = { cpuMillis: 10, memoryMiB: 16 };
-
-/** Container sizes of the node DaemonSet, which add up to {@link EFS_CSI_NODE}. */
-export const EFS_NODE_CONTAINERS = {
-  plugin: {
-    cpuMillis: EFS_CSI_NODE.cpuMillis - 2 * NODE_SIDECAR.cpuMillis,
-    memoryMiB: EFS_CSI_NODE.memoryMiB - 2 * NODE_SIDECAR.memoryMiB,
-  },
-  livenessProbe: NODE_SIDECAR,
-  nodeDriverRegistrar: NODE_SIDECAR,
-};
-
 export interface EfsCsiDriverProps {
   readonly envName: string;
   /** IRSA role for kube-system/efs-csi-controller-sa. */
   readonly roleArn: string;
+  /**
+   * The most notebook servers one user or GPU node hosts (the capacity maths'); the node
+   * plugin's memory and in-flight mount limit are sized for that many servers' mounts.
+   */
+  readonly serversPerNode: number;
 }
 
 /**
  * The EFS CSI driver as a pinned chart rather than the EKS add-on: the chart's version is
  * pinned here and its values are checked offline against the pinned chart data like the
- * other releases, and the node plugin's containers take their sizes from lib/daemonsets.ts,
- * which the capacity maths subtracts. The controller runs on the core pool.
+ * other releases, and the node plugin's containers take their sizes from lib/daemonsets.ts
+ * (sized for the servers per node), which the capacity maths subtracts. The controller
+ * runs on the core pool.
  */
 export class EfsCsiDriver extends Construct {
   readonly release: PinnedRelease;
@@ -39,6 +32,8 @@ export class EfsCsiDriver extends Construct {
     super(scope, id);
     const sa = EFS_CSI_CONTROLLER_SERVICE_ACCOUNT;
     const sized = (c: { cpuMillis: number; memoryMiB: number }) => guaranteed(c.cpuMillis, c.memoryMiB);
+    const sizing = efsNodeSizing(props.serversPerNode);
+    const plugin = sizing.plugin;
     const tags = CHARTS.efsCsiDriver.imageTags;
     this.release = new PinnedRelease(this, 'release', {
       chart: CHARTS.efsCsiDriver,
@@ -51,15 +46,26 @@ export class EfsCsiDriver extends Construct {
           serviceAccount: serviceAccountValues(sa, props.roleArn),
           ...corePlacementValues(),
         },
-        node: { resources: sized(EFS_NODE_CONTAINERS.plugin), priorityClassName: NODE_CRITICAL },
+        node: {
+          // Memory requested and limited; CPU requested only, so mounts' TLS is never throttled.
+          resources: {
+            requests: { cpu: `${plugin.cpuMillis}m`, memory: `${plugin.memoryMiB}Mi` },
+            limits: { memory: `${plugin.memoryMiB}Mi` },
+          },
+          // A new node receives several servers at once: cap the mounts in flight, which
+          // the memory above is sized for, instead of letting a burst OOM-kill the plugin.
+          maxInflightMountCallsOptIn: true,
+          maxInflightMountCalls: sizing.inflightMounts,
+          priorityClassName: NODE_CRITICAL,
+        },
         sidecars: {
           livenessProbe: {
             image: { tag: tags.livenessProbe },
-            resources: sized(EFS_NODE_CONTAINERS.livenessProbe),
+            resources: sized(EFS_NODE_SIDECAR),
           },
           nodeDriverRegistrar: {
             image: { tag: tags.nodeDriverRegistrar },
-            resources: sized(EFS_NODE_CONTAINERS.nodeDriverRegistrar),
+            resources: sized(EFS_NODE_SIDECAR),
           },
           // Its sizes are in values/aws-efs-csi-driver/base.yaml: no other layer needs them.
           csiProvisioner: { image: { tag: tags.csiProvisioner } },

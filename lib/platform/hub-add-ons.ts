@@ -1,6 +1,7 @@
 import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
 import { PlatformFacts, PoolFacts, checkPlatformWiring } from '../../config/platform-checks';
+import { efsNodePluginSizing } from '../../config/hub-checks';
 import { ConfigError } from '../../config/load';
 import { Environment } from '../../config/schema';
 import { TerminationQueue, drainTimings } from '../autoscaling/termination-queue';
@@ -72,6 +73,7 @@ export class HubAddOns extends Construct {
     this.efsCsiDriver = new EfsCsiDriver(this, 'efs-csi-driver', {
       envName: env.name,
       roleArn: props.storage.csiControllerRole.arn,
+      serversPerNode: efsNodePluginSizing(env).serversPerNode,
     });
     this.volumes = new SharedVolumes(this, 'shared-volumes', {
       fileSystemId: props.storage.fileSystem.id,

@@ -125,6 +125,32 @@ const cases: Array<[string, (env: EnvironmentInput) => void, RegExp]> = [
     /^staging\.nodePools\.core\.minSize: 0 leaves the hub nowhere to run; must be at least 1$/,
   ],
   [
+    'a user pool minimum raised to pre-warm nodes',
+    (env) => (env.nodePools.user!.user = { instanceType: 'm5.2xlarge', minSize: 2, maxSize: 4 }),
+    /^staging\.nodePools\.user\.user\.minSize: 2 is refused: user pools scale from zero and the autoscaler owns their size, so EKS would reject a minimum above the pool's current desired size and the apply would fail; leave it at 0 and to keep warm seats, raise hub\.placeholders .*`aws eks update-nodegroup-config --cluster-name hub-staging --nodegroup-name hub-staging-user --scaling-config desiredSize=2`/,
+  ],
+  [
+    'a GPU pool minimum raised',
+    (env) => (env.nodePools.gpu!.gpu = { instanceType: 'g4dn.xlarge', minSize: 1, maxSize: 2 }),
+    /^staging\.nodePools\.gpu\.gpu\.minSize: 1 is refused: gpu pools scale from zero .*--nodegroup-name hub-staging-gpu --scaling-config desiredSize=1`/,
+  ],
+  [
+    'a private endpoint open to a large part of the address space',
+    (env) => (env.cluster.privateEndpointCidrs = ['10.0.0.0/7']),
+    /^staging\.cluster\.privateEndpointCidrs\.0: 10\.0\.0\.0\/7 admits a large part of the address space to the Kubernetes API; list the operators' networks \(\/8 or narrower\)$/,
+  ],
+  [
+    'a GitHub login that does not say which kind of client it is',
+    (env) =>
+      (env.hub.authentication = {
+        type: 'github',
+        clientId: 'Iv1.x',
+        clientSecret: { source: 'ssm', name: '/x' },
+        allowedOrganizations: ['org'],
+      } as never),
+    /^staging\.hub\.authentication\.clientKind: Invalid option: expected one of "github-app"\|"oauth-app"/,
+  ],
+  [
     'a public endpoint open to the world',
     (env) => (env.cluster.publicEndpointCidrs = ['203.0.113.0/24', '0.0.0.0/0']),
     /^staging\.cluster\.publicEndpointCidrs\.1: 0\.0\.0\.0\/0 opens the Kubernetes API to the whole internet/,

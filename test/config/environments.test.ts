@@ -1,5 +1,6 @@
 import { ENVIRONMENTS } from '../../config';
 import { loadEnvironments } from '../../config/load';
+import { efsNodePluginSizing } from '../../config/hub-checks';
 import { usersPerNode } from '../../lib/capacity';
 
 describe('the shipped environments', () => {
@@ -30,7 +31,9 @@ describe('the shipped environments', () => {
     });
     const pool = hackweek.nodePools.user[profile!.pool];
     expect(pool.instanceType).toBe('m5.2xlarge');
-    expect(usersPerNode(pool.instanceType, { cpu: 1.75, memory: '7G' })).toBe(4);
+    const efs = efsNodePluginSizing(hackweek);
+    expect(efs.serversPerNode).toBe(4);
+    expect(usersPerNode(pool.instanceType, { cpu: 1.75, memory: '7G' }, efs.requests)).toBe(4);
     expect(hackweek.hub.peakUsers).toBe(80);
     expect(pool.maxSize).toBeGreaterThan(20);
   });

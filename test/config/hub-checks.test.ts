@@ -88,13 +88,41 @@ const cases: Array<[string, string, Change, RegExp]> = [
     'more GPUs than a node of the GPU pool has',
     'staging',
     (env) => (profile(env, 'gpu').gpus = 2),
-    /^staging\.hub\.profiles\.2\.cpu\.guarantee: profile 'gpu' guarantees 2 CPU, 14G, 2 GPU, more than one g4dn\.xlarge of pool 'gpu' can give a user/,
+    /^staging\.hub\.profiles\.2\.cpu\.guarantee: profile 'gpu' guarantees 2 CPU, 13G, 2 GPU, more than one g4dn\.xlarge of pool 'gpu' can give a user/,
   ],
   [
     'a GPU profile that gives a GPU node too little time to start',
     'staging',
-    (env) => (profile(env, 'gpu').startTimeoutSeconds = 300),
-    /^staging\.hub\.profiles\.2\.startTimeoutSeconds: profile 'gpu' allows 300 s to start, but a GPU node from zero needs about 10 minutes to boot and pull the image; set at least 600$/,
+    (env) => (profile(env, 'gpu').startTimeoutSeconds = 600),
+    /^staging\.hub\.profiles\.2\.startTimeoutSeconds: 600 s is less than a server of profile 'gpu' may need on pool 'gpu': a GPU node from zero boots in up to 600 s and pulls the image in up to 300 s; set at least 900$/,
+  ],
+  [
+    "a hub-wide start timeout shorter than a CPU node's boot and image pull",
+    'hackweek',
+    (env) => (env.hub.startTimeoutSeconds = 300),
+    /^hackweek\.hub\.startTimeoutSeconds: 300 s is less than a server of profile 'icesat2' may need on pool 'user': a CPU node from zero boots in up to 300 s and pulls the image in up to 300 s; set at least 600, or leave it out to give each profile what its pool needs$/,
+  ],
+  [
+    "a GitHub App's client id declared as an OAuth App",
+    'hackweek',
+    (env) => {
+      if (env.hub.authentication.type === 'github') env.hub.authentication.clientKind = 'oauth-app';
+    },
+    /^hackweek\.hub\.authentication\.clientKind: 'oauth-app' does not match client id 'Iv1\.hackweek2020', which has the GitHub App format \('Iv1\.' or 'Iv23'\); set clientKind: 'github-app' and give the app the organisation permission Members: read-only, or the organisation and team checks refuse everyone$/,
+  ],
+  [
+    "an OAuth App's client id declared as a GitHub App",
+    'hackweek',
+    (env) => {
+      if (env.hub.authentication.type === 'github') env.hub.authentication.clientId = 'Ov23liAbCdEf01234567';
+    },
+    /^hackweek\.hub\.authentication\.clientKind: 'github-app' does not match client id 'Ov23liAbCdEf01234567', which has the OAuth App format \('Ov23' or 20 hex digits\); set clientKind: 'oauth-app'$/,
+  ],
+  [
+    'a failure limit that one scale-up can reach',
+    'hackweek',
+    (env) => (env.hub.consecutiveFailureLimit = 5),
+    /^hackweek\.hub\.consecutiveFailureLimit: 5 is not above concurrentSpawnLimit 30: up to 30 spawns can wait on the same new nodes and time out together, and the hub exits after 5 failures in a row; set more than 30 \(the default is twice concurrentSpawnLimit\)$/,
   ],
   [
     'two default profiles',
@@ -267,22 +295,23 @@ describe('hub configuration rules', () => {
       culling: { idleTimeoutSeconds: 3600, checkIntervalSeconds: 600, maxAgeSeconds: 604800 },
       kernelCulling: { idleTimeoutSeconds: 1200, checkIntervalSeconds: 120 },
       concurrentSpawnLimit: 64,
-      consecutiveFailureLimit: 5,
-      startTimeoutSeconds: 300,
+      consecutiveFailureLimit: 128,
       profiling: false,
     });
   });
 
-  it("makes the hub-wide start timeout the longest profile's, each profile keeping its own", () => {
-    const { hub } = parseEnvironment('staging', ENVIRONMENTS.staging);
-    expect(hub.profiles.map((p) => [p.slug, profileStartTimeout(p, hub)])).toEqual([
-      ['default', 300],
-      ['large-memory', 300],
+  it("gives each profile its pool's start time unless set, and the hub the longest profile's", () => {
+    const env = parseEnvironment('staging', ENVIRONMENTS.staging);
+    expect(env.hub.startTimeoutSeconds).toBeUndefined();
+    // CPU pools: node boot from zero 300 s + image pull 300 s; the GPU profile sets its 900 s.
+    expect(env.hub.profiles.map((p) => [p.slug, profileStartTimeout(env, p)])).toEqual([
+      ['default', 600],
+      ['large-memory', 600],
       ['gpu', 900],
     ]);
-    expect(hubStartTimeout(hub)).toBe(900);
+    expect(hubStartTimeout(env)).toBe(900);
     const slow = structuredClone(ENVIRONMENTS.staging) as EnvironmentInput;
     profile(slow, 'large-memory').startTimeoutSeconds = 1200;
-    expect(hubStartTimeout(parseEnvironment('staging', slow).hub)).toBe(1200);
+    expect(hubStartTimeout(parseEnvironment('staging', slow))).toBe(1200);
   });
 });

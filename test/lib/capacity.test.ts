@@ -6,7 +6,11 @@ import {
   reservedMemoryMiB,
   usersPerNode,
 } from '../../lib/capacity';
-import { instanceTypeSpec } from '../../lib/instance-types';
+import { efsNodeSizing } from '../../lib/daemonsets';
+import { INSTANCE_TYPES, instanceTypeSpec } from '../../lib/instance-types';
+
+/** The EFS node plugin as hackweek sizes it: four servers per node. */
+const EFS = efsNodeSizing(4).requests;
 
 describe('capacity maths (EKS AL2023 AMI)', () => {
   it('derives max pods from the ENI limits', () => {
@@ -28,47 +32,69 @@ describe('capacity maths (EKS AL2023 AMI)', () => {
     expect(reservedMemoryMiB(58)).toBe(893);
   });
 
-  it('leaves an m5.2xlarge with its capacity minus reserves, eviction threshold and DaemonSets', () => {
-    // By hand: DaemonSets on a CPU node are aws-node 50m, kube-proxy 100m, ebs-csi-node
-    // 30m/120Mi, efs-csi-node 200m/256Mi and the two image pullers 10m/16Mi each.
-    expect(nodeCapacity('m5.2xlarge')).toEqual({
+  it('leaves an m5.2xlarge with its OS-visible memory minus reserves, eviction threshold and DaemonSets', () => {
+    // By hand: the OS sees 30.886Gi of the nominal 32 GiB (2i2c's measurement of the 32 GiB
+    // r5.xlarge and g4dn.2xlarge on EKS) = 31627 MiB. DaemonSets on a CPU node: aws-node
+    // 50m, kube-proxy 100m, ebs-csi-node 30m/120Mi, the two image pullers 10m/16Mi each, and
+    // the EFS node plugin for 4 servers: 180m + 2 x 10m sidecars, memory
+    // (8 mounts x 12 + 8 in flight x 30) x 1.5 = 504 Mi + 2 x 16Mi sidecars = 536 Mi.
+    expect(instanceTypeSpec('m5.2xlarge')).toMatchObject({ memoryMiB: 32768, osMemoryMiB: 31627 });
+    expect(EFS).toEqual({ name: 'efs-csi-node', cpuMillis: 200, memoryMiB: 536 });
+    expect(nodeCapacity('m5.2xlarge', EFS)).toEqual({
       instanceType: 'm5.2xlarge',
       maxPods: 58,
       cpuMillis: 8000 - 90 - 400, // 7510
-      memoryMiB: 32768 - 893 - 100 - 408, // 31367
+      memoryMiB: 31627 - 893 - 100 - (120 + 32 + 536), // 29946, about 29.2 GiB
       pods: 58 - 6,
       gpus: 0,
     });
   });
 
-  it('fits 4 ICESat-2 users (1.75 CPU, 7G) on an m5.2xlarge', () => {
-    expect(usersPerNode('m5.2xlarge', { cpu: 1.75, memory: '7G' })).toBe(4);
-    expect(nodesForUsers(80, 'm5.2xlarge', { cpu: 1.75, memory: '7G' })).toBe(20);
+  it('starts every instance type from less memory than EC2 sells, naming where the figure comes from', () => {
+    for (const [name, spec] of Object.entries(INSTANCE_TYPES)) {
+      expect({ name, below: spec.osMemoryMiB < spec.memoryMiB }).toEqual({ name, below: true });
+      expect(spec.osMemorySource).toMatch(/^(measured on|interpolated between) /);
+    }
+    // A g4dn.xlarge's OS sees 15.172Gi = 15536 MiB: minus 574 reserved and 100 eviction,
+    // ebs 120, pullers 32, device plugin 64 and an EFS plugin for one server (160): 14486 MiB,
+    // 150 MiB above a 14G guarantee. Nominal memory would have claimed 1000 MiB more.
+    const one = efsNodeSizing(1).requests;
+    expect(one.memoryMiB).toBe(128 + 32);
+    expect(nodeCapacity('g4dn.xlarge', one).memoryMiB).toBe(15536 - 574 - 100 - (120 + 32 + 64 + 160));
+    expect(usersPerNode('g4dn.xlarge', { cpu: 2, memory: '14G', gpus: 1 }, one)).toBe(1);
+    // Where CPU nodes host 15 standard servers, the one EFS DaemonSet is sized for 30 mounts
+    // ((360 + 300) x 1.5 = 990, + 32 MiB) on every node: 13624 MiB left, 14G no longer fits; 13G does.
+    const big = efsNodeSizing(15).requests;
+    expect(nodeCapacity('g4dn.xlarge', big).memoryMiB).toBe(15536 - 574 - 100 - (120 + 32 + 64 + 1022));
+    expect(usersPerNode('g4dn.xlarge', { cpu: 2, memory: '14G', gpus: 1 }, big)).toBe(0);
+    expect(usersPerNode('g4dn.xlarge', { cpu: 2, memory: '13G', gpus: 1 }, big)).toBe(1);
   });
 
   it('is limited by whichever of CPU, memory, pods or GPUs runs out first', () => {
-    // Memory-bound: 4 x 7.5 GiB fit in ~30.8 GiB, CPU would allow 15.
-    expect(usersPerNode('m5.2xlarge', { cpu: 0.5, memory: '7.5G' })).toBe(4);
+    // Memory-bound: 3 x 7.5 GiB fit in ~29.2 GiB, CPU would allow 15.
+    expect(usersPerNode('m5.2xlarge', { cpu: 0.5, memory: '7.5G' }, EFS)).toBe(3);
     // Pod-bound: tiny guarantees hit the ENI pod limit.
-    expect(usersPerNode('m5.large', { cpu: 0.01, memory: '10M' })).toBe(29 - 6);
+    expect(usersPerNode('m5.large', { cpu: 0.01, memory: '10M' }, EFS)).toBe(29 - 6);
     // GPU-bound: one GPU per node.
-    expect(usersPerNode('g4dn.12xlarge', { cpu: 1, memory: '4G', gpus: 1 })).toBe(4);
-    expect(usersPerNode('g4dn.xlarge', { cpu: 1, memory: '1G', gpus: 2 })).toBe(0);
+    expect(usersPerNode('g4dn.12xlarge', { cpu: 1, memory: '4G', gpus: 1 }, EFS)).toBe(4);
+    expect(usersPerNode('g4dn.xlarge', { cpu: 1, memory: '1G', gpus: 2 }, EFS)).toBe(0);
   });
 
   it('reports that no number of nodes hosts a user who does not fit on one', () => {
-    expect(usersPerNode('m5.2xlarge', { cpu: 8, memory: '1G' })).toBe(0);
-    expect(nodesForUsers(1, 'm5.2xlarge', { cpu: 8, memory: '1G' })).toBe(Infinity);
+    expect(usersPerNode('m5.2xlarge', { cpu: 8, memory: '1G' }, EFS)).toBe(0);
+    expect(nodesForUsers(1, 'm5.2xlarge', { cpu: 8, memory: '1G' }, EFS)).toBe(Infinity);
   });
 
   it('subtracts GPU-only DaemonSets only on GPU nodes', () => {
-    const cpuOnly = nodeCapacity('m5.xlarge');
-    const gpu = nodeCapacity('g5.xlarge'); // same vCPUs, memory and ENIs as m5.xlarge
+    const cpuOnly = nodeCapacity('m5.xlarge', EFS);
+    const gpu = nodeCapacity('g5.xlarge', EFS); // same vCPUs, memory and ENIs as m5.xlarge
     expect(gpu.cpuMillis).toBeLessThan(cpuOnly.cpuMillis);
     expect(gpu.pods).toBe(cpuOnly.pods - 1);
   });
 
   it('rejects an unknown instance type naming the known ones', () => {
-    expect(() => nodeCapacity('m7i.large')).toThrow(/unknown instance type 'm7i.large'; known: m5.large/);
+    expect(() => nodeCapacity('m7i.large', EFS)).toThrow(
+      /unknown instance type 'm7i.large'; known: m5.large/,
+    );
   });
 });

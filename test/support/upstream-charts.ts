@@ -74,6 +74,10 @@ export const FREE_FORM_PATHS: Readonly<Record<string, readonly string[]>> = {
     'node.nodeSelector',
     'node.affinity',
     'node.tolerations',
+    // Read by templates/node-daemonset.yaml with hasKey, absent from values.yaml; the EFS
+    // driver's test renders them with helm (test/lib/platform/efs-csi-driver.test.ts).
+    'node.maxInflightMountCallsOptIn',
+    'node.maxInflightMountCalls',
   ],
   [CHARTS.nvidiaDevicePlugin.chart]: [
     'config.map',

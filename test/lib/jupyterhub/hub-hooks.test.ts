@@ -3,6 +3,7 @@
  * the real traitlets Config (hub_hooks_test.py, run with python3), and the release ships
  * exactly these files and imports them by the names they are mounted under.
  */
+import { profileStartTimeout } from '../../../config/hub-checks';
 import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
@@ -33,6 +34,9 @@ function hackweekHooks() {
   const hackweek = configuredEnvironments().find((env) => env.name === 'hackweek')!;
   return hubHookValues({
     hub: hackweek.hub,
+    startTimeouts: Object.fromEntries(
+      hackweek.hub.profiles.map((p) => [p.slug, profileStartTimeout(hackweek, p)]),
+    ),
     profileAccess: {},
     defaultProfile: 'icesat2',
     githubTeamGroups: true,
@@ -87,7 +91,8 @@ describe('hub hooks', () => {
 
   it("give the start-timeout hook each profile's timeout", () => {
     const { custom } = hackweekHooks();
-    // The ICESat-2 profile has no timeout of its own (the hub's 300 s); the GPU profile 900 s.
-    expect(custom.hubAccess).toMatchObject({ startTimeouts: { icesat2: 300, gpu: 900 } });
+    // The ICESat-2 profile has no timeout of its own: its CPU pool's need, node boot from
+    // zero plus image pull (600 s, what the 2020 hackweek ran with); the GPU profile 900 s.
+    expect(custom.hubAccess).toMatchObject({ startTimeouts: { icesat2: 600, gpu: 900 } });
   });
 });

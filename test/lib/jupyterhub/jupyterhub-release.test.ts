@@ -7,6 +7,7 @@
 import { parse } from 'yaml';
 import { Environment } from '../../../config/schema';
 import { usersPerNode } from '../../../lib/capacity';
+import { efsNodePluginSizing } from '../../../config/hub-checks';
 import { EBS_STORAGE_CLASS, HOME_CLAIM, SHARED_CLAIM } from '../../../lib/hub-storage';
 import { jupyterHubValues } from '../../../lib/jupyterhub/hub-values';
 import { kubespawnerProfile } from '../../../lib/jupyterhub/profile-list';
@@ -192,6 +193,9 @@ describe.each(names)('the %s JupyterHub release', (env) => {
     const config = envNamed(env).hub;
     expect(hub.concurrentSpawnLimit).toBe(config.concurrentSpawnLimit);
     expect(hub.consecutiveFailureLimit).toBe(config.consecutiveFailureLimit);
+    // JupyterHub exits after that many failed spawns in a row: it must exceed the spawns
+    // that can wait on one scale-up and time out together.
+    expect(hub.consecutiveFailureLimit).toBeGreaterThan(hub.concurrentSpawnLimit);
     expect(Number.isInteger(hub.activeServerLimit) && hub.activeServerLimit > 0).toBe(true);
   });
 
@@ -388,11 +392,11 @@ describe('the user scheduler', () => {
 });
 
 describe.each(['dev', 'staging', 'prod'])('the service-guide sizes in %s', (env) => {
-  // seed 002: default 2 CPU / 1.5 GB, large memory 8 CPU / 7.5 GB; the GPU profile 4 CPU / 14 GB.
+  // seed 002: default 2 CPU / 1.5 GB, large memory 8 CPU / 7.5 GB; the GPU profile 4 CPU / 13 GB (what a g4dn.xlarge holds).
   it.each([
     ['default', { cpu_guarantee: 0.5, cpu_limit: 2, mem_guarantee: '1.5G', mem_limit: '1.5G' }],
     ['large-memory', { cpu_guarantee: 2, cpu_limit: 8, mem_guarantee: '7.5G', mem_limit: '7.5G' }],
-    ['gpu', { cpu_guarantee: 2, cpu_limit: 4, mem_guarantee: '14G', mem_limit: '14G' }],
+    ['gpu', { cpu_guarantee: 2, cpu_limit: 4, mem_guarantee: '13G', mem_limit: '13G' }],
   ])('%s', (slug, size) => {
     expect(profileNamed(env, slug).kubespawner_override).toMatchObject(size);
   });
@@ -411,7 +415,8 @@ describe('the hackweek release', () => {
     });
     const group = resourceAt(cluster('hackweek'), 'aws_eks_node_group', 'pool-user/node-group');
     expect(group.instance_types).toEqual(['m5.2xlarge']);
-    expect(usersPerNode(group.instance_types[0], { cpu: 1.75, memory: '7G' })).toBe(4);
+    const efs = efsNodePluginSizing(envNamed('hackweek')).requests;
+    expect(usersPerNode(group.instance_types[0], { cpu: 1.75, memory: '7G' }, efs)).toBe(4);
   });
 
   it('stops servers idle an hour and any older than 12 hours', () => {
@@ -584,7 +589,7 @@ describe('values built outside the environments as shipped', () => {
     const pools = poolsOf(env).map((p) =>
       p.name === 'user' ? { ...p, taints: [USER_TAINT, GPU_TAINT] } : p,
     );
-    expect(() => kubespawnerProfile(env.hub.profiles[0], env.hub, pools)).toThrow(
+    expect(() => kubespawnerProfile(env.hub.profiles[0], 600, pools)).toThrow(
       "profile 'icesat2' does not tolerate the pool's taint nvidia.com/gpu=present:NoSchedule (pool 'user')",
     );
   });

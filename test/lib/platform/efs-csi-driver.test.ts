@@ -1,15 +1,29 @@
-import { EFS_CSI_NODE } from '../../../lib/daemonsets';
+import { efsNodeSizing } from '../../../lib/daemonsets';
 import { CHARTS } from '../../../lib/platform/charts';
 import { EfsCsiDriver } from '../../../lib/platform/efs-csi-driver';
 import { probeStack, synthJson } from '../../support/constructs';
 import { StackJson, releaseOf } from '../../support/synth';
+import { helmTemplate } from '../../support/helm-template';
 import { chartDefaults, unknownKeyPaths } from '../../support/upstream-charts';
 
 const ROLE = 'arn:aws:iam::123456789012:role/hub-probe-efs-csi';
 
+/** The node DaemonSet's efs-plugin container as helm renders the pinned chart with `values`. */
+function renderedPlugin(values: StackJson): StackJson {
+  const daemonSet = helmTemplate(CHARTS.efsCsiDriver, values, 'kube-system').find(
+    (d) => d.kind === 'DaemonSet',
+  );
+  return daemonSet!.spec.template.spec.containers.find((c: StackJson) => c.name === 'efs-plugin');
+}
+
 describe('EfsCsiDriver', () => {
   const stack = probeStack();
-  const driver = new EfsCsiDriver(stack, 'efs-csi-driver', { envName: 'probe', roleArn: ROLE });
+  // Hackweek's nodes: four servers of 1.75 CPU and 7G per m5.2xlarge.
+  const driver = new EfsCsiDriver(stack, 'efs-csi-driver', {
+    envName: 'probe',
+    roleArn: ROLE,
+    serversPerNode: 4,
+  });
   const { body, values } = releaseOf(synthJson(stack), 'aws-efs-csi-driver');
 
   it('installs the pinned chart into kube-system with values helm receives as merged', () => {
@@ -41,20 +55,51 @@ describe('EfsCsiDriver', () => {
     });
   });
 
-  it('sizes the node plugin containers Guaranteed, adding up to what the capacity maths subtracts', () => {
-    const containers = [
-      values.node.resources,
-      values.sidecars.livenessProbe.resources,
-      values.sidecars.nodeDriverRegistrar.resources,
-    ];
-    const milli = (cpu: string) => Number(cpu.replace(/m$/, ''));
-    const mebi = (memory: string) => Number(memory.replace(/Mi$/, ''));
-    // docs/storage-and-nodes.md: 200m CPU and 256 MiB for the EFS node plugin on every node.
-    expect(EFS_CSI_NODE).toMatchObject({ cpuMillis: 200, memoryMiB: 256 });
-    expect(containers.reduce((sum, r) => sum + milli(r.requests.cpu), 0)).toBe(200);
-    expect(containers.reduce((sum, r) => sum + mebi(r.requests.memory), 0)).toBe(256);
-    containers.forEach((r) => expect(r.limits).toEqual(r.requests));
+  it('sizes the node plugin for the servers per node, by upstream formula, with the in-flight limit on', () => {
+    // aws-efs-csi-driver docs/parameters.md: ((volumes x 12) + (in-flight mounts x 30)) x 1.5 MiB.
+    // 4 servers x 2 mounts (home, shared) = 8 volumes, 8 mounts in flight: (96 + 240) x 1.5 = 504.
+    expect(values.node.resources).toEqual({
+      requests: { cpu: '180m', memory: '504Mi' },
+      limits: { memory: '504Mi' },
+    });
+    expect(values.node).toMatchObject({ maxInflightMountCallsOptIn: true, maxInflightMountCalls: 8 });
     expect(values.node.priorityClassName).toBe('system-node-critical');
+    for (const sidecar of [values.sidecars.livenessProbe, values.sidecars.nodeDriverRegistrar]) {
+      expect(sidecar.resources).toEqual({
+        requests: { cpu: '10m', memory: '16Mi' },
+        limits: { cpu: '10m', memory: '16Mi' },
+      });
+    }
+    // What the capacity maths subtracts is the whole pod: plugin and the two sidecars.
+    expect(efsNodeSizing(4).requests).toEqual({ name: 'efs-csi-node', cpuMillis: 200, memoryMiB: 536 });
+  });
+
+  it('caps the mounts in flight at 10 on big nodes and keeps a floor for an empty one', () => {
+    expect(efsNodeSizing(19)).toMatchObject({
+      mountsPerNode: 38,
+      inflightMounts: 10,
+      plugin: { memoryMiB: 1134 },
+    });
+    expect(efsNodeSizing(0)).toMatchObject({
+      mountsPerNode: 0,
+      inflightMounts: 1,
+      plugin: { memoryMiB: 128 },
+    });
+  });
+
+  it('reaches the plugin container as helm renders the pinned chart: flags on, memory limited, CPU unthrottled', () => {
+    const plugin = renderedPlugin(values);
+    expect(plugin.args).toEqual(
+      expect.arrayContaining(['--max-inflight-mount-calls-opt-in=true', '--max-inflight-mount-calls=8']),
+    );
+    expect(plugin.resources).toEqual({
+      requests: { cpu: '180m', memory: '504Mi' },
+      limits: { memory: '504Mi' },
+    });
+    // The chart hands the limit to the driver, which checks its in-flight and attach limits against it.
+    expect(plugin.env).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'CSI_NODE_MEMORY_LIMIT' })]),
+    );
   });
 
   it('pins every image at the tag the pinned chart ships', () => {
