@@ -10,7 +10,9 @@ import { NodeRole } from '../lib/cluster/node-role';
 import { ServiceAccountRole } from '../lib/cluster/service-account-role';
 import { instanceTypeSpec } from '../lib/instance-types';
 import { clusterName } from '../lib/naming';
+import { sharedPasswordSecretName } from '../lib/jupyterhub/authentication';
 import { HubDomain } from '../lib/jupyterhub/hub-domain';
+import { SharedPassword } from '../lib/jupyterhub/shared-password';
 import { HubVpc } from '../lib/network/hub-vpc';
 import {
   TERMINATION_HANDLER_MANAGED_TAG,
@@ -237,6 +239,11 @@ export class HubClusterStack extends TerraformStack {
       ...env.hub.domain,
       certificate: env.hub.https.type === 'acm',
     });
+
+    // The shared-password login's password, generated here so the platform only reads it.
+    if (env.hub.authentication.type === 'shared-password') {
+      new SharedPassword(this, 'shared-password', { secretName: sharedPasswordSecretName(name) });
+    }
 
     new TerraformOutput(this, 'cluster_name', { value: cluster.name });
     new TerraformOutput(this, 'cluster_endpoint', { value: cluster.endpoint });

@@ -19,7 +19,7 @@ export const HOOKS_DIR = join(VALUES_DIR, 'jupyterhub', 'files');
 /** Where jupyterhub_config.py lives in the hub image; modules there are importable. */
 const HUB_CONFIG_DIR = '/usr/local/etc/jupyterhub';
 
-export const HOOK_MODULES = ['shared_folder', 'hub_access'] as const;
+export const HOOK_MODULES = ['shared_folder', 'hub_access', 'hub_login'] as const;
 
 /** Volume name of the shared claim in user pods (singleuser.storage.extraVolumes). */
 export const SHARED_VOLUME = 'shared';
@@ -30,6 +30,8 @@ export interface HubHookInputs {
   /** Slug of the profile KubeSpawner applies when a spawn names none. */
   readonly defaultProfile: string;
   readonly githubTeamGroups: boolean;
+  /** The hub_login module's settings (lib/jupyterhub/authentication.ts). @default {} */
+  readonly login?: Values;
 }
 
 /** hub.extraFiles, hub.extraConfig and the `custom` data the hooks read. */
@@ -49,9 +51,10 @@ export function hubHookValues(inputs: HubHookInputs): {
   );
   const extraConfig = {
     '10-hub-hooks': [
-      'import hub_access, shared_folder',
+      'import hub_access, hub_login, shared_folder',
       'shared_folder.configure(c, get_config("custom.sharedFolder"))',
       'hub_access.configure(c, get_config("custom.hubAccess"))',
+      'hub_login.configure(c, get_config("custom.hubLogin"))',
       '',
     ].join('\n'),
   };
@@ -70,6 +73,7 @@ export function hubHookValues(inputs: HubHookInputs): {
       defaultProfile: inputs.defaultProfile,
       githubTeamGroups: inputs.githubTeamGroups,
     },
+    hubLogin: { ...inputs.login },
   };
   return { extraFiles, extraConfig, custom };
 }

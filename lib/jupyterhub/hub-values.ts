@@ -18,8 +18,9 @@ import {
 } from '../node-scheduling';
 import { Values } from '../platform/helm-values';
 import { guaranteed } from '../platform/placement';
+import { clusterName } from '../naming';
 import { KUBE_SCHEDULER_IMAGE_TAGS } from '../versions';
-import { CLIENT_SECRET_ENV, authenticationValues, clientSecretSource } from './authentication';
+import { authenticationValues, loginSecret } from './authentication';
 import { cullValues, kernelCullingFile } from './culling';
 import { frontDoorValues } from './front-door';
 import { SHARED_VOLUME, hubHookValues } from './hub-hooks';
@@ -54,7 +55,9 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
     profileAccess: profileAccess(hub.profiles),
     defaultProfile: fallback.slug,
     githubTeamGroups: auth.githubTeamGroups,
+    login: auth.login,
   });
+  const secret = loginSecret(hub, clusterName(inputs.env));
 
   const values: Values = {
     hub: {
@@ -83,15 +86,11 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
       extraFiles: hooks.extraFiles,
       extraConfig: hooks.extraConfig,
       // From a Kubernetes Secret, not helm --set: any character survives, nothing in the values.
-      ...(clientSecretSource(hub)
-        ? {
-            extraEnv: {
-              [CLIENT_SECRET_ENV]: {
-                valueFrom: { secretKeyRef: { name: CLIENT_SECRET_NAME, key: CLIENT_SECRET_KEY } },
-              },
-            },
-          }
-        : {}),
+      extraEnv: {
+        [secret.envVar]: {
+          valueFrom: { secretKeyRef: { name: CLIENT_SECRET_NAME, key: CLIENT_SECRET_KEY } },
+        },
+      },
     },
     proxy: {
       annotations: { ...NOT_SAFE_TO_EVICT },
