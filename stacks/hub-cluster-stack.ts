@@ -3,7 +3,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Environment } from '../config/schema';
 import { AwsAccount } from '../lib/aws-account';
-import { HubEksCluster } from '../lib/cluster/hub-eks-cluster';
+import { HubEksCluster, controlPlaneLogGroupName } from '../lib/cluster/hub-eks-cluster';
 import { ManagedAddon } from '../lib/cluster/managed-addon';
 import { NodePool } from '../lib/cluster/node-pool';
 import { NodeRole } from '../lib/cluster/node-role';
@@ -13,7 +13,7 @@ import { clusterName } from '../lib/naming';
 import { sharedPasswordSecretName } from '../lib/jupyterhub/authentication';
 import { HubDomain } from '../lib/jupyterhub/hub-domain';
 import { SharedPassword } from '../lib/jupyterhub/shared-password';
-import { HubVpc } from '../lib/network/hub-vpc';
+import { HubVpc, flowLogGroupName } from '../lib/network/hub-vpc';
 import {
   TERMINATION_HANDLER_MANAGED_TAG,
   TerminationQueue,
@@ -73,7 +73,9 @@ export class HubClusterStack extends TerraformStack {
       account,
       alias: `${name}/logs`,
       description: `${name}: control-plane and flow logs`,
-      statements: [cloudWatchLogsKeyStatement(account)],
+      statements: [
+        cloudWatchLogsKeyStatement(account, [controlPlaneLogGroupName(name), flowLogGroupName(name)]),
+      ],
     });
     const secretsKey = new EncryptionKey(this, 'secrets-key', {
       account,
