@@ -218,6 +218,7 @@ export class HubClusterStack extends TerraformStack {
       vpcId: this.network.vpc.id,
       subnetIds: privateSubnetIds,
       nodeSecurityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
+      nodeRoleArn: nodeRole.role.arn,
       issuer: this.eks.issuer,
       throughputMode: env.platform.efs.throughputMode,
       deletionProtection: env.platform.efs.deletionProtection,

@@ -22,6 +22,12 @@ export interface EfsCsiDriverProps {
   readonly envName: string;
   /** IRSA role for kube-system/efs-csi-controller-sa. */
   readonly roleArn: string;
+  /**
+   * Tags the controller puts on every access point it creates (`--tags`), besides the
+   * driver's constant one; the role's create and delete permissions are conditioned on
+   * them. @default none
+   */
+  readonly accessPointTags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -49,6 +55,7 @@ export class EfsCsiDriver extends Construct {
         image: { tag: tags.driver },
         controller: {
           serviceAccount: serviceAccountValues(sa, props.roleArn),
+          tags: { ...props.accessPointTags },
           ...corePlacementValues(),
         },
         node: { resources: sized(EFS_NODE_CONTAINERS.plugin), priorityClassName: NODE_CRITICAL },

@@ -72,6 +72,7 @@ export class HubAddOns extends Construct {
     this.efsCsiDriver = new EfsCsiDriver(this, 'efs-csi-driver', {
       envName: env.name,
       roleArn: props.storage.csiControllerRole.arn,
+      accessPointTags: props.storage.csiAccessPointTags,
     });
     this.volumes = new SharedVolumes(this, 'shared-volumes', {
       fileSystemId: props.storage.fileSystem.id,

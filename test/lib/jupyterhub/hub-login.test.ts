@@ -62,7 +62,8 @@ const REMOVALS = [
 
 describe('the OIDC login in the real JupyterHub 5.5', () => {
   it('ships auth state, refresh before spawn, the refresh age and one-day sessions', () => {
-    const config = stagingValues().hub.config;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const config = (stagingValues().hub as any).config;
     expect(config.Authenticator).toEqual({
       enable_auth_state: true,
       refresh_pre_spawn: true,

@@ -1,15 +1,25 @@
+import { spawnSync } from 'child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { parseAllDocuments } from 'yaml';
 import { EFS_CSI_NODE } from '../../../lib/daemonsets';
 import { CHARTS } from '../../../lib/platform/charts';
 import { EfsCsiDriver } from '../../../lib/platform/efs-csi-driver';
 import { probeStack, synthJson } from '../../support/constructs';
 import { StackJson, releaseOf } from '../../support/synth';
-import { chartDefaults, unknownKeyPaths } from '../../support/upstream-charts';
+import { goTool } from '../../support/tools';
+import { chartDefaults, unknownKeyPaths, upstreamChartsDir } from '../../support/upstream-charts';
 
 const ROLE = 'arn:aws:iam::123456789012:role/hub-probe-efs-csi';
 
 describe('EfsCsiDriver', () => {
   const stack = probeStack();
-  const driver = new EfsCsiDriver(stack, 'efs-csi-driver', { envName: 'probe', roleArn: ROLE });
+  const driver = new EfsCsiDriver(stack, 'efs-csi-driver', {
+    envName: 'probe',
+    roleArn: ROLE,
+    accessPointTags: { 'hub/efs-csi-cluster': 'hub-probe' },
+  });
   const { body, values } = releaseOf(synthJson(stack), 'aws-efs-csi-driver');
 
   it('installs the pinned chart into kube-system with values helm receives as merged', () => {
@@ -62,6 +72,25 @@ describe('EfsCsiDriver', () => {
     expect(values.image.tag).toBe(chart.image.tag);
     for (const sidecar of ['livenessProbe', 'nodeDriverRegistrar', 'csiProvisioner']) {
       expect(values.sidecars[sidecar].image.tag).toBe(chart.sidecars[sidecar].image.tag);
+    }
+  });
+
+  it('has the controller tag the access points it creates with this cluster (the pinned chart rendered by helm)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'efs-values-'));
+    try {
+      writeFileSync(join(dir, 'values.json'), JSON.stringify(values));
+      const chart = join(upstreamChartsDir(), `aws-efs-csi-driver-${CHARTS.efsCsiDriver.version}`);
+      const run = spawnSync(goTool('helm'), ['template', 'efs', chart, '-f', join(dir, 'values.json')], {
+        encoding: 'utf8',
+      });
+      expect(run.stderr).toBe('');
+      const controller = parseAllDocuments(run.stdout)
+        .map((d) => d.toJSON())
+        .find((d) => d?.kind === 'Deployment' && d.metadata.name === 'efs-csi-controller');
+      const plugin = controller.spec.template.spec.containers.find((c: StackJson) => c.name === 'efs-plugin');
+      expect(plugin.args).toContain('--tags=hub/efs-csi-cluster:hub-probe');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
