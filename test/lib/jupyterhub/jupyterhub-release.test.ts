@@ -361,10 +361,13 @@ describe('the user scheduler', () => {
         'resource.k8s.io/resourceslices:watch',
         'resource.k8s.io/deviceclasses:watch',
         'storage.k8s.io/volumeattachments:watch',
-        '/pods/finalizers:update',
-        'coordination.k8s.io/leasecandidates:watch',
       ]),
     );
+    // No more than the upstream role grants with EKS's default feature gates: claims are
+    // written only through their status; no pods/finalizers, no leader-election candidates.
+    for (const grant of ['resource.k8s.io/resourceclaims:patch', 'resource.k8s.io/resourceclaims:update'])
+      expect(granted).not.toContain(grant);
+    expect(granted.filter((g: string) => /pods\/finalizers|leasecandidates/.test(g))).toEqual([]);
     const binding = resourceAt(
       stack,
       'kubernetes_cluster_role_binding_v1',
