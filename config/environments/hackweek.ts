@@ -1,6 +1,6 @@
 import { CUDA_NOTEBOOK_IMAGE } from '../profiles';
 import { EnvironmentInput } from '../schema';
-import { STATE_BUCKET } from '../state-bucket';
+import { stateBackend } from '../state-bucket';
 
 /** The GitHub team (org:team) of the tutorial leads: they write ~/shared and may use GPUs. */
 const TUTORIAL_LEADS = 'ICESAT-2HackWeek:tutorial-leads';
@@ -16,7 +16,7 @@ export const hackweek: EnvironmentInput = {
   name: 'hackweek',
   tier: 'production',
   region: 'us-west-2',
-  state: { backend: 's3', ...STATE_BUCKET },
+  state: stateBackend('hackweek'),
   network: { vpcCidr: '10.40.0.0/16' },
   cluster: {
     admins: ['arn:aws:iam::123456789012:role/HubAdmin'],
