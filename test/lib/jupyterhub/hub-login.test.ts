@@ -19,8 +19,8 @@ import { configuredEnvironments } from '../../support/synth';
 
 const CHP = join(REPO_ROOT, 'node_modules', '.bin', 'configurable-http-proxy');
 
-function stagingValues() {
-  const env = configuredEnvironments().find((e) => e.name === 'staging')!;
+function releaseValues(name: string) {
+  const env = configuredEnvironments().find((e) => e.name === name)!;
   const pools = Object.keys(env.nodePools.user).map((name) => ({
     name,
     kind: 'user' as const,
@@ -32,6 +32,20 @@ function stagingValues() {
     ...poolScheduling('gpu', name),
   }));
   return jupyterHubValues({ env, pools: [...pools, ...gpus], certificateArn: 'arn:aws:acm:x' });
+}
+const stagingValues = () => releaseValues('staging');
+
+/** The `hub` and `custom` values of an environment's release, in a temp file for the Python tests. */
+function withValuesFile<T>(name: string, use: (file: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'hub-login-values-'));
+  try {
+    const values = releaseValues(name);
+    const file = join(dir, 'values.json');
+    writeFileSync(file, JSON.stringify({ hub: values.hub, custom: values.custom }));
+    return use(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function runHub(mode: 'shipped' | 'stock-class' | 'no-auth-state', tests: readonly string[] = []) {
@@ -93,4 +107,20 @@ describe('the OIDC login in the real JupyterHub 5.5', () => {
     },
     300_000,
   );
+});
+
+describe('the GitHub login in oauthenticator 17.4', () => {
+  it('logs out whoever leaves the organisation and takes admin from whoever leaves the organisers', () => {
+    const { status, output } = withValuesFile('hackweek', (file) => {
+      const run = spawnSync(hubPython(), [join(__dirname, 'hub_login_github_test.py'), file, HOOKS_DIR], {
+        encoding: 'utf8',
+        env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+        timeout: 120_000,
+      });
+      return { status: run.status, output: `${run.stdout}${run.stderr}` };
+    });
+    expect(output).toMatch(/Ran 4 tests/);
+    expect(output).toMatch(/\nOK\s*$/);
+    expect(status).toBe(0);
+  });
 });
