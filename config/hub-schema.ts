@@ -87,7 +87,18 @@ const clientSecret = z.strictObject({
     .string()
     .regex(JSON_KEY, { error: "must be a JSON key of letters, digits, '_', '.' or '-'" })
     .optional(),
+  /**
+   * Bump after changing the stored secret: Terraform never keeps the value (it is written
+   * write-only), so it sends it again only when this number changes. @default 1
+   */
+  version: z.number().int().min(1).default(1),
 });
+
+/** A GitHub team as JupyterHub groups name it: `org:team-slug`. */
+const GITHUB_TEAM = /^[\w.-]+:[\w.-]+$/;
+
+/** Claims OIDC Core guarantees unique and never reassigned within one issuer (5.7): only `sub`. */
+export const STABLE_USERNAME_CLAIM = 'sub';
 
 const authentication = z.discriminatedUnion('type', [
   z.strictObject({
@@ -102,6 +113,15 @@ const authentication = z.discriminatedUnion('type', [
     clientId: z.string().min(1),
     clientSecret,
     allowedOrganizations: z.array(z.string().regex(/^[\w.-]+(:[\w.-]+)?$/)).min(1),
+    /**
+     * Every `org:team` the hub relies on (admin and instructor groups, profile groups, team
+     * logins). They must exist before the hub is deployed, with team creation restricted to
+     * organisation owners, or any member could create one and gain its rights
+     * (docs/operator-guide.md). Each group the hub names must be listed. @default []
+     */
+    teams: z
+      .array(z.string().regex(GITHUB_TEAM, { error: 'must be a GitHub team as org:team-slug' }))
+      .default([]),
   }),
   z.strictObject({
     /** A generic OpenID Connect provider whose ID token or userinfo carries a groups claim. */
@@ -111,8 +131,17 @@ const authentication = z.discriminatedUnion('type', [
     authorizeUrl: z.url({ protocol: /^https$/ }),
     tokenUrl: z.url({ protocol: /^https$/ }),
     userdataUrl: z.url({ protocol: /^https$/ }),
-    /** Claim that names the user. @default 'preferred_username' */
-    usernameClaim: z.string().min(1).default('preferred_username'),
+    /**
+     * Claim that names the user, and so owns their server and home folder. Only `sub` is
+     * unique and never reassigned (OIDC Core 5.7); another claim needs
+     * `usernameClaimDecision`. @default 'sub'
+     */
+    usernameClaim: z.string().min(1).default(STABLE_USERNAME_CLAIM),
+    /**
+     * Why this identity provider keeps a claim other than `sub` unique and unchangeable by
+     * its users: the written decision that lets one name the user. @default none
+     */
+    usernameClaimDecision: z.string().min(20).optional(),
     /** Claim listing the user's groups. @default 'groups' */
     groupsClaim: z.string().min(1).default('groups'),
     /** @default ['openid', 'profile', 'email'] */
@@ -121,8 +150,12 @@ const authentication = z.discriminatedUnion('type', [
     allowedGroups: z.array(z.string().min(1)).min(1),
   }),
   z.strictObject({
-    /** Any name and password: only for an environment that is not publicly reachable. */
-    type: z.literal('dummy'),
+    /**
+     * Any name with one shared password that the cluster stack generates into Secrets
+     * Manager (`<cluster>/shared-password`); no admins. Only for an environment that is not
+     * publicly reachable.
+     */
+    type: z.literal('shared-password'),
   }),
 ]);
 
@@ -148,7 +181,7 @@ const hubFields = z.strictObject({
   profiles: z.array(profile).min(1),
   /**
    * Whether the hub's load balancer faces the internet. A hub that is not publicly
-   * reachable gets an internal NLB and may use the dummy authenticator. @default true
+   * reachable gets an internal NLB and may use the shared-password login. @default true
    */
   publiclyReachable: z.boolean().default(true),
   /** The hub's DNS name and the public Route 53 zone it lives in (also used to validate the certificate). */
@@ -156,7 +189,10 @@ const hubFields = z.strictObject({
   /** @default { type: 'acm' } */
   https: https.default({ type: 'acm' }),
   authentication,
-  /** JupyterHub admins: user names and identity-provider groups. @default no one */
+  /**
+   * JupyterHub admins. With GitHub or OIDC login only identity-provider groups: a user
+   * name can be renamed or claimed by someone else. @default no one
+   */
   admins: people.default({ users: [], groups: [] }),
   /** Who may write the shared folder through ~/shared-readwrite. @default no one */
   instructors: people.default({ users: [], groups: [] }),

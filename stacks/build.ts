@@ -12,9 +12,20 @@ export interface EnvironmentStacks {
   readonly platform: HubPlatformStack;
 }
 
-/** Adds the state bootstrap stack and, for each environment, its cluster and platform stacks. */
-export function buildStacks(app: App, environments: readonly Environment[]): Map<string, EnvironmentStacks> {
-  new StateBootstrapStack(app, 'state-bootstrap', STATE_BUCKET);
+/**
+ * Adds the state bootstrap stack and, for each environment, its cluster and platform stacks.
+ * `stateEnvironments` are the environments whose state keys the bootstrap stack keeps (all
+ * configured ones, even when only some are synthesized). @default those of `environments`
+ */
+export function buildStacks(
+  app: App,
+  environments: readonly Environment[],
+  stateEnvironments: readonly Environment[] = environments,
+): Map<string, EnvironmentStacks> {
+  new StateBootstrapStack(app, 'state-bootstrap', {
+    ...STATE_BUCKET,
+    environments: stateEnvironments.filter((env) => env.state.backend === 's3').map((env) => env.name),
+  });
   new CostAllocationTagsStack(app, 'cost-allocation-tags', { region: STATE_BUCKET.region });
   const stacks = new Map<string, EnvironmentStacks>();
   for (const env of environments) {

@@ -5,15 +5,17 @@ import { Environment } from '../config/schema';
 import { AwsAccount } from '../lib/aws-account';
 import { API_PORT, ApiAccess, PORT_FORWARD_DOCUMENT } from '../lib/cluster/api-access';
 import { API_TUNNEL_LOCAL_PORT } from '../lib/platform/cluster-connection';
-import { HubEksCluster } from '../lib/cluster/hub-eks-cluster';
+import { HubEksCluster, controlPlaneLogGroupName } from '../lib/cluster/hub-eks-cluster';
 import { ManagedAddon } from '../lib/cluster/managed-addon';
 import { NodePool } from '../lib/cluster/node-pool';
 import { NodeRole } from '../lib/cluster/node-role';
 import { ServiceAccountRole } from '../lib/cluster/service-account-role';
 import { instanceTypeSpec } from '../lib/instance-types';
 import { clusterName } from '../lib/naming';
+import { sharedPasswordSecretName } from '../lib/jupyterhub/authentication';
 import { HubDomain } from '../lib/jupyterhub/hub-domain';
-import { HubVpc } from '../lib/network/hub-vpc';
+import { SharedPassword } from '../lib/jupyterhub/shared-password';
+import { HubVpc, flowLogGroupName } from '../lib/network/hub-vpc';
 import {
   TERMINATION_HANDLER_MANAGED_TAG,
   TerminationQueue,
@@ -87,7 +89,9 @@ export class HubClusterStack extends TerraformStack {
       account,
       alias: `${name}/logs`,
       description: `${name}: control-plane and flow logs`,
-      statements: [cloudWatchLogsKeyStatement(account)],
+      statements: [
+        cloudWatchLogsKeyStatement(account, [controlPlaneLogGroupName(name), flowLogGroupName(name)]),
+      ],
     });
     const secretsKey = new EncryptionKey(this, 'secrets-key', {
       account,
@@ -242,6 +246,7 @@ export class HubClusterStack extends TerraformStack {
       vpcId: this.network.vpc.id,
       subnetIds: privateSubnetIds,
       nodeSecurityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
+      nodeRoleArn: nodeRole.role.arn,
       issuer: this.eks.issuer,
       throughputMode: env.platform.efs.throughputMode,
       deletionProtection: env.platform.efs.deletionProtection,
@@ -265,6 +270,11 @@ export class HubClusterStack extends TerraformStack {
       ...env.hub.domain,
       certificate: env.hub.https.type === 'acm',
     });
+
+    // The shared-password login's password, generated here so the platform only reads it.
+    if (env.hub.authentication.type === 'shared-password') {
+      new SharedPassword(this, 'shared-password', { secretName: sharedPasswordSecretName(name) });
+    }
 
     new TerraformOutput(this, 'cluster_name', { value: cluster.name });
     new TerraformOutput(this, 'cluster_endpoint', { value: cluster.endpoint });

@@ -19,7 +19,8 @@ export interface SynthesizeOptions {
  * Throws {@link ConfigError} listing every problem.
  */
 export function synthesize(options: SynthesizeOptions): string[] {
-  let environments = loadEnvironments(options.environments);
+  const configured = loadEnvironments(options.environments);
+  let environments = configured;
   if (options.only) {
     const known = environments.map((env) => env.name);
     const unknown = options.only.filter((name) => !known.includes(name));
@@ -37,7 +38,7 @@ export function synthesize(options: SynthesizeOptions): string[] {
   const existed = existsSync(outdir);
   try {
     const app = new App({ outdir });
-    buildStacks(app, environments);
+    buildStacks(app, environments, configured);
     app.synth();
     return app.node.children.map((stack) => stack.node.id);
   } catch (error) {

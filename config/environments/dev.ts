@@ -25,11 +25,11 @@ export const dev: EnvironmentInput = {
   hub: {
     peakUsers: 10,
     profiles: STANDARD_PROFILES,
-    // Reached only from inside the VPC (an internal NLB), so the dummy login is acceptable.
+    // Reached only from inside the VPC (an internal NLB), so one generated shared password
+    // (aws secretsmanager get-secret-value --secret-id hub-dev/shared-password) and no admins.
     publiclyReachable: false,
     domain: { name: 'dev.hub.example.org', hostedZone: 'hub.example.org' },
-    authentication: { type: 'dummy' },
-    admins: { users: ['admin'] },
+    authentication: { type: 'shared-password' },
     instructors: { users: ['instructor'] },
   },
 };

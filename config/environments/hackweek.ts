@@ -1,9 +1,11 @@
 import { CUDA_NOTEBOOK_IMAGE } from '../profiles';
 import { EnvironmentInput } from '../schema';
-import { STATE_BUCKET } from '../state-bucket';
+import { stateBackend } from '../state-bucket';
 
 /** The GitHub team (org:team) of the tutorial leads: they write ~/shared and may use GPUs. */
 const TUTORIAL_LEADS = 'ICESAT-2HackWeek:tutorial-leads';
+/** The organisers' team: the hub's admins. */
+const ORGANISERS = 'ICESAT-2HackWeek:organisers';
 
 /**
  * A week-long event sized for the ICESat-2 2020 hackweek: 80 people at once, each
@@ -14,7 +16,7 @@ export const hackweek: EnvironmentInput = {
   name: 'hackweek',
   tier: 'production',
   region: 'us-west-2',
-  state: { backend: 's3', ...STATE_BUCKET },
+  state: stateBackend('hackweek'),
   network: { vpcCidr: '10.40.0.0/16' },
   cluster: {
     admins: ['arn:aws:iam::123456789012:role/HubAdmin'],
@@ -61,8 +63,11 @@ export const hackweek: EnvironmentInput = {
       clientId: 'Iv1.hackweek2020',
       clientSecret: { source: 'secrets-manager', name: 'hub-hackweek/github-client-secret' },
       allowedOrganizations: ['ICESAT-2HackWeek'],
+      // Create both teams, and restrict team creation to owners, before deploying.
+      teams: [ORGANISERS, TUTORIAL_LEADS],
     },
-    admins: { users: ['hackweek-organiser'], groups: ['ICESAT-2HackWeek:organisers'] },
+    // Groups only: a GitHub login can be renamed and claimed by someone outside the organisation.
+    admins: { groups: [ORGANISERS] },
     // Tutorial leads manage the shared data themselves (the 2020 notes: only admins could).
     instructors: { groups: [TUTORIAL_LEADS] },
     // Servers idle an hour are stopped and none lives past 12 h, so nodes do not idle overnight.

@@ -1,5 +1,5 @@
 import { EnvironmentInput } from '../schema';
-import { STATE_BUCKET } from '../state-bucket';
+import { stateBackend } from '../state-bucket';
 import { STANDARD_PROFILES } from '../profiles';
 import { researchCloudAccess } from '../research-login';
 
@@ -8,7 +8,7 @@ export const prod: EnvironmentInput = {
   name: 'prod',
   tier: 'production',
   region: 'us-west-2',
-  state: { backend: 's3', ...STATE_BUCKET },
+  state: stateBackend('prod'),
   network: { vpcCidr: '10.30.0.0/16' },
   cluster: {
     admins: ['arn:aws:iam::123456789012:role/HubAdmin'],

@@ -19,7 +19,13 @@ export const HOOKS_DIR = join(VALUES_DIR, 'jupyterhub', 'files');
 /** Where jupyterhub_config.py lives in the hub image; modules there are importable. */
 const HUB_CONFIG_DIR = '/usr/local/etc/jupyterhub';
 
-export const HOOK_MODULES = ['shared_folder', 'hub_access', 'server_owner', 'secure_cookies'] as const;
+export const HOOK_MODULES = [
+  'shared_folder',
+  'hub_access',
+  'server_owner',
+  'secure_cookies',
+  'hub_login',
+] as const;
 
 /** Volume name of the shared claim in user pods (singleuser.storage.extraVolumes). */
 export const SHARED_VOLUME = 'shared';
@@ -34,6 +40,8 @@ export interface HubHookInputs {
   readonly githubTeamGroups: boolean;
   /** The object every server pod is owned by, so deleting it stops them all. @default none */
   readonly serverOwner?: ServerOwner;
+  /** The hub_login module's settings (lib/jupyterhub/authentication.ts). @default {} */
+  readonly login?: Values;
 }
 
 /** hub.extraFiles, hub.extraConfig and the `custom` data the hooks read. */
@@ -53,11 +61,12 @@ export function hubHookValues(inputs: HubHookInputs): {
   );
   const extraConfig = {
     '10-hub-hooks': [
-      'import hub_access, secure_cookies, server_owner, shared_folder',
+      'import hub_access, hub_login, secure_cookies, server_owner, shared_folder',
       'shared_folder.configure(c, get_config("custom.sharedFolder"))',
       'hub_access.configure(c, get_config("custom.hubAccess"))',
       'server_owner.configure(c, get_config("custom.serverOwner"))',
       'secure_cookies.configure(c, get_config("custom.cookies"))',
+      'hub_login.configure(c, get_config("custom.hubLogin"))',
       '',
     ].join('\n'),
   };
@@ -77,6 +86,7 @@ export function hubHookValues(inputs: HubHookInputs): {
     ...(inputs.serverOwner ? { serverOwner: { ...inputs.serverOwner } } : {}),
     // Every hub is served over HTTPS (ACM at the NLB, or Let's Encrypt at Traefik).
     cookies: { secure: true },
+    hubLogin: { ...inputs.login },
   };
   return { extraFiles, extraConfig, custom };
 }

@@ -6,7 +6,9 @@ import { HUB_NAMESPACE } from '../hub-storage';
 import { CHARTS } from '../platform/charts';
 import { Values } from '../platform/helm-values';
 import { PinnedRelease } from '../platform/pinned-release';
-import { clientSecretSource } from './authentication';
+import { AwsAccount } from '../aws-account';
+import { clusterName } from '../naming';
+import { loginSecret } from './authentication';
 import { jupyterHubValues } from './hub-values';
 import { JUPYTERHUB_RELEASE } from './names';
 import { OAuthClientSecret } from './oauth-client-secret';
@@ -26,9 +28,9 @@ export interface JupyterHubReleaseProps {
 
 /**
  * The zero-to-jupyterhub release of one environment: values from the files in
- * values/jupyterhub/ and the typed layer (lib/jupyterhub/hub-values.ts), the OAuth client
- * secret read from AWS into a Kubernetes Secret the hub reads (never in the repository,
- * the values or the plan output), and the permissions of its user scheduler.
+ * values/jupyterhub/ and the typed layer (lib/jupyterhub/hub-values.ts), the login's secret
+ * read from AWS into a Kubernetes Secret the hub reads (never in the repository, the values,
+ * the plan or the state), and the permissions of its user scheduler.
  */
 export class JupyterHubRelease extends Construct {
   readonly release: Release;
@@ -52,14 +54,14 @@ export class JupyterHubRelease extends Construct {
       serverOwner: this.serverOwner.owner,
     });
 
-    const secretSource = clientSecretSource(env.hub);
-    const clientSecret = secretSource
-      ? new OAuthClientSecret(this, 'client-secret', {
-          source: secretSource,
-          namespace: HUB_NAMESPACE,
-          dependsOn: props.dependsOn,
-        })
-      : undefined;
+    const secret = loginSecret(env.hub, clusterName(env));
+    const clientSecret = new OAuthClientSecret(this, 'client-secret', {
+      source: secret.source,
+      namespace: HUB_NAMESPACE,
+      account: secret.source.source === 'ssm' ? new AwsAccount(this, 'account') : undefined,
+      field: env.hub.authentication.type === 'shared-password' ? 'the shared password' : undefined,
+      dependsOn: props.dependsOn,
+    });
     const schedulerAccess = new UserSchedulerAccess(this, 'user-scheduler-access', {
       namespace: HUB_NAMESPACE,
     });
@@ -76,7 +78,7 @@ export class JupyterHubRelease extends Construct {
       dependsOn: [
         ...(props.dependsOn ?? []),
         this.serverOwner.configMap,
-        ...(clientSecret ? [clientSecret.secret] : []),
+        clientSecret.secret,
         schedulerAccess.binding,
       ],
     });

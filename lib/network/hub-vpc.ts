@@ -16,6 +16,11 @@ import { AwsAccount } from '../aws-account';
 import { Cidr, cidrSubnet, cidrToString, parseCidr } from '../cidr';
 import { policyDocument, serviceTrustPolicy } from '../iam/policy-document';
 
+/** The CloudWatch log group of a VPC's flow logs (the log key's policy names it). */
+export function flowLogGroupName(name: string): string {
+  return `/aws/vpc/${name}/flow-logs`;
+}
+
 export interface HubVpcProps {
   readonly account: AwsAccount;
   /** Prefix of resource names, e.g. `hub-prod`. */
@@ -141,7 +146,7 @@ export class HubVpc extends Construct {
 
   private addFlowLogs(props: HubVpcProps): void {
     const logGroup = new CloudwatchLogGroup(this, 'flow-log-group', {
-      name: `/aws/vpc/${props.name}/flow-logs`,
+      name: flowLogGroupName(props.name),
       retentionInDays: props.logRetentionDays,
       kmsKeyId: props.logKeyArn,
     });

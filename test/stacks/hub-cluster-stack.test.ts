@@ -20,7 +20,7 @@ describe('HubClusterStack', () => {
     );
   });
 
-  it('keeps dev state in a local file and the rest in S3 under <env>/<stack>.tfstate with native locking', () => {
+  it('keeps dev state in a local file and the rest in S3 under <env>/<stack>.tfstate, under its own key, with native locking', () => {
     expect(stacks.get('hub-cluster-dev')!.terraform.backend).toEqual({
       local: { path: '../../../terraform.hub-cluster-dev.tfstate' },
     });
@@ -31,7 +31,7 @@ describe('HubClusterStack', () => {
           key: `${name}/hub-cluster.tfstate`,
           region: 'us-west-2',
           encrypt: true,
-          kms_key_id: 'arn:aws:kms:us-west-2:123456789012:alias/hub/terraform-state',
+          kms_key_id: `arn:aws:kms:us-west-2:123456789012:alias/hub/terraform-state/${name}`,
           use_lockfile: true,
         },
       });

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { CHARTS } from '../../lib/platform/charts';
 import { clusterOwnershipTag } from '../../lib/platform/cluster-autoscaler';
 import { instanceTypeSpec } from '../../lib/instance-types';
-import { CLIENT_SECRET_ENV, clientSecretSource } from '../../lib/jupyterhub/authentication';
+import { loginSecret } from '../../lib/jupyterhub/authentication';
 import { CLIENT_SECRET_KEY, CLIENT_SECRET_NAME } from '../../lib/jupyterhub/names';
 import { clusterName } from '../../lib/naming';
 import { AUTOSCALER_EXPENDABLE_PRIORITY_CUTOFF, EKS_TAINT_EFFECT } from '../../lib/node-scheduling';
@@ -262,14 +262,10 @@ describe.each(environments.map((env) => [env.name, env] as const))(
       );
     });
 
-    it('the hub reads the OAuth client secret from its Secret when the login needs one', () => {
+    it("the hub reads its login's secret (OAuth client secret or shared password) from its Secret", () => {
       const c = caseOf(env, CHARTS.jupyterhub.chart);
       const hub = objectNamed(renderOf(c).manifests, 'Deployment', 'hub').spec.template.spec;
-      const secretRef = envOf(container(hub, 'hub'))[CLIENT_SECRET_ENV];
-      if (clientSecretSource(env.hub) === undefined) {
-        expect(secretRef).toBeUndefined();
-        return;
-      }
+      const secretRef = envOf(container(hub, 'hub'))[loginSecret(env.hub, clusterName(env)).envVar];
       expect(secretRef).toEqual({ secretKeyRef: { name: CLIENT_SECRET_NAME, key: CLIENT_SECRET_KEY } });
       // ...and that Secret is one the platform stack creates, with that key, in the hub's namespace.
       const secrets = resourcesOf(c.platform, 'kubernetes_secret_v1').map(([, s]) => s);

@@ -342,6 +342,62 @@ const FAILING: Record<string, Case> = {
       ),
     ),
   ],
+  'jupyterhub.stable-username-claim': [
+    PLATFORM,
+    hubValues((v) => (v.hub.config.GenericOAuthenticator.username_claim = 'preferred_username')),
+  ],
+  'jupyterhub.login-refresh': [
+    PLATFORM,
+    hubValues((v) => (v.hub.config.Authenticator.enable_auth_state = false)),
+  ],
+  'jupyterhub.admins-from-groups': [
+    PLATFORM,
+    hubValues((v) => (v.hub.config.Authenticator.admin_users = ['research-lead'])),
+  ],
+  'jupyterhub.user-scheduler-least-privilege': [
+    PLATFORM,
+    (j) =>
+      find(j, 'kubernetes_cluster_role_v1', 'user-scheduler-access/role').rule.push({
+        api_groups: [''],
+        resources: ['pods/finalizers'],
+        verbs: ['update'],
+      }),
+  ],
+  'efs.file-system-policy': [CLUSTER, (j) => delete j.resource.aws_efs_file_system_policy],
+  'efs.iam-mounts': [
+    PLATFORM,
+    (j) => (find(j, 'kubernetes_storage_class_v1', 'shared-volumes/efs').mount_options = ['tls']),
+  ],
+  'iam.efs-csi-own-access-points': [
+    CLUSTER,
+    (j) =>
+      editJson(find(j, 'aws_iam_role_policy', 'csi-controller-role'), 'policy', (doc) => {
+        const tag = doc.Statement.find((s: Json) => s.Sid === 'TagOnCreateOnly');
+        delete tag.Condition.StringEquals['elasticfilesystem:CreateAction'];
+      }),
+  ],
+  'state.no-secrets': [
+    PLATFORM,
+    (j) => (find(j, 'kubernetes_secret_v1', 'client-secret/secret').data = { 'client-secret': 'in-state' }),
+  ],
+  'state.per-environment-key': [
+    PLATFORM,
+    (j) =>
+      (j.terraform.backend.s3.kms_key_id =
+        'arn:aws:kms:us-west-2:123456789012:alias/hub/terraform-state/staging'),
+  ],
+  'kms.logs-key-scoped': [
+    CLUSTER,
+    (j) =>
+      editJson(find(j, 'aws_kms_key', 'log-key'), 'policy', (doc) => {
+        const logs = doc.Statement.find((s: Json) => s.Sid === 'CloudWatchLogsEncrypts');
+        logs.Condition = {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-west-2:123456789012:log-group:*',
+          },
+        };
+      }),
+  ],
   'jupyterhub.hub-database': [
     PLATFORM,
     hubValues((v) => (v.hub.db = { type: 'sqlite-pvc', pvc: { storageClassName: 'efs' } })),

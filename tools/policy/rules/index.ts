@@ -7,6 +7,7 @@ import { JUPYTERHUB_RULES } from './jupyterhub';
 import { NETWORK_RULES } from './network';
 import { NODE_RULES } from './nodes';
 import { PLATFORM_RULES } from './platform';
+import { STATE_RULES } from './state';
 import { STORAGE_RULES } from './storage';
 
 export const RULES: readonly Rule[] = [
@@ -15,6 +16,7 @@ export const RULES: readonly Rule[] = [
   ...NETWORK_RULES,
   ...IAM_RULES,
   ...STORAGE_RULES,
+  ...STATE_RULES,
   ...HELM_RULES,
   ...PLATFORM_RULES,
   ...JUPYTERHUB_RULES,
