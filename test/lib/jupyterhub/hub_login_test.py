@@ -126,7 +126,12 @@ for section, cfg in values["hub"]["config"].items():
 for key, code in sorted(values["hub"]["extraConfig"].items()):
     exec(code)
 
-# The test's world: the fake provider, loopback ports, files in a temp dir.
+# The test's world: the fake provider, loopback ports, files in a temp dir, plain HTTP.
+# The shipped https public URL and Secure cookies (secure_cookies_test.py tests those)
+# would keep the test's browser from sending its cookies back over HTTP.
+c.JupyterHub.public_url = settings["hub"] + "/"
+if "tornado_settings" in c.JupyterHub:
+    c.JupyterHub.tornado_settings = {{**c.JupyterHub.tornado_settings, "cookie_options": {{}}}}
 if settings["mode"] == "stock-class":
     c.JupyterHub.authenticator_class = "generic-oauth"
 if settings["mode"] == "no-auth-state":
