@@ -4,7 +4,8 @@
  * stack first, with its local state). Bucket names are global: set the account and a
  * bucket name your account owns.
  */
-const ACCOUNT_ID = '123456789012';
+/** The AWS account of the state bucket and, in the shipped examples, of every environment. */
+export const ACCOUNT_ID = '123456789012';
 const REGION = 'us-west-2';
 
 /** Alias of the state key; the backend addresses the key through it. */

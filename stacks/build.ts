@@ -1,5 +1,5 @@
 import { App } from 'cdktf';
-import { STATE_BUCKET } from '../config/state-bucket';
+import { ACCOUNT_ID, STATE_BUCKET } from '../config/state-bucket';
 import { Environment } from '../config/schema';
 import { stackId } from '../lib/naming';
 import { HubClusterStack } from './hub-cluster-stack';
@@ -13,7 +13,7 @@ export interface EnvironmentStacks {
 
 /** Adds the state bootstrap stack and, for each environment, its cluster and platform stacks. */
 export function buildStacks(app: App, environments: readonly Environment[]): Map<string, EnvironmentStacks> {
-  new StateBootstrapStack(app, 'state-bootstrap', STATE_BUCKET);
+  new StateBootstrapStack(app, 'state-bootstrap', { ...STATE_BUCKET, account: ACCOUNT_ID });
   const stacks = new Map<string, EnvironmentStacks>();
   for (const env of environments) {
     const cluster = new HubClusterStack(app, stackId('cluster', env), env);

@@ -30,6 +30,8 @@ export class HubPlatformStack extends TerraformStack {
     useEnvironmentBackend(this, env, 'hub-platform');
     new AwsProvider(this, 'aws', {
       region: env.region,
+      // Credentials of another account fail the plan instead of building there.
+      allowedAccountIds: [env.account],
       defaultTags: [{ tags: { 'hub:environment': env.name, 'hub:managed-by': 'cdktf', ...env.tags } }],
     });
     // The platform reaches its cluster by the name config gives it; the add-ons' wiring

@@ -10,6 +10,8 @@ import { StateBucket } from '../lib/state/state-bucket';
 export interface StateBootstrapProps {
   readonly bucket: string;
   readonly region: string;
+  /** The account the bucket belongs to; credentials of any other fail the plan. */
+  readonly account: string;
 }
 
 /**
@@ -23,6 +25,7 @@ export class StateBootstrapStack extends TerraformStack {
     new LocalBackend(this, { path: localStatePath('state-bootstrap') });
     new AwsProvider(this, 'aws', {
       region: props.region,
+      allowedAccountIds: [props.account],
       defaultTags: [{ tags: { 'hub:managed-by': 'cdktf' } }],
     });
     const account = new AwsAccount(this, 'account');

@@ -1,6 +1,6 @@
 import { CUDA_NOTEBOOK_IMAGE } from '../profiles';
 import { EnvironmentInput } from '../schema';
-import { STATE_BUCKET } from '../state-bucket';
+import { ACCOUNT_ID, STATE_BUCKET } from '../state-bucket';
 
 /** The GitHub team (org:team) of the tutorial leads: they write ~/shared and may use GPUs. */
 const TUTORIAL_LEADS = 'ICESAT-2HackWeek:tutorial-leads';
@@ -13,6 +13,7 @@ const TUTORIAL_LEADS = 'ICESAT-2HackWeek:tutorial-leads';
 export const hackweek: EnvironmentInput = {
   name: 'hackweek',
   tier: 'production',
+  account: ACCOUNT_ID,
   region: 'us-west-2',
   state: { backend: 's3', ...STATE_BUCKET },
   network: { vpcCidr: '10.40.0.0/16' },
