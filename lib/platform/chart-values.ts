@@ -5,7 +5,7 @@
  * chart does not read (`proxyy:`). Pure logic over the chart's files; where they are is
  * chart-data.ts's business.
  */
-import Ajv from 'ajv';
+import Ajv, { ValidateFunction } from 'ajv';
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
@@ -20,16 +20,22 @@ export interface ChartData {
   readonly schema?: object;
 }
 
-/** The pinned chart's defaults and schema, or undefined when its data is not on this machine. */
+const loaded = new Map<string, ChartData>();
+
+/** The pinned chart's defaults and schema, or undefined when its data is not on this machine. Read once per folder. */
 export function pinnedChartData(pin: ChartPin): ChartData | undefined {
   const dir = pinnedChartDir(pin);
   if (!dir) return undefined;
+  const cached = loaded.get(dir);
+  if (cached) return cached;
   const defaults = (parse(readFileSync(join(dir, 'values.yaml'), 'utf8')) ?? {}) as Values;
   const schemaFile = join(dir, 'values.schema.json');
   const schema = existsSync(schemaFile)
     ? (JSON.parse(readFileSync(schemaFile, 'utf8')) as object)
     : undefined;
-  return { defaults, schema };
+  const data = { defaults, schema };
+  loaded.set(dir, data);
+  return data;
 }
 
 /**
@@ -116,6 +122,8 @@ export function unknownValuePaths(chart: string, defaults: Values, values: Value
   return walk(values, defaults, []);
 }
 
+const compiled = new WeakMap<object, ValidateFunction>();
+
 /** One schema violation: where in the values, and what the schema says, in a few words. */
 export interface SchemaProblem {
   readonly path: readonly string[];
@@ -134,7 +142,8 @@ function decodePointer(pointer: string): string[] {
  * [] when valid. Messages stay short: the offending key, never the value's whole text.
  */
 export function schemaProblems(schema: object, defaults: Values, values: Values): SchemaProblem[] {
-  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  let validate = compiled.get(schema);
+  if (!validate) compiled.set(schema, (validate = new Ajv({ allErrors: true, strict: false }).compile(schema)));
   if (validate(withChartDefaults(defaults, values))) return [];
   return (validate.errors ?? []).map((e) => {
     const path = decodePointer(e.instancePath);

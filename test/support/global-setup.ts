@@ -5,13 +5,17 @@
  * stacks share one synth instead of paying one each. synthStacks() reads the result
  * through HUB_TEST_SYNTH_DIR.
  */
-import { mkdtempSync } from 'fs';
+import { existsSync, mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ENVIRONMENTS } from '../../config';
 import { synthesize } from '../../stacks/synthesize';
 
 export default function globalSetup(): void {
+  // The synth and the policy guard find chart data through chart-data.ts; the tests' default
+  // (../shared/upstream-charts) applies to them too.
+  const charts = join(__dirname, '..', '..', '..', 'shared', 'upstream-charts');
+  if (!process.env.UPSTREAM_CHARTS_DIR && existsSync(charts)) process.env.UPSTREAM_CHARTS_DIR = charts;
   const runDir = mkdtempSync(join(tmpdir(), 'hub-test-run-'));
   process.env.HUB_TEST_RUN_DIR = runDir;
   process.env.TMPDIR = runDir;

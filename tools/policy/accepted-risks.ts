@@ -34,6 +34,11 @@ function glob(pattern: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
+/** Whether the risk is about `stackId` (its stack glob matches). */
+export function riskCoversStack(risk: AcceptedRisk, stackId: string): boolean {
+  return glob(risk.stack).test(stackId);
+}
+
 export function matchesRisk(risk: AcceptedRisk, violation: Violation): boolean {
   return (
     risk.rule === violation.rule &&
