@@ -30,6 +30,13 @@ const PREFLIGHT_POLICY = { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 2_000, 
 /** How long exiting at once (a second Ctrl-C) may wait for the log file to be written out. */
 const FLUSH_ON_EXIT_MS = 1_000;
 
+/** Bad input: one line on stderr, and with --json an `{"error": ...}` on stdout, as the policy guard does. */
+function badInput(err: UsageError, json: boolean, say: (line: string) => void): number {
+  say(`hub-stress: ${err.message}`);
+  if (json) process.stdout.write(`${JSON.stringify({ error: err.message }, null, 2)}\n`);
+  return err.exitCode;
+}
+
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   let options: Options;
   let file: Writable | undefined;
@@ -42,10 +49,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       process.stdout.write(USAGE);
       return 0;
     }
-    if (err instanceof UsageError) {
-      process.stderr.write(`hub-stress: ${err.message}\n`);
-      return err.exitCode;
-    }
+    if (err instanceof UsageError)
+      return badInput(err, argv.includes('--json'), (line) => process.stderr.write(`${line}\n`));
     throw err;
   }
 
@@ -88,10 +93,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     log.debug(`report ${JSON.stringify(report)}`);
     return exitCode(report);
   } catch (err) {
-    if (err instanceof UsageError) {
-      log.warn(`hub-stress: ${err.message}`);
-      return err.exitCode;
-    }
+    if (err instanceof UsageError) return badInput(err, options.json, (line) => log.warn(line));
     const error = err instanceof Error ? err.message : String(err);
     const mayRemain = [...ledger].sort();
     log.warn(`hub-stress: ${error}`);

@@ -72,4 +72,29 @@ describe('hub-stress main', () => {
       await server.close();
     }
   });
+
+  it('with --json, answers bad input with {"error": ...} on stdout as well as the line on stderr', async () => {
+    const result = await run(['stress', '--count', 'many', '--json'], {
+      JUPYTERHUB_API_URL: 'http://127.0.0.1:1/hub/api',
+      JUPYTERHUB_API_TOKEN: 'test-token-0123',
+    });
+    expect(result.code).toBe(2);
+    const { error } = JSON.parse(result.stdout);
+    expect(error).toMatch(/^--count: /);
+    expect(result.stderr).toBe(`hub-stress: ${error}\n`);
+  });
+
+  it('says the host is unknown when its name does not resolve, and with --json answers with the error', async () => {
+    // .invalid never resolves (RFC 6761).
+    const result = await run(['status', '--json'], {
+      JUPYTERHUB_API_URL: 'https://hub.nowhere.invalid/hub/api',
+      JUPYTERHUB_API_TOKEN: 'test-token-0123',
+    });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: expect.stringMatching(
+        /^--endpoint: the host "hub\.nowhere\.invalid" is unknown \(DNS lookup failed: (ENOTFOUND|EAI_AGAIN)\); check the hub's name in the URL$/,
+      ),
+    });
+  });
 });
