@@ -1,3 +1,8 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { ENVIRONMENTS } from '../../config';
+import { allPools } from '../../config/checks';
+import { loadEnvironments } from '../../config/load';
 import { formatQuotaNeeds, quotaOf, vcpuQuotaNeeds } from '../../lib/vcpu-quota';
 
 describe('vcpuQuotaNeeds', () => {
@@ -37,5 +42,35 @@ describe('vcpuQuotaNeeds', () => {
     expect(quotaOf('p4d')).toBe('Running On-Demand P instances');
     expect(quotaOf('inf2')).toBe('Running On-Demand Inf instances');
     expect(quotaOf('c6i')).toBe('Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances');
+  });
+});
+
+describe("the operator guide's quota table", () => {
+  const guide = readFileSync(join(__dirname, '..', '..', 'docs', 'operator-guide.md'), 'utf8');
+  const rows = [...guide.matchAll(/^ {2}\| (\w+) \| (\d+) \((\w+)\) \| (\d+) \((\w+)\) \|$/gm)];
+
+  it('shows, for each environment it lists, what the synth computes from config/', () => {
+    const environments = loadEnvironments(ENVIRONMENTS);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const [, name, standard, standardFamily, gpu, gpuFamily] of rows) {
+      const env = environments.find((e) => e.name === name);
+      expect(env).toBeDefined();
+      const needs = vcpuQuotaNeeds(allPools(env!).map((p) => p.pool));
+      const row = (quota: string) => needs.find((n) => n.quota.includes(quota));
+      expect([
+        name,
+        row('Standard')?.vcpus,
+        row('Standard')
+          ?.families.map((f) => f.family)
+          .join(', '),
+      ]).toEqual([name, Number(standard), standardFamily]);
+      expect([
+        name,
+        row('G and VT')?.vcpus,
+        row('G and VT')
+          ?.families.map((f) => f.family)
+          .join(', '),
+      ]).toEqual([name, Number(gpu), gpuFamily]);
+    }
   });
 });
