@@ -55,7 +55,10 @@ describe('main.ts', () => {
   });
 
   it('lists example values as warnings in an offline synth, or under the CLI with HUB_ALLOW_PLACEHOLDERS=1', () => {
-    for (const env of [{} as Record<string, string>, { CDKTF_CONTEXT_JSON: '{}', HUB_ALLOW_PLACEHOLDERS: '1' }]) {
+    for (const env of [
+      {} as Record<string, string>,
+      { CDKTF_CONTEXT_JSON: '{}', HUB_ALLOW_PLACEHOLDERS: '1' },
+    ]) {
       const run = runMain({ HUB_ENVIRONMENTS: 'hackweek', ...env });
       expect(run.status).toBe(0);
       expect(run.stderr).toContain('warning: example values, which `cdktf deploy` refuses');

@@ -143,7 +143,8 @@ function decodePointer(pointer: string): string[] {
  */
 export function schemaProblems(schema: object, defaults: Values, values: Values): SchemaProblem[] {
   let validate = compiled.get(schema);
-  if (!validate) compiled.set(schema, (validate = new Ajv({ allErrors: true, strict: false }).compile(schema)));
+  if (!validate)
+    compiled.set(schema, (validate = new Ajv({ allErrors: true, strict: false }).compile(schema)));
   if (validate(withChartDefaults(defaults, values))) return [];
   return (validate.errors ?? []).map((e) => {
     const path = decodePointer(e.instancePath);

@@ -332,7 +332,7 @@ describe('helm.chart-values', () => {
       }),
     ]);
     expect(messages(synth)).toEqual([
-      "singleuser.storagee is not a key of the chart (chart jupyterhub 4.4.0); cull must be object (chart jupyterhub 4.4.0)",
+      'singleuser.storagee is not a key of the chart (chart jupyterhub 4.4.0); cull must be object (chart jupyterhub 4.4.0)',
     ]);
   });
 
