@@ -36,7 +36,12 @@ export function checkValuesFolder(props: ValuesCheckProps): string[] {
   if (!existsSync(valuesDir)) return [];
   const problems: string[] = [];
   const folders = Object.keys(charts);
-  for (const entry of readdirSync(valuesDir).sort()) {
+  // Dot files (.gitkeep, an editor's or the OS's) are nobody's values.
+  const visible = (dir: string) =>
+    readdirSync(dir)
+      .filter((name) => !name.startsWith('.'))
+      .sort();
+  for (const entry of visible(valuesDir)) {
     const path = join(valuesDir, entry);
     if (!(entry in charts)) {
       problems.push(
@@ -47,7 +52,7 @@ export function checkValuesFolder(props: ValuesCheckProps): string[] {
     if (!statSync(path).isDirectory()) continue;
     const overlays: ValuesFile[] = [];
     let base: ValuesFile | undefined;
-    for (const name of readdirSync(path).sort()) {
+    for (const name of visible(path)) {
       const file = join(path, name);
       if (statSync(file).isDirectory()) {
         if (!(dataFolders[entry] ?? []).includes(name))

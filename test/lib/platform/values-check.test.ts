@@ -71,6 +71,7 @@ describe('checkValuesFolder', () => {
       'jupyterhb/prod.yaml': 'hub: {}\n',
       'jupyterhub/moon.yaml': 'hub: {}\n',
       'jupyterhub/notes.txt': 'x\n',
+      'jupyterhub/.gitkeep': '',
     });
     expect(check(dir)).toEqual([
       "jupyterhb: not read by the synth; values folders are the charts' names: jupyterhub, cluster-autoscaler, aws-node-termination-handler, aws-efs-csi-driver, nvidia-device-plugin",
