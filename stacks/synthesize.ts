@@ -1,5 +1,6 @@
 import { App } from 'cdktf';
-import { existsSync, readdirSync, rmSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 import { ConfigError, loadEnvironments } from '../config/load';
 import { Environment } from '../config/schema';
@@ -83,10 +84,32 @@ export function synthesize(options: SynthesizeOptions): string[] {
     ids = app.node.children.map((stack) => stack.node.id);
   } catch (error) {
     if (!existed) rmSync(outdir, { recursive: true, force: true });
+    // A construct's check stops the build at the first environment it fails in; build each
+    // on its own to report every environment's problems at once.
+    if (error instanceof ConfigError && environments.length > 1) throw buildProblems(environments);
     throw error;
   }
   removeStaleStacks(join(outdir, 'stacks'), ids);
   return ids;
+}
+
+/** The build-time problems of each environment, built one at a time into a scratch folder. */
+function buildProblems(environments: readonly Environment[]): ConfigError {
+  const scratch = mkdtempSync(join(tmpdir(), 'hub-synth-check-'));
+  const problems: string[] = [];
+  try {
+    for (const env of environments) {
+      try {
+        buildStacks(new App({ outdir: scratch }), [env]);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        problems.push(...error.problems);
+      }
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return new ConfigError(problems);
 }
 
 /** Removes the folders of stacks an earlier synth wrote and this one did not. */

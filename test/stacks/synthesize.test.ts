@@ -90,4 +90,23 @@ describe('synthesize', () => {
     ]);
     expect(build).not.toHaveBeenCalled();
   });
+
+  it("reports every environment's build problems at once, not only the first one's", () => {
+    const dir = workdir();
+    // As a construct's check does: the build stops at the first environment it fails in.
+    build.mockImplementation((_app, environments) => {
+      const broken = environments.find((env) => env.name !== 'dev');
+      if (broken) throw new ConfigError([`${broken.name}.platform: a cross-layer check failed`]);
+      return new Map();
+    });
+    expect(() =>
+      synthesize({ environments: ENVIRONMENTS, outdir: join(dir, 'out'), only: ['dev', 'prod', 'hackweek'] }),
+    ).toThrow(
+      new ConfigError([
+        'prod.platform: a cross-layer check failed',
+        'hackweek.platform: a cross-layer check failed',
+      ]),
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  });
 });
