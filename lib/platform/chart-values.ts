@@ -78,7 +78,7 @@ export const FREE_FORM_PATHS: Readonly<Record<string, readonly string[]>> = {
     'node.affinity',
     'node.tolerations',
   ],
-  [CHARTS.nvidiaDevicePlugin.chart]: ['nodeSelector', 'affinity', 'tolerations', 'podAnnotations', 'labels'],
+  [CHARTS.nvidiaDevicePlugin.chart]: ['nodeSelector', 'affinity', 'tolerations', 'podAnnotations'],
 };
 
 /** Container resources: only these amounts, in requests and limits. */
