@@ -21,6 +21,7 @@ export function checkHub(env: Environment, report: Report): void {
   checkProfiles(env, report);
   checkPeakCapacity(env, report);
   checkActiveServerLimit(env, report);
+  checkPlaceholders(env, report);
   checkAccess(env, report);
   checkCulling(env, report);
   checkFailureLimit(env, report);
@@ -254,6 +255,26 @@ function checkActiveServerLimit(env: Environment, report: Report): void {
       ['hub', 'activeServerLimit'],
       `${limit} exceeds the ${capacity.total} servers the pools can host at max size ` +
         `(${capacity.perPool.join(', ')}); lower it or raise the pools' maxSize`,
+    );
+  }
+}
+
+/**
+ * Placeholders are pods of the default profile's size on its pool: more than the pool holds
+ * at max size never schedule, and the pending ones keep the autoscaler at max size.
+ */
+function checkPlaceholders(env: Environment, report: Report): void {
+  const chosen = defaultProfile(env);
+  const target = profilePool(env, chosen);
+  const guarantee = profileGuarantee(chosen);
+  if (!target || !guarantee || env.hub.placeholders === 0) return; // the profile checks report it
+  const perNode = usersPerNode(target.pool.instanceType, guarantee, efsNodeOf(env));
+  const seats = perNode * target.pool.maxSize;
+  if (env.hub.placeholders > seats) {
+    report(
+      ['hub', 'placeholders'],
+      `${env.hub.placeholders} exceeds the ${seats} seats of profile '${chosen.slug}' that pool '${chosen.pool}' ` +
+        `holds at max size (${target.pool.maxSize} x ${perNode}); the rest could never be scheduled`,
     );
   }
 }

@@ -5,7 +5,8 @@
  * writes only that environment's state (apply that stack first, with its local state).
  * Bucket names are global: set the account and a bucket name your account owns.
  */
-const ACCOUNT_ID = '123456789012';
+/** The AWS account of the state bucket and, in the shipped examples, of every environment. */
+export const ACCOUNT_ID = '123456789012';
 const REGION = 'us-west-2';
 
 /** Alias of the key all environments shared before each got its own; older state versions use it. */

@@ -1,5 +1,5 @@
 import { App } from 'cdktf';
-import { STATE_BUCKET } from '../config/state-bucket';
+import { ACCOUNT_ID, STATE_BUCKET } from '../config/state-bucket';
 import { Environment } from '../config/schema';
 import { stackId } from '../lib/naming';
 import { HubClusterStack } from './hub-cluster-stack';
@@ -24,6 +24,7 @@ export function buildStacks(
 ): Map<string, EnvironmentStacks> {
   new StateBootstrapStack(app, 'state-bootstrap', {
     ...STATE_BUCKET,
+    account: ACCOUNT_ID,
     environments: stateEnvironments.filter((env) => env.state.backend === 's3').map((env) => env.name),
   });
   new CostAllocationTagsStack(app, 'cost-allocation-tags', { region: STATE_BUCKET.region });

@@ -71,6 +71,8 @@ export class HubClusterStack extends TerraformStack {
     useEnvironmentBackend(this, env, 'hub-cluster');
     new AwsProvider(this, 'aws', {
       region: env.region,
+      // Credentials of another account fail the plan instead of building there.
+      allowedAccountIds: [env.account],
       defaultTags: [{ tags: environmentTags(env) }],
     });
     const account = (this.account = new AwsAccount(this, 'account'));

@@ -42,6 +42,8 @@ export class HubPlatformStack extends TerraformStack {
     useEnvironmentBackend(this, env, 'hub-platform');
     new AwsProvider(this, 'aws', {
       region: env.region,
+      // Credentials of another account fail the plan instead of building there.
+      allowedAccountIds: [env.account],
       defaultTags: [{ tags: environmentTags(env) }],
     });
     // The platform reaches its cluster by the name config gives it; the add-ons' wiring

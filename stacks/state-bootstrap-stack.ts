@@ -13,6 +13,8 @@ export interface StateBootstrapProps {
   readonly region: string;
   /** The environments that keep their state in the bucket, each under `<env>/` with its own key. */
   readonly environments: readonly string[];
+  /** The account the bucket belongs to; credentials of any other fail the plan. */
+  readonly account: string;
 }
 
 /**
@@ -28,6 +30,7 @@ export class StateBootstrapStack extends TerraformStack {
     new LocalBackend(this, { path: localStatePath('state-bootstrap') });
     new AwsProvider(this, 'aws', {
       region: props.region,
+      allowedAccountIds: [props.account],
       defaultTags: [{ tags: { 'hub:managed-by': 'cdktf' } }],
     });
     const account = new AwsAccount(this, 'account');

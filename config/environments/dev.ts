@@ -1,10 +1,12 @@
 import { EnvironmentInput } from '../schema';
+import { ACCOUNT_ID } from '../state-bucket';
 import { STANDARD_PROFILES } from '../profiles';
 
 /** A developer's sandbox: local state, one NAT gateway, the smallest pools. */
 export const dev: EnvironmentInput = {
   name: 'dev',
   tier: 'development',
+  account: ACCOUNT_ID,
   region: 'us-west-2',
   state: { backend: 'local' },
   network: { vpcCidr: '10.10.0.0/16', natGateways: 'single' },

@@ -1,6 +1,6 @@
 import { CUDA_NOTEBOOK_IMAGE } from '../profiles';
 import { EnvironmentInput } from '../schema';
-import { stateBackend } from '../state-bucket';
+import { ACCOUNT_ID, stateBackend } from '../state-bucket';
 
 /** The GitHub team (org:team) of the tutorial leads: they write ~/shared and may use GPUs. */
 const TUTORIAL_LEADS = 'ICESAT-2HackWeek:tutorial-leads';
@@ -15,6 +15,7 @@ const ORGANISERS = 'ICESAT-2HackWeek:organisers';
 export const hackweek: EnvironmentInput = {
   name: 'hackweek',
   tier: 'production',
+  account: ACCOUNT_ID,
   region: 'us-west-2',
   state: stateBackend('hackweek'),
   network: { vpcCidr: '10.40.0.0/16' },

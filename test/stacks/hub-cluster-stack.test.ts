@@ -11,6 +11,13 @@ describe('HubClusterStack', () => {
     expect(stack.provider.aws[0].default_tags[0].tags['hub:environment']).toBe(name);
   });
 
+  it('pins the AWS provider of both stacks to the configured account, so other credentials fail the plan', () => {
+    const lab = { ...environments[0], name: 'lab', account: '210987654321' };
+    const synth = synthStacks([lab]);
+    for (const id of ['hub-cluster-lab', 'hub-platform-lab'])
+      expect(synth.get(id)!.provider.aws[0].allowed_account_ids).toEqual(['210987654321']);
+  });
+
   it.each(environments.map((env) => env.name))('%s: node groups match the configured pools', (name) => {
     const env = environments.find((e) => e.name === name)!;
     const groups = resourcesOf(stacks.get(`hub-cluster-${name}`)!, 'aws_eks_node_group').map(([, g]) => g);

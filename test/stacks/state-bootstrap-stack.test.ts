@@ -1,3 +1,4 @@
+import { ACCOUNT_ID } from '../../config/state-bucket';
 import { resourcesOf, synthStacks } from '../support/synth';
 
 describe('StateBootstrapStack', () => {
@@ -7,6 +8,10 @@ describe('StateBootstrapStack', () => {
     expect(all).toHaveLength(1);
     return all[0][1];
   };
+
+  it("refuses credentials of any account but the state bucket's", () => {
+    expect(stack.provider.aws[0].allowed_account_ids).toEqual([ACCOUNT_ID]);
+  });
 
   it('keeps its own state locally, since the bucket cannot hold it', () => {
     expect(stack.terraform.backend).toEqual({

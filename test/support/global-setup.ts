@@ -7,7 +7,7 @@
  * stacks share one synth instead of paying one each. synthStacks() reads the result
  * through HUB_TEST_SYNTH_DIR.
  */
-import { mkdtempSync } from 'fs';
+import { existsSync, mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { ENVIRONMENTS } from '../../config';
@@ -27,6 +27,10 @@ export function missingChartData(): string | undefined {
 }
 
 export default function globalSetup(): void {
+  // The synth and the policy guard find chart data through chart-data.ts; the tests' default
+  // (../shared/upstream-charts) applies to them too.
+  const charts = join(__dirname, '..', '..', '..', 'shared', 'upstream-charts');
+  if (!process.env.UPSTREAM_CHARTS_DIR && existsSync(charts)) process.env.UPSTREAM_CHARTS_DIR = charts;
   const missing = missingChartData();
   if (missing) throw new Error(missing);
   const runDir = mkdtempSync(join(tmpdir(), 'hub-test-run-'));

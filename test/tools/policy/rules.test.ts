@@ -398,6 +398,7 @@ const FAILING: Record<string, Case> = {
         };
       }),
   ],
+  'helm.chart-values': [PLATFORM, hubValues((v) => (v.proxyy = { chp: {} }))],
   'jupyterhub.hub-database': [
     PLATFORM,
     hubValues((v) => (v.hub.db = { type: 'sqlite-pvc', pvc: { storageClassName: 'efs' } })),
