@@ -5,7 +5,7 @@
  *
  * HUB_ENVIRONMENTS=prod,dev synthesizes only those environments.
  */
-import { ENVIRONMENTS } from './config';
+import { ENVIRONMENTS, MONITORING } from './config';
 import { ConfigError } from './config/load';
 import { synthesize } from './stacks/synthesize';
 
@@ -14,7 +14,7 @@ const only = process.env.HUB_ENVIRONMENTS?.split(',')
   .filter(Boolean);
 
 try {
-  synthesize({ environments: ENVIRONMENTS, outdir: process.env.CDKTF_OUTDIR, only });
+  synthesize({ environments: ENVIRONMENTS, monitoring: MONITORING, outdir: process.env.CDKTF_OUTDIR, only });
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);

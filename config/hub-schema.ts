@@ -26,7 +26,7 @@ const memory = z.string().refine(isMemoryQuantity, {
   error: (issue) => `${JSON.stringify(issue.input)} is not a memory size such as 7G or 512M`,
 });
 
-const hostname = z
+export const hostname = z
   .string()
   .regex(HOSTNAME, { error: 'must be a lower-case DNS name such as hub.example.org' });
 
@@ -75,7 +75,7 @@ const profile = z.strictObject({
 });
 
 /** Where the OAuth client secret lives in AWS; Terraform reads it at plan time, the repository never holds it. */
-const clientSecret = z.strictObject({
+export const clientSecret = z.strictObject({
   source: z.enum(['secrets-manager', 'ssm']),
   /** Secret name (Secrets Manager) or parameter name (SSM, a SecureString). */
   name: z.string().regex(SECRET_NAME, { error: 'must be a Secrets Manager secret or SSM parameter name' }),
@@ -89,38 +89,42 @@ const clientSecret = z.strictObject({
     .optional(),
 });
 
+/** GitHub OAuth app: members of the listed organisations or `org:team` teams may log in. */
+export const githubAuthentication = z.strictObject({
+  type: z.literal('github'),
+  clientId: z.string().min(1),
+  clientSecret,
+  allowedOrganizations: z.array(z.string().regex(/^[\w.-]+(:[\w.-]+)?$/)).min(1),
+});
+
+/** A generic OpenID Connect provider whose ID token or userinfo carries a groups claim. */
+export const oidcAuthentication = z.strictObject({
+  type: z.literal('oidc'),
+  clientId: z.string().min(1),
+  clientSecret,
+  authorizeUrl: z.url({ protocol: /^https$/ }),
+  tokenUrl: z.url({ protocol: /^https$/ }),
+  userdataUrl: z.url({ protocol: /^https$/ }),
+  /** Claim that names the user. @default 'preferred_username' */
+  usernameClaim: z.string().min(1).default('preferred_username'),
+  /** Claim listing the user's groups. @default 'groups' */
+  groupsClaim: z.string().min(1).default('groups'),
+  /** @default ['openid', 'profile', 'email'] */
+  scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email']),
+  /** Members of these groups may log in. */
+  allowedGroups: z.array(z.string().min(1)).min(1),
+});
+
 const authentication = z.discriminatedUnion('type', [
-  z.strictObject({
-    /** GitHub OAuth app: members of the listed organisations or `org:team` teams may log in. */
-    type: z.literal('github'),
-    clientId: z.string().min(1),
-    clientSecret,
-    allowedOrganizations: z.array(z.string().regex(/^[\w.-]+(:[\w.-]+)?$/)).min(1),
-  }),
-  z.strictObject({
-    /** A generic OpenID Connect provider whose ID token or userinfo carries a groups claim. */
-    type: z.literal('oidc'),
-    clientId: z.string().min(1),
-    clientSecret,
-    authorizeUrl: z.url({ protocol: /^https$/ }),
-    tokenUrl: z.url({ protocol: /^https$/ }),
-    userdataUrl: z.url({ protocol: /^https$/ }),
-    /** Claim that names the user. @default 'preferred_username' */
-    usernameClaim: z.string().min(1).default('preferred_username'),
-    /** Claim listing the user's groups. @default 'groups' */
-    groupsClaim: z.string().min(1).default('groups'),
-    /** @default ['openid', 'profile', 'email'] */
-    scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email']),
-    /** Members of these groups may log in. */
-    allowedGroups: z.array(z.string().min(1)).min(1),
-  }),
+  githubAuthentication,
+  oidcAuthentication,
   z.strictObject({
     /** Any name and password: only for an environment that is not publicly reachable. */
     type: z.literal('dummy'),
   }),
 ]);
 
-const people = z.strictObject({
+export const people = z.strictObject({
   /** @default [] */
   users: names,
   /** @default [] */

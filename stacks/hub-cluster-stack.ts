@@ -10,7 +10,7 @@ import { NodeRole } from '../lib/cluster/node-role';
 import { ServiceAccountRole } from '../lib/cluster/service-account-role';
 import { instanceTypeSpec } from '../lib/instance-types';
 import { clusterName } from '../lib/naming';
-import { HubDomain } from '../lib/jupyterhub/hub-domain';
+import { DomainName } from '../lib/network/domain-name';
 import { HubVpc } from '../lib/network/hub-vpc';
 import {
   TERMINATION_HANDLER_MANAGED_TAG,
@@ -23,6 +23,16 @@ import { SharedFileSystem } from '../lib/storage/shared-file-system';
 import { NodeTaint, poolScheduling } from '../lib/node-scheduling';
 import { EncryptionKey, cloudWatchLogsKeyStatement } from '../lib/security/encryption-key';
 import { useEnvironmentBackend } from '../lib/state/environment-backend';
+import { VpcPeering } from '../lib/network/vpc-peering';
+
+/** The monitoring VPC a reporting hub peers with: its id, range and private route tables. */
+export interface MonitoringNetwork {
+  /** The monitoring deployment's name, for the peering's name tag. */
+  readonly name: string;
+  readonly vpcId: string;
+  readonly cidr: string;
+  readonly routeTableIds: readonly string[];
+}
 
 /** A node pool as the platform layer sees it: what it is called and how pods select it. */
 export interface PoolSummary {
@@ -54,9 +64,16 @@ export class HubClusterStack extends TerraformStack {
   readonly terminationQueue: TerminationQueue;
   readonly autoscalerRole: ServiceAccountRole;
   /** The hub's Route 53 zone and, with HTTPS through ACM, its validated certificate. */
-  readonly hubDomain: HubDomain;
+  readonly hubDomain: DomainName;
 
-  constructor(scope: Construct, id: string, env: Environment) {
+  /** The peering with the monitoring VPC, when the environment reports to monitoring. */
+  readonly monitoringPeering?: VpcPeering;
+
+  /**
+   * @param monitoring the monitoring VPC to peer with, when the environment reports to one
+   *   (@default none: the environment reports nowhere)
+   */
+  constructor(scope: Construct, id: string, env: Environment, monitoring?: MonitoringNetwork) {
     super(scope, id);
     this.env = env;
     const name = clusterName(env);
@@ -233,10 +250,24 @@ export class HubClusterStack extends TerraformStack {
       statements: clusterAutoscalerStatements(account, name),
     });
 
-    this.hubDomain = new HubDomain(this, 'hub-domain', {
+    this.hubDomain = new DomainName(this, 'hub-domain', {
       ...env.hub.domain,
       certificate: env.hub.https.type === 'acm',
     });
+
+    // The hub owns its peering with monitoring: destroying the hub removes the peering and
+    // monitoring's route to it, and nothing else of monitoring.
+    if (monitoring) {
+      this.monitoringPeering = new VpcPeering(this, 'monitoring-peering', {
+        name: `${name}-to-${monitoring.name}`,
+        requester: {
+          vpcId: this.network.vpc.id,
+          cidr: env.network.vpcCidr,
+          routeTableIds: this.network.privateRouteTables.map((t) => t.id),
+        },
+        accepter: { vpcId: monitoring.vpcId, cidr: monitoring.cidr, routeTableIds: monitoring.routeTableIds },
+      });
+    }
 
     new TerraformOutput(this, 'cluster_name', { value: cluster.name });
     new TerraformOutput(this, 'cluster_endpoint', { value: cluster.endpoint });

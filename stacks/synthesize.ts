@@ -1,11 +1,13 @@
 import { App } from 'cdktf';
 import { existsSync, rmSync } from 'fs';
-import { ConfigError, loadEnvironments } from '../config/load';
+import { ConfigError, loadConfig } from '../config/load';
 import { buildStacks } from './build';
 
 export interface SynthesizeOptions {
   /** Environment definitions by name, as config/ writes them. */
   readonly environments: Readonly<Record<string, unknown>>;
+  /** Monitoring deployments by name, as config/ writes them. @default none */
+  readonly monitoring?: Readonly<Record<string, unknown>>;
   /** Where the Terraform JSON goes. @default 'cdktf.out' */
   readonly outdir?: string;
   /** Synthesize only these environments. @default all */
@@ -19,7 +21,8 @@ export interface SynthesizeOptions {
  * Throws {@link ConfigError} listing every problem.
  */
 export function synthesize(options: SynthesizeOptions): string[] {
-  let environments = loadEnvironments(options.environments);
+  const config = loadConfig(options.environments, options.monitoring ?? {});
+  let environments = config.environments;
   if (options.only) {
     const known = environments.map((env) => env.name);
     const unknown = options.only.filter((name) => !known.includes(name));
@@ -37,7 +40,7 @@ export function synthesize(options: SynthesizeOptions): string[] {
   const existed = existsSync(outdir);
   try {
     const app = new App({ outdir });
-    buildStacks(app, environments);
+    buildStacks(app, environments, config.monitoring);
     app.synth();
     return app.node.children.map((stack) => stack.node.id);
   } catch (error) {

@@ -7,7 +7,7 @@ import { CHARTS } from '../platform/charts';
 import { Values } from '../platform/helm-values';
 import { PinnedRelease } from '../platform/pinned-release';
 import { clientSecretSource } from './authentication';
-import { jupyterHubValues } from './hub-values';
+import { HubValuesInputs, jupyterHubValues } from './hub-values';
 import { JUPYTERHUB_RELEASE } from './names';
 import { OAuthClientSecret } from './oauth-client-secret';
 import { HubPool } from './profile-list';
@@ -19,6 +19,8 @@ export interface JupyterHubReleaseProps {
   readonly pools: readonly HubPool[];
   /** Validated ACM certificate for the hub's name. @default none (required when hub.https is 'acm') */
   readonly certificateArn?: string;
+  /** Serve the proxy's metrics to the metrics agent (lib/jupyterhub/hub-values.ts). @default none */
+  readonly proxyMetrics?: HubValuesInputs['proxyMetrics'];
   /** What must exist first: the namespace, the home and shared claims, the EBS storage class. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -36,7 +38,12 @@ export class JupyterHubRelease extends Construct {
   constructor(scope: Construct, id: string, props: JupyterHubReleaseProps) {
     super(scope, id);
     const { env } = props;
-    const values = jupyterHubValues({ env, pools: props.pools, certificateArn: props.certificateArn });
+    const values = jupyterHubValues({
+      env,
+      pools: props.pools,
+      certificateArn: props.certificateArn,
+      proxyMetrics: props.proxyMetrics,
+    });
 
     const secretSource = clientSecretSource(env.hub);
     const clientSecret = secretSource

@@ -8,7 +8,7 @@
 import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { ENVIRONMENTS } from '../../config';
+import { ENVIRONMENTS, MONITORING } from '../../config';
 import { synthesize } from '../../stacks/synthesize';
 
 export default function globalSetup(): void {
@@ -16,6 +16,6 @@ export default function globalSetup(): void {
   process.env.HUB_TEST_RUN_DIR = runDir;
   process.env.TMPDIR = runDir;
   const outdir = join(runDir, 'synth');
-  synthesize({ environments: ENVIRONMENTS, outdir });
+  synthesize({ environments: ENVIRONMENTS, monitoring: MONITORING, outdir });
   process.env.HUB_TEST_SYNTH_DIR = outdir;
 }
