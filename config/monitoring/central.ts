@@ -9,7 +9,7 @@ export const central: MonitoringInput = {
   name: 'central',
   region: 'us-west-2',
   state: { backend: 's3', ...STATE_BUCKET },
-  network: { vpcCidr: '10.100.0.0/16', natGateways: 'single' },
+  network: { vpcCidr: '10.100.0.0/16' },
   cluster: {
     admins: ['arn:aws:iam::123456789012:role/HubAdmin'],
     logRetentionDays: 365,
