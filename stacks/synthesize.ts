@@ -33,6 +33,10 @@ export function synthesize(options: SynthesizeOptions): string[] {
     }
     environments = environments.filter((env) => options.only?.includes(env.name));
   }
+  // A monitoring deployment comes with the environments that report to it (all, without `only`).
+  const monitoring = options.only
+    ? config.monitoring.filter((m) => m.environments.some((name) => options.only?.includes(name)))
+    : config.monitoring;
   // The cross-layer checks run while stacks are built, before anything is written; only the
   // App's empty folders exist by then. Synthesizing in place keeps terraform's working
   // folders (.terraform/, lock files) from the previous synth, as the cdktf CLI does.
@@ -40,7 +44,7 @@ export function synthesize(options: SynthesizeOptions): string[] {
   const existed = existsSync(outdir);
   try {
     const app = new App({ outdir });
-    buildStacks(app, environments, config.monitoring);
+    buildStacks(app, environments, monitoring);
     app.synth();
     return app.node.children.map((stack) => stack.node.id);
   } catch (error) {

@@ -210,13 +210,6 @@ export function agentValues(inputs: AgentValuesInputs): Values {
         scrape_timeout: '10s',
         external_labels: agentExternalLabels(inputs.clusterName, inputs.environment),
       },
-      remoteWrite: [
-        agentRemoteWrite({
-          url: inputs.receiverUrl,
-          username: inputs.environment,
-          passwordFile: `${REMOTE_WRITE_PASSWORD_MOUNT}/${PASSWORD_KEY}`,
-        }),
-      ],
       podLabels: { ...AGENT_POD_LABELS },
       // The write-ahead log only bridges a short outage of the receiver; no volume to keep.
       persistentVolume: { enabled: false },
@@ -245,7 +238,19 @@ export function agentValues(inputs: AgentValuesInputs): Values {
     },
     scrapeConfigs: null,
     serverFiles: {
-      'prometheus.yml': { rule_files: null, scrape_configs: scrapeConfigs },
+      // remote_write here, not server.remoteWrite: the chart prints what is left of this map
+      // after taking scrape_configs, and an empty map would leave a stray `{}` in the file.
+      'prometheus.yml': {
+        rule_files: null,
+        scrape_configs: scrapeConfigs,
+        remote_write: [
+          agentRemoteWrite({
+            url: inputs.receiverUrl,
+            username: inputs.environment,
+            passwordFile: `${REMOTE_WRITE_PASSWORD_MOUNT}/${PASSWORD_KEY}`,
+          }),
+        ],
+      },
     },
     alertmanager: { enabled: false },
     'prometheus-pushgateway': { enabled: false },
@@ -255,14 +260,16 @@ export function agentValues(inputs: AgentValuesInputs): Values {
       metricLabelsAllowlist: [`pods=[${POD_LABELS_KEPT.join(',')}]`, `nodes=[${NODE_LABELS_KEPT.join(',')}]`],
       metricAnnotationsAllowList: [`pods=[${POD_ANNOTATIONS_KEPT.join(',')}]`],
       resources: guaranteed(100, 256),
+      // A subchart's defaults are coalesced before ours: an empty affinity, not null, clears its default.
       ...corePlacementValues(),
+      affinity: {},
       priorityClassName: CLUSTER_CRITICAL,
     },
     'prometheus-node-exporter': {
       enabled: true,
       image: { tag: tags.nodeExporter },
       resources: guaranteed(NODE_EXPORTER.cpuMillis, NODE_EXPORTER.memoryMiB),
-      nodeSelector: null,
+      // The chart's kubernetes.io/os: linux selector holds on every pool; the tolerations admit all of them.
       tolerations: [...inputs.nodeTolerations],
       priorityClassName: NODE_CRITICAL,
     },

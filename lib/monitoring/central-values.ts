@@ -135,6 +135,8 @@ export function centralPrometheusValues(inputs: CentralValuesInputs): Values {
       resources: sized(inputs.alertmanager),
       configmapReload: { resources: sized(RELOADER_SIZE) },
       ...placement,
+      // A subchart's defaults are coalesced before ours: an empty affinity, not null, clears its default.
+      affinity: {},
     },
     'kube-state-metrics': { enabled: false },
     'prometheus-node-exporter': { enabled: false },

@@ -184,6 +184,8 @@ export function grafanaValues(inputs: GrafanaValuesInputs): Values {
     },
     // The volume's fsGroup is enough; the chown init container would need its own resources.
     initChownData: { enabled: false },
+    // The chart adds this init container whenever dashboards are provisioned; sized so the pod stays Guaranteed.
+    downloadDashboards: { resources: guaranteed(50, 64) },
     deploymentStrategy: { type: 'Recreate' },
     testFramework: { enabled: false },
     resources: guaranteed(inputs.size.cpuMillis, inputs.size.memoryMiB),

@@ -47,7 +47,11 @@ export function checkMonitoringWiring(wiring: MonitoringWiring): string[] {
     if (!hub.agentValues) {
       problems.push(`${hub.environment}: reports to ${wiring.name} but its platform has no metrics agent`);
     } else {
-      const writes = (valueAt(hub.agentValues, ['server', 'remoteWrite']) as Values[] | undefined) ?? [];
+      const writes = [
+        ...((valueAt(hub.agentValues, ['server', 'remoteWrite']) as Values[] | undefined) ?? []),
+        ...((valueAt(hub.agentValues, ['serverFiles', 'prometheus.yml', 'remote_write']) as
+          Values[] | undefined) ?? []),
+      ];
       const urls = writes.map((w) => w.url);
       if (urls.length !== 1 || urls[0] !== wiring.servedUrl) {
         problems.push(

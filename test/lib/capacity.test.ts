@@ -30,13 +30,14 @@ describe('capacity maths (EKS AL2023 AMI)', () => {
 
   it('leaves an m5.2xlarge with its capacity minus reserves, eviction threshold and DaemonSets', () => {
     // By hand: DaemonSets on a CPU node are aws-node 50m, kube-proxy 100m, ebs-csi-node
-    // 30m/120Mi, efs-csi-node 200m/256Mi and the two image pullers 10m/16Mi each.
+    // 30m/120Mi, efs-csi-node 200m/256Mi, node-exporter 50m/64Mi and the two image pullers
+    // 10m/16Mi each.
     expect(nodeCapacity('m5.2xlarge')).toEqual({
       instanceType: 'm5.2xlarge',
       maxPods: 58,
-      cpuMillis: 8000 - 90 - 400, // 7510
-      memoryMiB: 32768 - 893 - 100 - 408, // 31367
-      pods: 58 - 6,
+      cpuMillis: 8000 - 90 - 450, // 7460
+      memoryMiB: 32768 - 893 - 100 - 472, // 31303
+      pods: 58 - 7,
       gpus: 0,
     });
   });
@@ -50,7 +51,7 @@ describe('capacity maths (EKS AL2023 AMI)', () => {
     // Memory-bound: 4 x 7.5 GiB fit in ~30.8 GiB, CPU would allow 15.
     expect(usersPerNode('m5.2xlarge', { cpu: 0.5, memory: '7.5G' })).toBe(4);
     // Pod-bound: tiny guarantees hit the ENI pod limit.
-    expect(usersPerNode('m5.large', { cpu: 0.01, memory: '10M' })).toBe(29 - 6);
+    expect(usersPerNode('m5.large', { cpu: 0.01, memory: '10M' })).toBe(29 - 7);
     // GPU-bound: one GPU per node.
     expect(usersPerNode('g4dn.12xlarge', { cpu: 1, memory: '4G', gpus: 1 })).toBe(4);
     expect(usersPerNode('g4dn.xlarge', { cpu: 1, memory: '1G', gpus: 2 })).toBe(0);
@@ -65,7 +66,8 @@ describe('capacity maths (EKS AL2023 AMI)', () => {
     const cpuOnly = nodeCapacity('m5.xlarge');
     const gpu = nodeCapacity('g5.xlarge'); // same vCPUs, memory and ENIs as m5.xlarge
     expect(gpu.cpuMillis).toBeLessThan(cpuOnly.cpuMillis);
-    expect(gpu.pods).toBe(cpuOnly.pods - 1);
+    // The device plugin and the DCGM exporter.
+    expect(gpu.pods).toBe(cpuOnly.pods - 2);
   });
 
   it('rejects an unknown instance type naming the known ones', () => {

@@ -219,8 +219,8 @@ async function startAgent(
   password: string,
 ): Promise<{ url: string; server: Started }> {
   const values = generatedAgentValues() as {
-    server: { global: Values; remoteWrite: Values[] };
-    serverFiles: { 'prometheus.yml': { scrape_configs: Values[] } };
+    server: { global: Values };
+    serverFiles: { 'prometheus.yml': { scrape_configs: Values[]; remote_write: Values[] } };
   };
   const tokenFile = join(dir, `${name}-hub-token`);
   writeFileSync(tokenFile, hub.serviceToken(METRICS_SERVICE));
@@ -229,7 +229,7 @@ async function startAgent(
   const hubJob = values.serverFiles['prometheus.yml'].scrape_configs.find(
     (j) => j.job_name === SCRAPE_JOBS.hub,
   )!;
-  const [remoteWrite] = values.server.remoteWrite as Array<{
+  const [remoteWrite] = values.serverFiles['prometheus.yml'].remote_write as Array<{
     url: string;
     basic_auth: Values;
     tls_config: Values;

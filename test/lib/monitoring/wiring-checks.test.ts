@@ -41,8 +41,10 @@ describe('monitoring wiring', () => {
 
   it('fails when an agent writes somewhere the receiver does not serve', () => {
     const w = clone();
-    (w.hubs[1].agentValues as { server: { remoteWrite: Array<{ url: string }> } }).server.remoteWrite[0].url =
-      'https://metrics.elsewhere.example.org/api/v1/write';
+    const files = (
+      w.hubs[1].agentValues as { serverFiles: Record<string, { remote_write: Array<{ url: string }> }> }
+    ).serverFiles;
+    files['prometheus.yml'].remote_write[0].url = 'https://metrics.elsewhere.example.org/api/v1/write';
     expect(checkMonitoringWiring(w)).toEqual([
       'prod: metrics agent writes to ["https://metrics.elsewhere.example.org/api/v1/write"], but monitoring central\'s receiver serves https://metrics.monitoring.example.org/api/v1/write',
     ]);

@@ -53,7 +53,8 @@ const FAILING: Record<string, Case> = {
     (j) =>
       editValues(
         release(j, 'prometheus'),
-        (v) => (v.server.remoteWrite[0].url = 'http://metrics.example.org/api/v1/write'),
+        (v) =>
+          (v.serverFiles['prometheus.yml'].remote_write[0].url = 'http://metrics.example.org/api/v1/write'),
       ),
   ],
   'monitoring.guaranteed-pods': [

@@ -17,7 +17,13 @@ const isEnabled = (value: unknown, byDefault: boolean) => (value === undefined ?
 /** Where each monitoring chart keeps the resources of its pods, and when that pod runs. */
 function podResources(release: HelmRelease): Array<{ path: string; resources: Json }> {
   const v = release.values as Json;
-  if (release.chart === CHARTS.grafana.chart) return [{ path: 'resources', resources: v.resources }];
+  if (release.chart === CHARTS.grafana.chart) {
+    const pods = [{ path: 'resources', resources: v.resources }];
+    // The chart adds the download-dashboards init container whenever dashboards are provisioned.
+    if (v.dashboards && Object.keys(v.dashboards).length > 0)
+      pods.push({ path: 'downloadDashboards.resources', resources: v.downloadDashboards?.resources });
+    return pods;
+  }
   const pods = [
     { path: 'server.resources', resources: v.server?.resources },
     ...(isEnabled(v.configmapReload?.prometheus?.enabled, true)
@@ -90,9 +96,17 @@ export const MONITORING_RULES: Rule[] = [
     *check(stack) {
       for (const release of releasesOf(stack, CHARTS.prometheus.chart)) {
         const v = release.values as Json;
-        const writes: Json[] = v.server?.remoteWrite ?? [];
-        const problems = writes.flatMap((w, i) => {
-          const at = `server.remoteWrite[${i}]`;
+        const writes: Array<{ at: string; w: Json }> = [
+          ...(v.server?.remoteWrite ?? []).map((w: Json, i: number) => ({
+            at: `server.remoteWrite[${i}]`,
+            w,
+          })),
+          ...(v.serverFiles?.['prometheus.yml']?.remote_write ?? []).map((w: Json, i: number) => ({
+            at: `serverFiles."prometheus.yml".remote_write[${i}]`,
+            w,
+          })),
+        ];
+        const problems = writes.flatMap(({ at, w }) => {
           const auth =
             (w.basic_auth?.username && (w.basic_auth?.password_file || w.basic_auth?.password)) ||
             w.authorization?.credentials_file ||
