@@ -48,17 +48,28 @@ function freePort(): Promise<number> {
   });
 }
 
-/** A bcrypt hash, as Prometheus's web config wants it (Python's crypt with the Blowfish method). */
+/** Debian's python3, where the python3-bcrypt package installs the bcrypt module. */
+const DEBIAN_PYTHON = '/usr/bin/python3';
+
+/** A bcrypt hash, as Prometheus's web config wants it. */
 function bcrypt(password: string): string {
-  return execFileSync('python3', [
-    '-W',
-    'ignore::DeprecationWarning',
-    '-c',
-    'import crypt, sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))',
-    password,
-  ])
-    .toString()
-    .trim();
+  try {
+    return execFileSync(
+      DEBIAN_PYTHON,
+      [
+        '-c',
+        'import bcrypt, sys; print(bcrypt.hashpw(sys.argv[1].encode(), bcrypt.gensalt(rounds=10)).decode())',
+        password,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+      .toString()
+      .trim();
+  } catch (error) {
+    throw new Error(
+      `bcrypt with ${DEBIAN_PYTHON} failed (apt-get install python3-bcrypt): ${(error as Error).message}`,
+    );
+  }
 }
 
 /** The agent's generated values for the production hub, as the hub platform stack builds them. */
