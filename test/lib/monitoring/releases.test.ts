@@ -13,7 +13,7 @@ import { AGENT_RELEASE, CENTRAL_PROMETHEUS_RELEASE, GRAFANA_RELEASE } from '../.
 import { ACCELERATOR_LABEL, GPU_TAINT } from '../../../lib/node-scheduling';
 import { CHARTS, ChartPin } from '../../../lib/platform/charts';
 import { StackJson, releaseOf, resourcesOf, synthStacks } from '../../support/synth';
-import { goTool } from '../../support/tools';
+import { goTool, systemTool } from '../../support/tools';
 import { DEFAULT_KUBERNETES_VERSION } from '../../../lib/versions';
 import { upstreamChartsDir } from '../../support/upstream-charts';
 
@@ -78,6 +78,50 @@ function notGuaranteed(manifests: Manifest[]): string[] {
     });
 }
 
+/**
+ * promtool's verdict on a rendered prometheus.yml (syntax, types, relabelling; the files it
+ * names exist only in the pod). Debian's build leaves out Kubernetes discovery, so those
+ * blocks are swapped for a static target first.
+ */
+function promtoolCheck(text: string, agent: boolean): string {
+  const config = parse(text);
+  for (const job of [...(config.scrape_configs ?? []), ...(config.alerting?.alertmanagers ?? [])]) {
+    if (job.kubernetes_sd_configs) {
+      delete job.kubernetes_sd_configs;
+      job.static_configs = [{ targets: ['127.0.0.1:1'] }];
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'promtool-'));
+  try {
+    writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(config));
+    return execFileSync(
+      systemTool('promtool', 'prometheus'),
+      ['check', 'config', '--syntax-only', ...(agent ? ['--agent'] : []), join(dir, 'prometheus.yml')],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** amtool's verdict on a rendered alertmanager.yml. */
+function amtoolCheck(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'amtool-'));
+  try {
+    writeFileSync(join(dir, 'alertmanager.yml'), text);
+    return execFileSync(
+      systemTool('amtool', 'prometheus-alertmanager'),
+      ['check-config', join(dir, 'alertmanager.yml')],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const find = (manifests: Manifest[], kind: string, name: string) =>
   manifests.find((m) => m.kind === kind && m.metadata.name === name)!;
 
@@ -112,6 +156,46 @@ describe('the central prometheus release', () => {
       storageClassName: 'gp3-retain',
       resources: { requests: { storage: '200Gi' } },
     });
+  });
+
+  it('renders a prometheus.yml, rule files and alertmanager.yml that promtool and amtool accept', () => {
+    const config = find(manifests, 'ConfigMap', 'prometheus-server').data;
+    expect(promtoolCheck(config['prometheus.yml'], false)).toMatch(/SUCCESS/);
+    for (const file of parse(config['prometheus.yml']).rule_files) {
+      const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+      try {
+        const path = join(dir, 'rules.yml');
+        writeFileSync(path, config[file.replace('/etc/config/', '')]);
+        expect(
+          execFileSync(systemTool('promtool', 'prometheus'), ['check', 'rules', path], { encoding: 'utf8' }),
+        ).toMatch(/SUCCESS/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    expect(
+      amtoolCheck(find(manifests, 'ConfigMap', 'prometheus-alertmanager').data['alertmanager.yml']),
+    ).toMatch(/SUCCESS/);
+  });
+
+  it('reloads through the basic authentication with the password from the Secret, not from the values', () => {
+    const spec = find(manifests, 'Deployment', 'prometheus-server').spec.template.spec;
+    const reloader = spec.containers.find((c: Manifest) => c.name.endsWith('configmap-reload'));
+    expect(reloader.args).toContain(
+      '--reload-url=http://grafana:$(PROMETHEUS_READER_PASSWORD)@127.0.0.1:9090/-/reload',
+    );
+    expect(reloader.env).toEqual([
+      {
+        name: 'PROMETHEUS_READER_PASSWORD',
+        valueFrom: { secretKeyRef: { name: 'prometheus-reader', key: 'password' } },
+      },
+    ]);
+  });
+
+  it('is what the receiver Service selects', () => {
+    const [[, receiver]] = resourcesOf(central, 'kubernetes_service_v1');
+    const labels = find(manifests, 'Deployment', 'prometheus-server').spec.template.metadata.labels;
+    expect(labels).toMatchObject(receiver.spec.selector);
   });
 
   it('loads the rule files and sends alerts to Alertmanager, whose Slack URL comes from a mounted file', () => {
@@ -150,6 +234,11 @@ describe('the metrics agent release (prod)', () => {
     expect(server.spec.template.metadata.labels).toMatchObject({
       'hub.jupyter.org/network-access-hub': 'true',
     });
+  });
+
+  it('renders a prometheus.yml that promtool accepts in agent mode', () => {
+    const text = find(manifests, 'ConfigMap', 'metrics-agent-prometheus-server').data['prometheus.yml'];
+    expect(promtoolCheck(text, true)).toMatch(/SUCCESS/);
   });
 
   it('labels every series and writes over TLS with basic auth to the receiver', () => {
