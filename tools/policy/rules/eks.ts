@@ -20,6 +20,7 @@ export const CHART_MIN_KUBERNETES_MINOR: Readonly<Partial<Record<keyof typeof CH
   jupyterhub: 28,
   nodeTerminationHandler: 16,
   efsCsiDriver: 17,
+  nvidiaDevicePlugin: 10,
   prometheus: 19,
   grafana: 25,
   dcgmExporter: 19,
