@@ -27,6 +27,18 @@ export function checkMonitoring(
     );
   }
 
+  for (const [field, domain] of [
+    ['receiver', monitoring.receiver.domain],
+    ['grafana', monitoring.grafana.domain],
+  ] as const) {
+    if (!domain.name.endsWith(`.${domain.hostedZone}`)) {
+      report(
+        [field, 'domain', 'name'],
+        `'${domain.name}' is not inside the zone '${domain.hostedZone}'; the certificate is validated and the record written there`,
+      );
+    }
+  }
+
   const known = environments.map((env) => env.name);
   const own = parseCidr(monitoring.network.vpcCidr);
   monitoring.environments.forEach((name, i) => {

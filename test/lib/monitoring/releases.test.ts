@@ -241,6 +241,14 @@ describe('the metrics agent release (prod)', () => {
     expect(promtoolCheck(text, true)).toMatch(/SUCCESS/);
   });
 
+  it('scrapes kube-state-metrics where the chart serves it', () => {
+    const job = config.scrape_configs.find((j: Manifest) => j.job_name === 'kube-state-metrics');
+    const service = find(manifests, 'Service', 'metrics-agent-kube-state-metrics');
+    expect(job.static_configs[0].targets).toEqual([
+      `${service.metadata.name}.${service.metadata.namespace}.svc:${service.spec.ports[0].port}`,
+    ]);
+  });
+
   it('labels every series and writes over TLS with basic auth to the receiver', () => {
     expect(config.global.external_labels).toEqual({ cluster: 'hub-prod', environment: 'prod' });
     expect(config.remote_write).toEqual([

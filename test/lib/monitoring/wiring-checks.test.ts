@@ -110,6 +110,23 @@ describe('monitoring config', () => {
     );
   });
 
+  it('rejects a Grafana name outside its zone, and a receiver sharing Grafana’s name', () => {
+    expect(
+      problems({
+        ...base,
+        grafana: {
+          ...base.grafana,
+          domain: { name: 'grafana.other.org', hostedZone: 'monitoring.example.org' },
+        },
+      }),
+    ).toEqual([
+      "monitoring.central.grafana.domain.name: 'grafana.other.org' is not inside the zone 'monitoring.example.org'; the certificate is validated and the record written there",
+    ]);
+    expect(problems({ ...base, receiver: { ...base.receiver, domain: base.grafana.domain } })).toEqual([
+      "monitoring.central.receiver.domain.name: 'grafana.monitoring.example.org' is also Grafana's name; the receiver needs a name of its own",
+    ]);
+  });
+
   it('rejects an environment reporting to two deployments', () => {
     const other = { ...base, name: 'other', network: { vpcCidr: '10.110.0.0/16' }, environments: ['prod'] };
     expect(configProblems(() => loadConfig(ENVIRONMENTS, { central: base, other }))).toEqual([
