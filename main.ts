@@ -12,7 +12,7 @@
  * warnings and writes the stacks, so the shipped examples synthesize offline.
  */
 import { join } from 'path';
-import { ENVIRONMENTS } from './config';
+import { ENVIRONMENTS, MONITORING } from './config';
 import { budgetWarnings } from './config/cost-plan';
 import { ConfigError, loadEnvironments, placeholderProblems } from './config/load';
 import { allPools } from './config/checks';
@@ -26,7 +26,13 @@ const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
 const forDeploy = process.env.CDKTF_CONTEXT_JSON !== undefined && process.env.HUB_ALLOW_PLACEHOLDERS !== '1';
 
 try {
-  const stacks = synthesize({ environments: ENVIRONMENTS, outdir, only, refusePlaceholders: forDeploy });
+  const stacks = synthesize({
+    environments: ENVIRONMENTS,
+    monitoring: MONITORING,
+    outdir,
+    only,
+    refusePlaceholders: forDeploy,
+  });
   const environments = loadEnvironments(ENVIRONMENTS).filter((env) => !only || only.includes(env.name));
   const lines = [`synthesized ${stacks.length} stacks into ${join(outdir, 'stacks')}/: ${stacks.join(', ')}`];
   lines.push('EC2 on-demand vCPU quota each environment needs with every pool at max size:');

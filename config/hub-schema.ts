@@ -26,7 +26,7 @@ const memory = z.string().refine(isMemoryQuantity, {
   error: (issue) => `${JSON.stringify(issue.input)} is not a memory size such as 7G or 512M`,
 });
 
-const hostname = z
+export const hostname = z
   .string()
   .regex(HOSTNAME, { error: 'must be a lower-case DNS name such as hub.example.org' });
 
@@ -75,7 +75,7 @@ const profile = z.strictObject({
 });
 
 /** Where the OAuth client secret lives in AWS; Terraform reads it at plan time, the repository never holds it. */
-const clientSecret = z.strictObject({
+export const clientSecret = z.strictObject({
   source: z.enum(['secrets-manager', 'ssm']),
   /** Secret name (Secrets Manager) or parameter name (SSM, a SecureString). */
   name: z.string().regex(SECRET_NAME, { error: 'must be a Secrets Manager secret or SSM parameter name' }),
@@ -100,55 +100,59 @@ const GITHUB_TEAM = /^[\w.-]+:[\w.-]+$/;
 /** Claims OIDC Core guarantees unique and never reassigned within one issuer (5.7): only `sub`. */
 export const STABLE_USERNAME_CLAIM = 'sub';
 
+/** GitHub login: members of the listed organisations or `org:team` teams may log in. */
+export const githubAuthentication = z.strictObject({
+  type: z.literal('github'),
+  /**
+   * Which kind of GitHub client `clientId` belongs to. A GitHub App ignores OAuth scopes:
+   * the organisation and team checks work only if the app has the organisation permission
+   * Members: read-only. An OAuth App gets them from the `read:org` scope.
+   */
+  clientKind: z.enum(['github-app', 'oauth-app']),
+  clientId: z.string().min(1),
+  clientSecret,
+  allowedOrganizations: z.array(z.string().regex(/^[\w.-]+(:[\w.-]+)?$/)).min(1),
+  /**
+   * Every `org:team` the hub relies on (admin and instructor groups, profile groups, team
+   * logins). They must exist before the hub is deployed, with team creation restricted to
+   * organisation owners, or any member could create one and gain its rights
+   * (docs/operator-guide.md). Each group the hub names must be listed. @default []
+   */
+  teams: z
+    .array(z.string().regex(GITHUB_TEAM, { error: 'must be a GitHub team as org:team-slug' }))
+    .default([]),
+});
+
+/** A generic OpenID Connect provider whose ID token or userinfo carries a groups claim. */
+export const oidcAuthentication = z.strictObject({
+  type: z.literal('oidc'),
+  clientId: z.string().min(1),
+  clientSecret,
+  authorizeUrl: z.url({ protocol: /^https$/ }),
+  tokenUrl: z.url({ protocol: /^https$/ }),
+  userdataUrl: z.url({ protocol: /^https$/ }),
+  /**
+   * Claim that names the user, and so owns their server and home folder. Only `sub` is
+   * unique and never reassigned (OIDC Core 5.7); another claim needs
+   * `usernameClaimDecision`. @default 'sub'
+   */
+  usernameClaim: z.string().min(1).default(STABLE_USERNAME_CLAIM),
+  /**
+   * Why this identity provider keeps a claim other than `sub` unique and unchangeable by
+   * its users: the written decision that lets one name the user. @default none
+   */
+  usernameClaimDecision: z.string().min(20).optional(),
+  /** Claim listing the user's groups. @default 'groups' */
+  groupsClaim: z.string().min(1).default('groups'),
+  /** @default ['openid', 'profile', 'email'] */
+  scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email']),
+  /** Members of these groups may log in. */
+  allowedGroups: z.array(z.string().min(1)).min(1),
+});
+
 const authentication = z.discriminatedUnion('type', [
-  z.strictObject({
-    /** GitHub login: members of the listed organisations or `org:team` teams may log in. */
-    type: z.literal('github'),
-    /**
-     * Which kind of GitHub client `clientId` belongs to. A GitHub App ignores OAuth scopes:
-     * the organisation and team checks work only if the app has the organisation permission
-     * Members: read-only. An OAuth App gets them from the `read:org` scope.
-     */
-    clientKind: z.enum(['github-app', 'oauth-app']),
-    clientId: z.string().min(1),
-    clientSecret,
-    allowedOrganizations: z.array(z.string().regex(/^[\w.-]+(:[\w.-]+)?$/)).min(1),
-    /**
-     * Every `org:team` the hub relies on (admin and instructor groups, profile groups, team
-     * logins). They must exist before the hub is deployed, with team creation restricted to
-     * organisation owners, or any member could create one and gain its rights
-     * (docs/operator-guide.md). Each group the hub names must be listed. @default []
-     */
-    teams: z
-      .array(z.string().regex(GITHUB_TEAM, { error: 'must be a GitHub team as org:team-slug' }))
-      .default([]),
-  }),
-  z.strictObject({
-    /** A generic OpenID Connect provider whose ID token or userinfo carries a groups claim. */
-    type: z.literal('oidc'),
-    clientId: z.string().min(1),
-    clientSecret,
-    authorizeUrl: z.url({ protocol: /^https$/ }),
-    tokenUrl: z.url({ protocol: /^https$/ }),
-    userdataUrl: z.url({ protocol: /^https$/ }),
-    /**
-     * Claim that names the user, and so owns their server and home folder. Only `sub` is
-     * unique and never reassigned (OIDC Core 5.7); another claim needs
-     * `usernameClaimDecision`. @default 'sub'
-     */
-    usernameClaim: z.string().min(1).default(STABLE_USERNAME_CLAIM),
-    /**
-     * Why this identity provider keeps a claim other than `sub` unique and unchangeable by
-     * its users: the written decision that lets one name the user. @default none
-     */
-    usernameClaimDecision: z.string().min(20).optional(),
-    /** Claim listing the user's groups. @default 'groups' */
-    groupsClaim: z.string().min(1).default('groups'),
-    /** @default ['openid', 'profile', 'email'] */
-    scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email']),
-    /** Members of these groups may log in. */
-    allowedGroups: z.array(z.string().min(1)).min(1),
-  }),
+  githubAuthentication,
+  oidcAuthentication,
   z.strictObject({
     /**
      * Any name with one shared password that the cluster stack generates into Secrets
@@ -159,7 +163,7 @@ const authentication = z.discriminatedUnion('type', [
   }),
 ]);
 
-const people = z.strictObject({
+export const people = z.strictObject({
   /** @default [] */
   users: names,
   /** @default [] */

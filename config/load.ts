@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { cidrsOverlap, parseCidr } from '../lib/cidr';
 import { ConfigIssue, checkEnvironment } from './checks';
+import { checkMonitoring } from './monitoring-checks';
+import { MonitoringConfig, monitoringSchema } from './monitoring-schema';
 import { placeholderIssues } from './placeholders';
 import { Environment, environmentSchema } from './schema';
 
@@ -148,4 +150,79 @@ function crossEnvironmentProblems(environments: readonly Environment[]): string[
     }
   });
   return problems;
+}
+
+/**
+ * Validates the monitoring deployments against the validated environments: each on its
+ * own, then between them (unique names, an environment reports to one place only).
+ * Problems are named `monitoring.<label>.<field>`.
+ */
+export function loadMonitoring(
+  inputs: Readonly<Record<string, unknown>>,
+  environments: readonly Environment[],
+): MonitoringConfig[] {
+  const problems: string[] = [];
+  const deployments: MonitoringConfig[] = [];
+  for (const [label, input] of Object.entries(inputs)) {
+    const where = `monitoring.${label}`;
+    const result = monitoringSchema.safeParse(input);
+    if (!result.success) {
+      problems.push(...result.error.issues.map((issue) => formatIssue(where, input, issue)));
+      continue;
+    }
+    for (const issue of checkMonitoring(result.data, environments))
+      problems.push(`${[where, ...issue.path.map(String)].join('.')}: ${issue.message}`);
+    deployments.push(result.data);
+  }
+  deployments.forEach((monitoring, i) => {
+    for (const other of deployments.slice(0, i)) {
+      if (other.name === monitoring.name)
+        problems.push(`monitoring.${monitoring.name}.name: '${monitoring.name}' is used by two deployments`);
+      for (const env of monitoring.environments.filter((name) => other.environments.includes(name)))
+        problems.push(
+          `monitoring.${monitoring.name}.environments: '${env}' already reports to ${other.name}; an environment reports to one place`,
+        );
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deployments;
+}
+
+/** Everything config/ defines, validated: environments, then the monitoring deployments against them. */
+export interface ValidatedConfig {
+  readonly environments: Environment[];
+  readonly monitoring: MonitoringConfig[];
+}
+
+/** Validates environments and monitoring; reports the problems of both at once. */
+export function loadConfig(
+  environments: Readonly<Record<string, unknown>>,
+  monitoring: Readonly<Record<string, unknown>>,
+): ValidatedConfig {
+  let envs: Environment[] = [];
+  const problems: string[] = [];
+  try {
+    envs = loadEnvironments(environments);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+    // Monitoring is still checked on its own fields; its references to environments are
+    // checked against whichever environments parsed.
+    envs = Object.entries(environments).flatMap(([label, input]) => {
+      try {
+        return [parseEnvironment(label, input)];
+      } catch {
+        return [];
+      }
+    });
+  }
+  let deployments: MonitoringConfig[] = [];
+  try {
+    deployments = loadMonitoring(monitoring, envs);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { environments: envs, monitoring: deployments };
 }

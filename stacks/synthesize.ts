@@ -2,7 +2,8 @@ import { App } from 'cdktf';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { ConfigError, loadEnvironments } from '../config/load';
+import { ConfigError, loadEnvironments, loadMonitoring } from '../config/load';
+import { MonitoringConfig } from '../config/monitoring-schema';
 import { Environment } from '../config/schema';
 import { pinnedChartData } from '../lib/platform/chart-values';
 import { CHARTS } from '../lib/platform/charts';
@@ -13,6 +14,8 @@ import { buildStacks } from './build';
 export interface SynthesizeOptions {
   /** Environment definitions by name, as config/ writes them. */
   readonly environments: Readonly<Record<string, unknown>>;
+  /** Monitoring deployments by name, as config/ writes them. @default none */
+  readonly monitoring?: Readonly<Record<string, unknown>>;
   /** Where the Terraform JSON goes. @default 'cdktf.out' */
   readonly outdir?: string;
   /** Synthesize only these environments. @default all */
@@ -30,10 +33,16 @@ export interface SynthesizeOptions {
 const VALUES_FOLDERS = Object.fromEntries(Object.values(CHARTS).map((pin) => [pin.chart, pin]));
 
 /**
- * Every problem of the configuration and the values folder, all at once; else every
- * configured environment and those selected.
+ * Every problem of the configuration (environments and monitoring) and the values folder,
+ * all at once; else every configured environment, those selected, and the monitoring
+ * deployments that come with them (all without a selection; else those an environment
+ * selected reports to).
  */
-function validate(options: SynthesizeOptions): { configured: Environment[]; selected: Environment[] } {
+function validate(options: SynthesizeOptions): {
+  configured: Environment[];
+  selected: Environment[];
+  monitoring: MonitoringConfig[];
+} {
   const problems: string[] = [];
   const names = Object.entries(options.environments).map(([label, input]) => {
     const name = (input as { name?: unknown } | undefined)?.name;
@@ -59,10 +68,20 @@ function validate(options: SynthesizeOptions): { configured: Environment[]; sele
   const unknown = (options.only ?? []).filter((name) => !names.includes(name));
   if (unknown.length > 0)
     problems.push(`HUB_ENVIRONMENTS: unknown environment ${unknown.join(', ')}; known: ${names.join(', ')}`);
+  let monitoring: MonitoringConfig[] = [];
+  try {
+    // Against valid environments only: otherwise every reference to one would be reported too.
+    if (problems.length === 0) monitoring = loadMonitoring(options.monitoring ?? {}, environments);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
+  const selected = (name: string) => !options.only || options.only.includes(name);
   return {
     configured: environments,
-    selected: environments.filter((env) => !options.only || options.only.includes(env.name)),
+    selected: environments.filter((env) => selected(env.name)),
+    monitoring: monitoring.filter((m) => m.environments.some(selected)),
   };
 }
 
@@ -76,7 +95,7 @@ function validate(options: SynthesizeOptions): { configured: Environment[]; sele
  * Throws {@link ConfigError} listing every problem.
  */
 export function synthesize(options: SynthesizeOptions): string[] {
-  const { configured, selected: environments } = validate(options);
+  const { configured, selected: environments, monitoring } = validate(options);
   // The cross-layer checks run while stacks are built, before anything is written; only the
   // App's empty folders exist by then. Synthesizing in place keeps terraform's working
   // folders (.terraform/, lock files) from the previous synth, as the cdktf CLI does.
@@ -85,7 +104,7 @@ export function synthesize(options: SynthesizeOptions): string[] {
   let ids: string[];
   try {
     const app = new App({ outdir });
-    buildStacks(app, environments, configured);
+    buildStacks(app, environments, monitoring, configured);
     app.synth();
     ids = app.node.children.map((stack) => stack.node.id);
   } catch (error) {

@@ -56,6 +56,11 @@ export interface HubValuesInputs {
   readonly certificateArn?: string;
   /** The object that owns every user server (lib/jupyterhub/user-server-owner.ts). @default none */
   readonly serverOwner?: ServerOwner;
+  /**
+   * Serve the proxy's metrics on this port to pods with these labels (the metrics agent).
+   * @default no proxy metrics
+   */
+  readonly proxyMetrics?: { readonly port: number; readonly from: Readonly<Record<string, string>> };
 }
 
 export function jupyterHubValues(inputs: HubValuesInputs): Values {
@@ -113,7 +118,24 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
     },
     proxy: {
       annotations: { ...NOT_SAFE_TO_EVICT },
-      chp: { networkPolicy: { enabled: true } },
+      chp: {
+        networkPolicy: {
+          enabled: true,
+          ...(inputs.proxyMetrics
+            ? {
+                ingress: [
+                  {
+                    ports: [{ port: inputs.proxyMetrics.port }],
+                    from: [{ podSelector: { matchLabels: { ...inputs.proxyMetrics.from } } }],
+                  },
+                ],
+              }
+            : {}),
+        },
+        ...(inputs.proxyMetrics
+          ? { extraCommandLineFlags: ['--metrics-ip=', `--metrics-port=${inputs.proxyMetrics.port}`] }
+          : {}),
+      },
       traefik: { networkPolicy: { enabled: true } },
       ...frontDoorValues(hub, inputs.certificateArn),
     },

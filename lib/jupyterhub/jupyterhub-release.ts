@@ -9,7 +9,7 @@ import { PinnedRelease } from '../platform/pinned-release';
 import { AwsAccount } from '../aws-account';
 import { clusterName } from '../naming';
 import { loginSecret } from './authentication';
-import { jupyterHubValues } from './hub-values';
+import { HubValuesInputs, jupyterHubValues } from './hub-values';
 import { JUPYTERHUB_RELEASE } from './names';
 import { OAuthClientSecret } from './oauth-client-secret';
 import { HubPool } from './profile-list';
@@ -22,6 +22,8 @@ export interface JupyterHubReleaseProps {
   readonly pools: readonly HubPool[];
   /** Validated ACM certificate for the hub's name. @default none (required when hub.https is 'acm') */
   readonly certificateArn?: string;
+  /** Serve the proxy's metrics to the metrics agent (lib/jupyterhub/hub-values.ts). @default none */
+  readonly proxyMetrics?: HubValuesInputs['proxyMetrics'];
   /** What must exist first: the namespace, the home and shared claims, the EBS storage class. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -52,6 +54,7 @@ export class JupyterHubRelease extends Construct {
       pools: props.pools,
       certificateArn: props.certificateArn,
       serverOwner: this.serverOwner.owner,
+      proxyMetrics: props.proxyMetrics,
     });
 
     const secret = loginSecret(env.hub, clusterName(env));

@@ -49,6 +49,8 @@ export class HubVpc extends Construct {
   readonly vpc: Vpc;
   readonly privateSubnets: Subnet[] = [];
   readonly publicSubnets: Subnet[] = [];
+  /** Route table of each private subnet, in the same order (peering adds its routes here). */
+  readonly privateRouteTables: RouteTable[] = [];
   /** AZ name of each private subnet, in the same order. */
   readonly availabilityZones: string[] = [];
 
@@ -134,6 +136,7 @@ export class HubVpc extends Construct {
         destinationCidrBlock: '0.0.0.0/0',
         natGatewayId: natGateways[natGateways.length - 1].id,
       });
+      this.privateRouteTables.push(privateRoutes);
       new RouteTableAssociation(this, `private-${i}-routes-association`, {
         subnetId: privateSubnet.id,
         routeTableId: privateRoutes.id,

@@ -193,7 +193,7 @@ const cases: Array<[string, (env: EnvironmentInput) => void, RegExp]> = [
   [
     'user pools too small for the declared peak',
     (env) => (env.hub.peakUsers = 500),
-    /^staging\.hub\.peakUsers: 500 users of profile 'default' \(0\.5 CPU, 1\.5G\) need 34 m5\.2xlarge nodes at 15 per node, but nodePools\.user\.user\.maxSize is 4$/,
+    /^staging\.hub\.peakUsers: 500 users of profile 'default' \(0\.5 CPU, 1\.5G\) need 36 m5\.2xlarge nodes at 14 per node, but nodePools\.user\.user\.maxSize is 4$/,
   ],
   [
     'a default profile on a pool that does not exist',

@@ -88,7 +88,7 @@ const cases: Array<[string, string, Change, RegExp]> = [
     'more GPUs than a node of the GPU pool has',
     'staging',
     (env) => (profile(env, 'gpu').gpus = 2),
-    /^staging\.hub\.profiles\.2\.cpu\.guarantee: profile 'gpu' guarantees 2 CPU, 13G, 2 GPU, more than one g4dn\.xlarge of pool 'gpu' can give a user/,
+    /^staging\.hub\.profiles\.2\.cpu\.guarantee: profile 'gpu' guarantees 2 CPU, 12G, 2 GPU, more than one g4dn\.xlarge of pool 'gpu' can give a user/,
   ],
   [
     'a GPU profile that gives a GPU node too little time to start',

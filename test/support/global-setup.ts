@@ -10,7 +10,7 @@
 import { existsSync, mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
-import { ENVIRONMENTS } from '../../config';
+import { ENVIRONMENTS, MONITORING } from '../../config';
 import { chartDataHelp, expectedChartDir, pinnedChartDir } from '../../lib/platform/chart-data';
 import { CHARTS } from '../../lib/platform/charts';
 import { synthesize } from '../../stacks/synthesize';
@@ -37,6 +37,6 @@ export default function globalSetup(): void {
   process.env.HUB_TEST_RUN_DIR = runDir;
   process.env.TMPDIR = runDir;
   const outdir = join(runDir, 'synth');
-  synthesize({ environments: ENVIRONMENTS, outdir });
+  synthesize({ environments: ENVIRONMENTS, monitoring: MONITORING, outdir });
   process.env.HUB_TEST_SYNTH_DIR = outdir;
 }

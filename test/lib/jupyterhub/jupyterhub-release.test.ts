@@ -395,11 +395,11 @@ describe('the user scheduler', () => {
 });
 
 describe.each(['dev', 'staging', 'prod'])('the service-guide sizes in %s', (env) => {
-  // seed 002: default 2 CPU / 1.5 GB, large memory 8 CPU / 7.5 GB; the GPU profile 4 CPU / 13 GB (what a g4dn.xlarge holds).
+  // seed 002: default 2 CPU / 1.5 GB, large memory 8 CPU / 7.5 GB; the GPU profile 4 CPU / 12 GB (what a g4dn.xlarge holds).
   it.each([
     ['default', { cpu_guarantee: 0.5, cpu_limit: 2, mem_guarantee: '1.5G', mem_limit: '1.5G' }],
     ['large-memory', { cpu_guarantee: 2, cpu_limit: 8, mem_guarantee: '7.5G', mem_limit: '7.5G' }],
-    ['gpu', { cpu_guarantee: 2, cpu_limit: 4, mem_guarantee: '13G', mem_limit: '13G' }],
+    ['gpu', { cpu_guarantee: 2, cpu_limit: 4, mem_guarantee: '12G', mem_limit: '12G' }],
   ])('%s', (slug, size) => {
     expect(profileNamed(env, slug).kubespawner_override).toMatchObject(size);
   });

@@ -41,7 +41,26 @@ const changesOf = (c: Case): readonly Change[] =>
   typeof c[0] === 'string' ? [c as Change] : (c as readonly Change[]);
 
 /** Rule id -> the minimal mutation of real stacks that must make exactly that rule fire. */
+const MONITORING_PLATFORM = 'monitoring-platform-central';
+
 const FAILING: Record<string, Case> = {
+  'monitoring.grafana-login': [
+    MONITORING_PLATFORM,
+    (j) => editValues(release(j, 'grafana'), (v) => (v['grafana.ini']['auth.anonymous'].enabled = true)),
+  ],
+  'monitoring.remote-write-secure': [
+    PLATFORM,
+    (j) =>
+      editValues(
+        release(j, 'prometheus'),
+        (v) =>
+          (v.serverFiles['prometheus.yml'].remote_write[0].url = 'http://metrics.example.org/api/v1/write'),
+      ),
+  ],
+  'monitoring.guaranteed-pods': [
+    MONITORING_PLATFORM,
+    (j) => editValues(release(j, 'prometheus'), (v) => (v.alertmanager.resources.requests.memory = '100Mi')),
+  ],
   'eks.control-plane-logs': [CLUSTER, (j) => cluster(j).enabled_cluster_log_types.pop()],
   'eks.public-endpoint-restricted': [CLUSTER, (j) => (cluster(j).vpc_config.endpoint_public_access = true)],
   'eks.private-endpoint': [CLUSTER, (j) => (cluster(j).vpc_config.endpoint_private_access = false)],

@@ -21,6 +21,9 @@ export const CHART_MIN_KUBERNETES_MINOR: Readonly<Partial<Record<keyof typeof CH
   nodeTerminationHandler: 16,
   efsCsiDriver: 17,
   nvidiaDevicePlugin: 10,
+  prometheus: 19,
+  grafana: 25,
+  dcgmExporter: 19,
 };
 const chartMinimums = Object.entries(CHART_MIN_KUBERNETES_MINOR).map(([key, minor]) => ({
   pin: CHARTS[key as keyof typeof CHARTS],

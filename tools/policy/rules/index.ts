@@ -4,6 +4,7 @@ import { EKS_RULES } from './eks';
 import { HELM_RULES } from './helm';
 import { IAM_RULES } from './iam';
 import { JUPYTERHUB_RULES } from './jupyterhub';
+import { MONITORING_RULES } from './monitoring';
 import { NETWORK_RULES } from './network';
 import { NODE_RULES } from './nodes';
 import { PLATFORM_RULES } from './platform';
@@ -20,4 +21,5 @@ export const RULES: readonly Rule[] = [
   ...HELM_RULES,
   ...PLATFORM_RULES,
   ...JUPYTERHUB_RULES,
+  ...MONITORING_RULES,
 ];
