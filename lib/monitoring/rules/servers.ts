@@ -199,7 +199,7 @@ export const SERVER_ALERTS: RuleGroup = {
       for: '15m',
       severity: 'warning',
       summary:
-        'The hub in {{ $labels.environment }} thinks {{ $value | printf "%.0f" }} servers are running that have no pod: those users cannot start or stop.',
+        'The hub in {{ $labels.environment }} counts {{ $value | printf "%.0f" }} more running servers than there are server pods: those users cannot start or stop.',
       description:
         'The hub and Kubernetes disagree. A user whose server "is running" but has no pod gets an error or an endless wait on Stop.',
       runbookSection: 'server-thinks-it-is-running',
