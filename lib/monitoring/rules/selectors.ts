@@ -5,6 +5,7 @@
  * nothing and never fire, so none of these strings is typed twice.
  */
 import { HUB_NAMESPACE } from '../../hub-storage';
+import { PROFILE_LABEL } from '../../jupyterhub/names';
 import { NODE_POOL_LABEL, NODE_PURPOSE_LABEL } from '../../node-scheduling';
 import { SCRAPE_JOBS, SERIES_LABELS } from '../scrape-jobs';
 
@@ -39,7 +40,7 @@ export const GPU_RESOURCE_KSM = 'resource="nvidia_com_gpu"';
  * for the rules that group by pool or by profile. kube-state-metrics 2.x exports no
  * labels unless listed.
  */
-export const PROFILE_POD_LABEL = 'hub.jupyter.org/profile';
+export const PROFILE_POD_LABEL = PROFILE_LABEL;
 export const KUBE_STATE_METRICS_LABELS_ALLOWLIST = {
   nodes: [NODE_POOL_LABEL, NODE_PURPOSE_LABEL],
   pods: [PROFILE_POD_LABEL],
