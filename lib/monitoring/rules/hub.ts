@@ -51,7 +51,8 @@ export const HUB_RECORDING: RuleGroup = {
     {
       record: `${ENV}:jupyterhub_request_errors:ratio_rate5m`,
       question: 'What fraction of the hub requests fail with a server error (5xx)?',
-      expr: `sum by (${ENV}) (rate(jupyterhub_request_duration_seconds_count{${job('hub')}, code=~"5.."}[5m])) / sum by (${ENV}) (rate(jupyterhub_request_duration_seconds_count{${job('hub')}}[5m]))`,
+      // `or ... * 0`: no 5xx series at all reads as 0, not as no data.
+      expr: `(sum by (${ENV}) (rate(jupyterhub_request_duration_seconds_count{${job('hub')}, code=~"5.."}[5m])) or sum by (${ENV}) (rate(jupyterhub_request_duration_seconds_count{${job('hub')}}[5m])) * 0) / sum by (${ENV}) (rate(jupyterhub_request_duration_seconds_count{${job('hub')}}[5m]))`,
     },
     apiLatency(0.5),
     apiLatency(0.95),
