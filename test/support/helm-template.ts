@@ -21,7 +21,8 @@ export function helmTemplate(
     const file = join(dir, 'values.yaml');
     writeFileSync(file, stringify(values));
     const chart = pinnedChartDir(pin);
-    if (!chart) throw new Error(`${pin.chart} ${pin.version}: no chart data (npm run charts, or UPSTREAM_CHARTS_DIR)`);
+    if (!chart)
+      throw new Error(`${pin.chart} ${pin.version}: no chart data (npm run charts, or UPSTREAM_CHARTS_DIR)`);
     const out = execFileSync(
       goTool('helm'),
       ['template', 'release', chart, '-n', namespace, '-f', file, '--kube-version', kubeVersion],

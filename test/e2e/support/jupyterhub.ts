@@ -73,6 +73,11 @@ export interface HubOptions {
   readonly extraConfig?: string;
   /** More environment for the hub process (and so for hub-managed services). @default none */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Start the proxy with its Prometheus endpoint (`--metrics-port`) on a free loopback
+   * port, at `TestHub.proxyMetricsUrl`. @default false
+   */
+  readonly proxyMetrics?: boolean;
 }
 
 /** Users named `<SLOW_PREFIX>-...` get a server that takes this long to start. */
@@ -182,7 +187,12 @@ export class TestHub {
 
   private constructor(
     readonly dir: string,
-    private readonly ports: { readonly proxy: number; readonly proxyApi: number; readonly hub: number },
+    private readonly ports: {
+      readonly proxy: number;
+      readonly proxyApi: number;
+      readonly hub: number;
+      readonly proxyMetrics?: number;
+    },
     private readonly jupyterhub: string,
     private readonly options: HubOptions,
     private readonly tokens: ReadonlyMap<string, string>,
@@ -190,6 +200,12 @@ export class TestHub {
   ) {
     this.token = this.serviceToken(names.admin);
     this.readonlyToken = this.serviceToken(names.readonly);
+  }
+
+  /** The proxy's Prometheus endpoint (only with `proxyMetrics`). */
+  get proxyMetricsUrl(): string {
+    if (this.ports.proxyMetrics === undefined) throw new Error('start the hub with proxyMetrics: true');
+    return `http://127.0.0.1:${this.ports.proxyMetrics}/metrics`;
   }
 
   /** The hub's public URL, through the proxy (`http://127.0.0.1:<port>`). */
@@ -244,10 +260,18 @@ export class TestHub {
       throw err;
     }
     const [proxy, proxyApi, hub] = [await freePort(), await freePort(), await freePort()];
-    const testHub = new TestHub(dir, { proxy, proxyApi, hub }, jupyterhub, options, spec.tokens, {
-      admin: adminService,
-      readonly: readonlyService,
-    });
+    const proxyMetrics = options.proxyMetrics ? await freePort() : undefined;
+    const testHub = new TestHub(
+      dir,
+      { proxy, proxyApi, hub, proxyMetrics },
+      jupyterhub,
+      options,
+      spec.tokens,
+      {
+        admin: adminService,
+        readonly: readonlyService,
+      },
+    );
     try {
       testHub.writeConfig(singleuser, limit, spec);
       await testHub.startProxy(proxyBin);
@@ -336,6 +360,9 @@ ${this.options.extraConfig ? `\n# Extra configuration of the suite\n${this.optio
         String(this.ports.proxyApi),
         '--error-target',
         `http://127.0.0.1:${this.ports.hub}/hub/error`,
+        ...(this.ports.proxyMetrics === undefined
+          ? []
+          : ['--metrics-ip', '127.0.0.1', '--metrics-port', String(this.ports.proxyMetrics)]),
       ],
       {
         cwd: this.dir,

@@ -254,6 +254,12 @@ describe.each(names)('the %s JupyterHub release', (env) => {
     }
   });
 
+  it("labels each profile's server pods with the profile (KubeSpawner merges it into the chart's labels)", () => {
+    for (const p of valuesOf(env).singleuser.profileList) {
+      expect(p.kubespawner_override.extra_labels).toEqual({ 'hub.jupyter.org/profile': p.slug });
+    }
+  });
+
   it('guarantees the memory each profile advertises, and lets it use the CPU it advertises', () => {
     const checked: string[] = [];
     for (const p of valuesOf(env).singleuser.profileList) {
