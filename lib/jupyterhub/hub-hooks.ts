@@ -2,7 +2,8 @@
  * The hub's Python hooks, kept as Python files in values/jupyterhub/files/ and shipped
  * through the chart: hub.extraFiles mounts them next to jupyterhub_config.py (which puts
  * its own folder on sys.path), hub.extraConfig imports them, and `custom` carries their
- * data. The Python is tested with python3 in test/lib/jupyterhub/hub-hooks.test.ts.
+ * data. The Python is tested against KubeSpawner and JupyterHub in the hub's own Python
+ * environment (test/lib/jupyterhub/hub-hooks.test.ts).
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
