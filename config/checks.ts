@@ -6,6 +6,7 @@ import { parseCidr } from '../lib/cidr';
 import { INSTANCE_TYPES } from '../lib/instance-types';
 import { checkHub } from './hub-checks';
 import { checkPlatformConfig } from './platform-checks';
+import { checkSchedule } from './schedule-checks';
 import { Environment, NodePoolConfig } from './schema';
 
 export interface ConfigIssue {
@@ -25,6 +26,7 @@ export function checkEnvironment(env: Environment): ConfigIssue[] {
   checkAccess(env, report);
   checkHub(env, report);
   checkPlatformConfig(env, report);
+  checkSchedule(env, report);
   return issues;
 }
 
