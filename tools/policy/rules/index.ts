@@ -7,6 +7,7 @@ import { JUPYTERHUB_RULES } from './jupyterhub';
 import { NETWORK_RULES } from './network';
 import { NODE_RULES } from './nodes';
 import { PLATFORM_RULES } from './platform';
+import { SCHEDULE_RULES } from './schedule';
 import { STORAGE_RULES } from './storage';
 
 export const RULES: readonly Rule[] = [
@@ -18,4 +19,5 @@ export const RULES: readonly Rule[] = [
   ...HELM_RULES,
   ...PLATFORM_RULES,
   ...JUPYTERHUB_RULES,
+  ...SCHEDULE_RULES,
 ];
