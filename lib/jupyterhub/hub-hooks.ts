@@ -9,6 +9,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { profileStartTimeout } from '../../config/hub-checks';
 import { HubConfig } from '../../config/hub-schema';
+import { NightModeConfig } from '../../config/schedule-schema';
 import { SHARED_CLAIM } from '../hub-storage';
 import { VALUES_DIR, Values } from '../platform/helm-values';
 import { SHARED_READWRITE_MOUNT_PATH } from './names';
@@ -20,7 +21,7 @@ export const HOOKS_DIR = join(VALUES_DIR, 'jupyterhub', 'files');
 /** Where jupyterhub_config.py lives in the hub image; modules there are importable. */
 const HUB_CONFIG_DIR = '/usr/local/etc/jupyterhub';
 
-export const HOOK_MODULES = ['shared_folder', 'hub_access'] as const;
+export const HOOK_MODULES = ['shared_folder', 'hub_access', 'profile_idle', 'night_mode'] as const;
 
 /** Volume name of the shared claim in user pods (singleuser.storage.extraVolumes). */
 export const SHARED_VOLUME = 'shared';
@@ -48,11 +49,16 @@ export function hubHookValues(inputs: HubHookInputs): {
       },
     ]),
   );
+  const night = inputs.hub.schedule?.nightMode;
   const extraConfig = {
     '10-hub-hooks': [
       'import hub_access, shared_folder',
       'shared_folder.configure(c, get_config("custom.sharedFolder"))',
       'hub_access.configure(c, get_config("custom.hubAccess"))',
+      'import profile_idle, night_mode',
+      'profile_idle.configure(c, get_config("custom.profileIdle"))',
+      'if get_config("custom.nightMode"):',
+      '    night_mode.configure(c, get_config("custom.nightMode"))',
       '',
     ].join('\n'),
   };
@@ -71,6 +77,30 @@ export function hubHookValues(inputs: HubHookInputs): {
       defaultProfile: inputs.defaultProfile,
       githubTeamGroups: inputs.githubTeamGroups,
     },
+    profileIdle: {
+      idleTimeouts: Object.fromEntries(
+        inputs.hub.profiles.flatMap((p) => (p.idleTimeoutSeconds ? [[p.slug, p.idleTimeoutSeconds]] : [])),
+      ),
+      defaultProfile: inputs.defaultProfile,
+    },
+    ...(night ? { nightMode: nightModeSettings(night, inputs.hub) } : {}),
   };
   return { extraFiles, extraConfig, custom };
+}
+
+/**
+ * What night_mode.py reads: the night in the schedule's zone, and whether the hub must
+ * create the opt-out group itself (a login that supplies no groups: admins fill it).
+ */
+function nightModeSettings(night: NightModeConfig, hub: HubConfig) {
+  return {
+    timeZone: hub.schedule!.timeZone,
+    start: night.start,
+    end: night.end,
+    idleSeconds: night.idleSeconds,
+    optOutGroup: night.optOutGroup,
+    announceMinutesBefore: night.announceMinutesBefore,
+    checkIntervalSeconds: night.checkIntervalSeconds,
+    createOptOutGroup: hub.authentication.type === 'dummy',
+  };
 }
