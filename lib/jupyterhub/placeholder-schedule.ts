@@ -15,9 +15,10 @@ import { Construct } from 'constructs';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { CORE_NODE_SELECTOR, guaranteed } from '../platform/placement';
+import { PROJECT_ROOT } from '../project-paths';
 
-/** The script each job runs. */
-export const SCALE_SCRIPT = join(__dirname, 'scale_placeholders.py');
+/** The script each job runs, read from the checkout (a compiled build has no .py files beside it). */
+export const SCALE_SCRIPT = join(PROJECT_ROOT, 'lib', 'jupyterhub', 'scale_placeholders.py');
 
 /** The chart's placeholder StatefulSet (templates/scheduling/user-placeholder/statefulset.yaml, fullnameOverride ''). */
 export const USER_PLACEHOLDER_STATEFULSET = 'user-placeholder';
