@@ -20,7 +20,7 @@ it('night mode and per-profile idle hooks hold (pytest in the hub environment)',
     },
   );
   const output = `${run.stdout}${run.stderr}`;
-  expect(output).toMatch(/\b10 passed\b/);
+  expect(output).toMatch(/\b11 passed\b/);
   expect(output).not.toMatch(/\b(failed|error|skipped)\b/);
   expect(run.status).toBe(0);
 }, 120_000);

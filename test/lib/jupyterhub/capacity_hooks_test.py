@@ -157,3 +157,12 @@ def test_configure_keeps_the_earlier_pre_spawn_hook():
     c.KubeSpawner.pre_spawn_hook(spawner)
     assert calls == ["earlier"]
     assert spawner.args[-1] == "--ServerApp.shutdown_no_activity_timeout=1800"
+
+
+def test_configure_keeps_a_hook_set_on_spawner_which_kubespawner_inherits():
+    calls = []
+    c = Config()
+    c.Spawner.pre_spawn_hook = lambda spawner: calls.append("on Spawner")
+    profile_idle.configure(c, SETTINGS)
+    c.KubeSpawner.pre_spawn_hook(Spawner({"profile": "gpu"}))
+    assert calls == ["on Spawner"]

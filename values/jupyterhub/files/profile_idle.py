@@ -44,7 +44,12 @@ def make_hook(settings, previous=None):
 
 
 def configure(c, settings, section="KubeSpawner"):
-    """Chains the idle-timeout hook onto the spawner's pre_spawn_hook."""
-    spawner = c[section]
-    previous = spawner.pre_spawn_hook if "pre_spawn_hook" in spawner else None
-    spawner.pre_spawn_hook = make_hook(settings, previous)
+    """Chains the idle-timeout hook onto the spawner's pre_spawn_hook: the section's own,
+    else the one set on Spawner, which the section inherits until it sets its own. A
+    traitlets Config answers an unset key with a placeholder, not None: ask first."""
+    previous = None
+    for name in (section, "Spawner"):
+        if name in c and "pre_spawn_hook" in c[name]:
+            previous = c[name].pre_spawn_hook
+            break
+    c[section].pre_spawn_hook = make_hook(settings, previous)
