@@ -7,6 +7,7 @@ import { INSTANCE_TYPES } from '../lib/instance-types';
 import { clusterName } from '../lib/naming';
 import { checkHub } from './hub-checks';
 import { checkPlatformConfig } from './platform-checks';
+import { checkSchedule } from './schedule-checks';
 import { Environment, NodePoolConfig } from './schema';
 
 export interface ConfigIssue {
@@ -26,6 +27,7 @@ export function checkEnvironment(env: Environment): ConfigIssue[] {
   checkAccess(env, report);
   checkHub(env, report);
   checkPlatformConfig(env, report);
+  checkSchedule(env, report);
   return issues;
 }
 

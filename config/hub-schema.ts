@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { isMemoryQuantity } from '../lib/quantities';
+import { scheduleSchema } from './schedule-schema';
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const SLUG = /^[a-z][a-z0-9-]{0,30}$/;
@@ -68,6 +69,11 @@ const profile = z.strictObject({
    * before JupyterHub's timer starts. @default the hub's startTimeoutSeconds
    */
   startTimeoutSeconds: z.number().int().min(60).optional(),
+  /**
+   * Seconds a server of this profile may sit idle before it stops itself (GPU servers
+   * sooner); at most culling.idleTimeoutSeconds. @default culling.idleTimeoutSeconds
+   */
+  idleTimeoutSeconds: z.number().int().min(300).optional(),
   /** Only these users may pick the profile (the runbook's custom sizes for named users). @default everyone */
   allowedUsers: z.array(z.string().min(1)).optional(),
   /** Only members of these groups may pick the profile. @default everyone */
@@ -222,6 +228,8 @@ const hubFields = z.strictObject({
     .default({ idleTimeoutSeconds: 1200, checkIntervalSeconds: 120 }),
   /** Placeholder pods of the default profile's size that keep warm capacity. @default 0 */
   placeholders: z.number().int().min(0).max(200).default(0),
+  /** Placeholder counts on the event's timetable and night mode (config/schedule-schema.ts). @default none: hub.placeholders all week */
+  schedule: scheduleSchema.optional(),
   /** Spawns the hub runs at once; more get 429 and retry. @default 64 (the chart's) */
   concurrentSpawnLimit: z.number().int().min(1).default(64),
   /**

@@ -9,10 +9,12 @@ import { HUB_NAMESPACE } from '../lib/hub-storage';
 import { LoadBalancerDnsRecord } from '../lib/network/load-balancer-dns-record';
 import { JupyterHubRelease } from '../lib/jupyterhub/jupyterhub-release';
 import { PROXY_PUBLIC_SERVICE } from '../lib/jupyterhub/names';
+import { PlaceholderSchedule } from '../lib/jupyterhub/placeholder-schedule';
 import { clusterName } from '../lib/naming';
 import { ClusterConnection } from '../lib/platform/cluster-connection';
 import { HubAddOns } from '../lib/platform/hub-add-ons';
 import { useEnvironmentBackend } from '../lib/state/environment-backend';
+import { cronAt } from '../lib/timetable';
 import { HubClusterStack } from './hub-cluster-stack';
 import { HUB_SECRET, METRICS_TOKEN_SECRET_KEY } from '../lib/jupyterhub/names';
 import { AGENT_POD_LABELS, PROXY_METRICS_PORT } from '../lib/monitoring/agent-values';
@@ -121,6 +123,17 @@ export class HubPlatformStack extends TerraformStack {
           value: t.value,
           effect: t.effect,
         })),
+        dependsOn: [this.jupyterhub.release],
+      });
+    }
+
+    const schedule = env.hub.schedule;
+    if (schedule) {
+      // After the release, whose chart creates the StatefulSet the jobs scale.
+      new PlaceholderSchedule(this, 'placeholder-schedule', {
+        namespace: HUB_NAMESPACE,
+        timeZone: schedule.timeZone,
+        changes: schedule.placeholders.map((e) => ({ schedule: cronAt(e.at, e.days), replicas: e.count })),
         dependsOn: [this.jupyterhub.release],
       });
     }

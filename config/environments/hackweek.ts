@@ -52,6 +52,8 @@ export const hackweek: EnvironmentInput = {
         memory: { guarantee: '12G', limit: '14G' },
         gpus: 1,
         startTimeoutSeconds: 900,
+        // A T4 costs about three times a participant's share of an m5: idle GPUs stop after 30 min.
+        idleTimeoutSeconds: 1800,
         allowedGroups: [TUTORIAL_LEADS],
       },
     ],
@@ -75,6 +77,24 @@ export const hackweek: EnvironmentInput = {
     culling: { idleTimeoutSeconds: 3600, checkIntervalSeconds: 300, maxAgeSeconds: 12 * 3600 },
     // One node's worth of warm seats, so the first users of a session do not wait for a scale-up.
     placeholders: 4,
+    // Seattle time: two nodes' worth of warm seats from before the morning session to its end
+    // of day, none overnight or at the weekend; idle servers stop at night unless their owner
+    // is in the night-owls team.
+    schedule: {
+      timeZone: 'America/Los_Angeles',
+      sessions: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' }],
+      placeholders: [
+        { days: ['mon', 'tue', 'wed', 'thu', 'fri'], at: '08:15', count: 8 },
+        { days: ['mon', 'tue', 'wed', 'thu', 'fri'], at: '17:00', count: 0 },
+      ],
+      nightMode: {
+        start: '22:00',
+        end: '07:00',
+        idleSeconds: 1800,
+        optOutGroup: 'ICESAT-2HackWeek:night-owls',
+        announceMinutesBefore: 60,
+      },
+    },
     concurrentSpawnLimit: 30,
     activeServerLimit: 100,
   },

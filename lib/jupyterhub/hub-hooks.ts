@@ -8,6 +8,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { HubConfig } from '../../config/hub-schema';
+import { NightModeConfig } from '../../config/schedule-schema';
 import { SHARED_CLAIM } from '../hub-storage';
 import { VALUES_DIR, Values } from '../platform/helm-values';
 import { SHARED_READWRITE_MOUNT_PATH } from './names';
@@ -26,6 +27,8 @@ export const HOOK_MODULES = [
   'server_owner',
   'secure_cookies',
   'hub_login',
+  'profile_idle',
+  'night_mode',
 ] as const;
 
 /** Volume name of the shared claim in user pods (singleuser.storage.extraVolumes). */
@@ -60,14 +63,18 @@ export function hubHookValues(inputs: HubHookInputs): {
       },
     ]),
   );
+  const night = inputs.hub.schedule?.nightMode;
   const extraConfig = {
     '10-hub-hooks': [
-      'import hub_access, hub_login, secure_cookies, server_owner, shared_folder',
+      'import hub_access, hub_login, night_mode, profile_idle, secure_cookies, server_owner, shared_folder',
       'shared_folder.configure(c, get_config("custom.sharedFolder"))',
       'hub_access.configure(c, get_config("custom.hubAccess"))',
       'server_owner.configure(c, get_config("custom.serverOwner"))',
       'secure_cookies.configure(c, get_config("custom.cookies"))',
       'hub_login.configure(c, get_config("custom.hubLogin"))',
+      'profile_idle.configure(c, get_config("custom.profileIdle"))',
+      'if get_config("custom.nightMode"):',
+      '    night_mode.configure(c, get_config("custom.nightMode"))',
       '',
     ].join('\n'),
   };
@@ -88,6 +95,30 @@ export function hubHookValues(inputs: HubHookInputs): {
     // Every hub is served over HTTPS (ACM at the NLB, or Let's Encrypt at Traefik).
     cookies: { secure: true },
     hubLogin: { ...inputs.login },
+    profileIdle: {
+      idleTimeouts: Object.fromEntries(
+        inputs.hub.profiles.flatMap((p) => (p.idleTimeoutSeconds ? [[p.slug, p.idleTimeoutSeconds]] : [])),
+      ),
+      defaultProfile: inputs.defaultProfile,
+    },
+    ...(night ? { nightMode: nightModeSettings(night, inputs.hub) } : {}),
   };
   return { extraFiles, extraConfig, custom };
+}
+
+/**
+ * What night_mode.py reads: the night in the schedule's zone, and whether the hub must
+ * create the opt-out group itself (a login that supplies no groups: admins fill it).
+ */
+function nightModeSettings(night: NightModeConfig, hub: HubConfig) {
+  return {
+    timeZone: hub.schedule!.timeZone,
+    start: night.start,
+    end: night.end,
+    idleSeconds: night.idleSeconds,
+    optOutGroup: night.optOutGroup,
+    announceMinutesBefore: night.announceMinutesBefore,
+    checkIntervalSeconds: night.checkIntervalSeconds,
+    createOptOutGroup: hub.authentication.type === 'shared-password',
+  };
 }

@@ -102,3 +102,37 @@ describe('hub hooks', () => {
     expect(custom.hubAccess).toMatchObject({ startTimeouts: { icesat2: 600, gpu: 900 } });
   });
 });
+
+describe('capacity-schedule hooks', () => {
+  it("give the idle hook each profile's own idle timeout, and none to profiles without one", () => {
+    const { custom } = hackweekHooks();
+    expect(custom.profileIdle).toEqual({ idleTimeouts: { gpu: 1800 }, defaultProfile: 'icesat2' });
+  });
+
+  it("give night mode the hackweek's night in Seattle time, its opt-out team, and no group to create (GitHub supplies teams)", () => {
+    const { custom } = hackweekHooks();
+    expect(custom.nightMode).toEqual({
+      timeZone: 'America/Los_Angeles',
+      start: '22:00',
+      end: '07:00',
+      idleSeconds: 1800,
+      optOutGroup: 'ICESAT-2HackWeek:night-owls',
+      announceMinutesBefore: 60,
+      checkIntervalSeconds: 300,
+      createOptOutGroup: false,
+    });
+  });
+
+  it('leave night mode out of an environment without one', () => {
+    const prod = configuredEnvironments().find((env) => env.name === 'prod')!;
+    const { custom, extraConfig } = hubHookValues({
+      hub: prod.hub,
+      startTimeouts: {},
+      profileAccess: {},
+      defaultProfile: prod.hub.profiles[0].slug,
+      githubTeamGroups: false,
+    });
+    expect(custom.nightMode).toBeUndefined();
+    expect(Object.values(extraConfig).join('\n')).toContain('if get_config("custom.nightMode"):');
+  });
+});

@@ -15,6 +15,7 @@ import {
   changedSynth,
   checkedInRisks,
   deleteRelease,
+  find,
   firedBy,
   realSynth,
   release,
@@ -362,5 +363,32 @@ describe('helm.chart-values', () => {
       if (saved.charts === undefined) delete process.env.UPSTREAM_CHARTS_DIR;
       else process.env.UPSTREAM_CHARTS_DIR = saved.charts;
     }
+  });
+});
+
+describe('jupyterhub.placeholder-scaler-role edges', () => {
+  const HACKWEEK = 'hub-platform-hackweek';
+  const role = (j: Json) => find(j, 'kubernetes_role_v1', 'placeholder-schedule/role');
+  const binding = (j: Json) => find(j, 'kubernetes_role_binding_v1', 'placeholder-schedule/binding');
+
+  it.each<[string, (j: Json) => void]>([
+    ['a verb beyond get and patch', (j) => role(j).rule[0].verbs.push('update')],
+    ['the StatefulSets themselves, not their scale', (j) => (role(j).rule[0].resources = ['statefulsets'])],
+    [
+      'a second rule on pods',
+      (j) => role(j).rule.push({ api_groups: [''], resources: ['pods'], verbs: ['list'] }),
+    ],
+    ['a wildcard name', (j) => (role(j).rule[0].resource_names = ['*'])],
+    [
+      'a binding to the cluster-admin ClusterRole',
+      (j) =>
+        (binding(j).role_ref = {
+          api_group: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'cluster-admin',
+        }),
+    ],
+  ])('fires on %s', (_label, edit) => {
+    expect(firedBy([HACKWEEK, edit])).toEqual(['jupyterhub.placeholder-scaler-role']);
   });
 });

@@ -418,6 +418,11 @@ const FAILING: Record<string, Case> = {
       }),
   ],
   'helm.chart-values': [PLATFORM, hubValues((v) => (v.proxyy = { chp: {} }))],
+  // Scaling every StatefulSet of the namespace instead of the placeholders alone.
+  'jupyterhub.placeholder-scaler-role': [
+    'hub-platform-hackweek',
+    (j) => delete find(j, 'kubernetes_role_v1', 'placeholder-schedule/role').rule[0].resource_names,
+  ],
   'jupyterhub.hub-database': [
     PLATFORM,
     hubValues((v) => (v.hub.db = { type: 'sqlite-pvc', pvc: { storageClassName: 'efs' } })),

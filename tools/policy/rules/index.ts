@@ -9,6 +9,7 @@ import { NETWORK_RULES } from './network';
 import { NODE_RULES } from './nodes';
 import { PLATFORM_RULES } from './platform';
 import { STATE_RULES } from './state';
+import { SCHEDULE_RULES } from './schedule';
 import { STORAGE_RULES } from './storage';
 
 export const RULES: readonly Rule[] = [
@@ -22,4 +23,5 @@ export const RULES: readonly Rule[] = [
   ...PLATFORM_RULES,
   ...JUPYTERHUB_RULES,
   ...MONITORING_RULES,
+  ...SCHEDULE_RULES,
 ];
