@@ -47,7 +47,12 @@ function loadHubConfig(env: Environment): { report: Report; outsideSecrets: stri
     });
     if (run.error) throw run.error;
     const log = `${run.stdout}${run.stderr}`;
-    if (run.status !== 0) throw new Error(`the hub config of ${env.name} did not load:\n${log}`);
+    if (run.status !== 0) {
+      const hint = /ModuleNotFoundError/.test(log)
+        ? '\n(a module is missing: bring the environment up to python/requirements.txt with `bash .ci/setup-python.sh`)'
+        : '';
+      throw new Error(`the hub config of ${env.name} did not load:\n${log}${hint}`);
+    }
     return { report: JSON.parse(readFileSync(reportFile, 'utf8')), outsideSecrets: pod.outsideSecrets, log };
   } finally {
     rmSync(root, { recursive: true, force: true });
