@@ -466,6 +466,22 @@ ${this.options.extraConfig ? `\n# Extra configuration of the suite\n${this.optio
     return started;
   }
 
+  /**
+   * Waits until the hub has logged every request answered so far. Tornado writes a
+   * request's access-log line after the response has gone out, so a client can read the
+   * log before the line of its last request is there (seen on a busy machine). A marked
+   * request sent now is handled after them; once its line is in the log, theirs are too.
+   */
+  async logSettled(timeoutMs = 10_000): Promise<void> {
+    const mark = `e2e-log-mark=${randomBytes(6).toString('hex')}`;
+    await this.request('GET', `/?${mark}`);
+    const deadline = Date.now() + timeoutMs;
+    while (!this.logSince(0).includes(mark)) {
+      if (Date.now() > deadline) throw new Error(`the hub did not log ${mark} within ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  }
+
   /** Where the hub log ends now, to read only what a run adds with `logSince`. */
   logSize(): number {
     return existsSync(this.logPath) ? statSync(this.logPath).size : 0;
@@ -478,7 +494,7 @@ ${this.options.extraConfig ? `\n# Extra configuration of the suite\n${this.optio
   /**
    * API requests that change users or servers, from the hub's own access log since
    * `offset`, as `POST /hub/api/users (hub-stress@127.0.0.1)`. Whoever sent them, and
-   * whatever the hub answered.
+   * whatever the hub answered. Call `logSettled()` first.
    */
   writesSince(offset: number): string[] {
     const writes =
