@@ -179,6 +179,7 @@ export class TestHub {
   readonly readonlyToken: string;
   private hub: ChildProcess | undefined;
   private proxy: ChildProcess | undefined;
+  private readonly adminService: string;
 
   private constructor(
     readonly dir: string,
@@ -188,6 +189,7 @@ export class TestHub {
     private readonly tokens: ReadonlyMap<string, string>,
     names: { readonly admin: string; readonly readonly: string },
   ) {
+    this.adminService = names.admin;
     this.token = this.serviceToken(names.admin);
     this.readonlyToken = this.serviceToken(names.readonly);
   }
@@ -347,7 +349,22 @@ ${this.options.extraConfig ? `\n# Extra configuration of the suite\n${this.optio
       },
     );
     closeSync(fd);
-    await this.waitFor(async () => (await fetch(`${this.hubUrl}/`)).status > 0, 'proxy', 30_000);
+    const proxy = this.proxy;
+    // Ports are free when chosen, not reserved: another suite's server may take one first.
+    // Only our proxy takes our token on its API, and it must still be running.
+    await this.waitFor(
+      async () => {
+        if (proxy.exitCode !== null || proxy.signalCode !== null) {
+          throw new Error(`configurable-http-proxy exited (a port taken?); log:\n${this.logTail()}`);
+        }
+        const routes = await fetch(`http://127.0.0.1:${this.ports.proxyApi}/api/routes`, {
+          headers: { authorization: `token ${readFileSync(join(this.dir, 'proxy-token'), 'utf8')}` },
+        });
+        return routes.status === 200 && (await fetch(`${this.hubUrl}/`)).status > 0;
+      },
+      'proxy',
+      30_000,
+    );
   }
 
   /** Starts the hub process (again) on the same database and waits until its API answers. */
@@ -369,7 +386,9 @@ ${this.options.extraConfig ? `\n# Extra configuration of the suite\n${this.optio
           throw new Error(
             `jupyterhub exited with ${hub.exitCode ?? hub.signalCode}; see ${this.logPath}:\n${this.logTail()}`,
           );
-        return (await this.request('GET', '/')).status === 200;
+        // Our hub, not one of another suite's that took a port: it knows our admin token.
+        const me = await this.request('GET', '/user');
+        return me.status === 200 && (me.body as { name?: string }).name === this.adminService;
       },
       'hub API',
       90_000,
@@ -400,7 +419,8 @@ ${this.options.extraConfig ? `\n# Extra configuration of the suite\n${this.optio
         if (await check()) return;
       } catch (err) {
         last = err;
-        if (err instanceof Error && err.message.startsWith('jupyterhub exited')) throw err;
+        if (err instanceof Error && /^(jupyterhub|configurable-http-proxy) exited/.test(err.message))
+          throw err;
       }
       await sleep(200);
     }
