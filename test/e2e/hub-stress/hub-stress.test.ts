@@ -100,6 +100,7 @@ describe('bad input fails fast, before anything is created', () => {
     expect(result.stderr).not.toContain(hub.readonlyToken);
     expect(result.stderr).not.toContain('not-a-valid-token-0000');
     // Nothing was created because nothing was asked: not one write reached the hub.
+    await hub.logSettled();
     expect(hub.writesSince(logStart)).toEqual([]);
     expect(await hub.users('e2e-bad')).toEqual([]);
   });
@@ -108,6 +109,7 @@ describe('bad input fails fast, before anything is created', () => {
     const logStart = hub.logSize();
     await hub.request('POST', '/users/e2e-bad-0001');
     await hub.request('DELETE', '/users/e2e-bad-0001');
+    await hub.logSettled();
     expect(hub.writesSince(logStart)).toEqual([
       'POST /hub/api/users/e2e-bad-0001 (hub-stress@127.0.0.1)',
       'DELETE /hub/api/users/e2e-bad-0001 (hub-stress@127.0.0.1)',
@@ -135,8 +137,9 @@ describe('stress', () => {
     });
     expect(report.cleanup).toEqual({ removed: 20, remaining: 0, failures: {} });
     // The limit was really met, by one probe above it: one user paid the wait, not 10 - 3.
-    expect(report.retries['429']).toBe(1);
+    await hub.logSettled();
     expect(hub.throttlesSince(logStart)).toBe(1);
+    expect(report.retries['429']).toBe(1);
     expect(report.spawnLatencyMs.count).toBe(20);
     expect(report.spawnLatencyMs.p95).toBeLessThan(30_000);
     expect(report.apiLatencyMs.p50).not.toBeNull();
@@ -236,6 +239,7 @@ describe('a spawn that times out', () => {
     const report = JSON.parse(result.stdout);
     expect(report.failures).toEqual({ timeout: 4 });
     expect(report.retries).toEqual({});
+    await hub.logSettled();
     expect(hub.throttlesSince(logStart)).toBe(0);
     expect(report.cleanup).toEqual({ removed: 4, remaining: 0, failures: {} });
     expect(await hub.users(SLOW_PREFIX)).toEqual([]);

@@ -5,8 +5,18 @@
  * Retry-After from spawn_throttle_retry_range). Run with `bash .ci/e2e-hub.sh`.
  */
 import { TestHub } from '../support/jupyterhub';
+import { hubPython } from '../../support/tools';
 
 let hub: TestHub;
+
+/** Creates a group through the hub API with what the hub gave it, then stays up. */
+const MANAGED_SERVICE = `
+import os, time, urllib.request
+url = os.environ['JUPYTERHUB_API_URL'] + '/groups/made-by-managed-service'
+token = os.environ['JUPYTERHUB_API_TOKEN']
+urllib.request.urlopen(urllib.request.Request(url, method='POST', headers={'Authorization': 'token ' + token}))
+time.sleep(3600)
+`;
 
 beforeAll(async () => {
   hub = await TestHub.start({
@@ -14,6 +24,12 @@ beforeAll(async () => {
     services: [
       { name: 'prometheus', scopes: ['read:metrics'] },
       { name: 'watcher', scopes: ['list:users', 'read:users:activity'] },
+      {
+        // Hub-managed: the hub starts it with its token and API URL in the environment.
+        name: 'managed',
+        scopes: ['admin:groups'],
+        extra: { command: [hubPython(), '-c', MANAGED_SERVICE] },
+      },
     ],
     extraConfig:
       "c.JupyterHub.load_groups = {'e2e-fixture-group': {'users': [], 'properties': {'from': 'extraConfig'}}}",
@@ -47,6 +63,15 @@ describe('the hub the fixture starts', () => {
     const group = await hub.request('GET', '/groups/e2e-fixture-group');
     expect(group.status).toBe(200);
     expect(group.body).toMatchObject({ name: 'e2e-fixture-group', properties: { from: 'extraConfig' } });
+  });
+
+  it('starts a hub-managed service with its token and the API URL', async () => {
+    let group = await hub.request('GET', '/groups/made-by-managed-service');
+    for (let i = 0; i < 300 && group.status !== 200; i++) {
+      await sleep(100);
+      group = await hub.request('GET', '/groups/made-by-managed-service');
+    }
+    expect(group.status).toBe(200);
   });
 
   it('gives each service the scopes of its role, and no more', async () => {

@@ -184,6 +184,7 @@ export class TestHub {
   readonly readonlyToken: string;
   private hub: ChildProcess | undefined;
   private proxy: ChildProcess | undefined;
+  private readonly adminService: string;
 
   private constructor(
     readonly dir: string,
@@ -198,6 +199,7 @@ export class TestHub {
     private readonly tokens: ReadonlyMap<string, string>,
     names: { readonly admin: string; readonly readonly: string },
   ) {
+    this.adminService = names.admin;
     this.token = this.serviceToken(names.admin);
     this.readonlyToken = this.serviceToken(names.readonly);
   }
@@ -374,7 +376,22 @@ ${this.options.extraConfig ? `\n# Extra configuration of the suite\n${this.optio
       },
     );
     closeSync(fd);
-    await this.waitFor(async () => (await fetch(`${this.hubUrl}/`)).status > 0, 'proxy', 30_000);
+    const proxy = this.proxy;
+    // Ports are free when chosen, not reserved: another suite's server may take one first.
+    // Only our proxy takes our token on its API, and it must still be running.
+    await this.waitFor(
+      async () => {
+        if (proxy.exitCode !== null || proxy.signalCode !== null) {
+          throw new Error(`configurable-http-proxy exited (a port taken?); log:\n${this.logTail()}`);
+        }
+        const routes = await fetch(`http://127.0.0.1:${this.ports.proxyApi}/api/routes`, {
+          headers: { authorization: `token ${readFileSync(join(this.dir, 'proxy-token'), 'utf8')}` },
+        });
+        return routes.status === 200 && (await fetch(`${this.hubUrl}/`)).status > 0;
+      },
+      'proxy',
+      30_000,
+    );
   }
 
   /** Starts the hub process (again) on the same database and waits until its API answers. */
@@ -396,7 +413,9 @@ ${this.options.extraConfig ? `\n# Extra configuration of the suite\n${this.optio
           throw new Error(
             `jupyterhub exited with ${hub.exitCode ?? hub.signalCode}; see ${this.logPath}:\n${this.logTail()}`,
           );
-        return (await this.request('GET', '/')).status === 200;
+        // Our hub, not one of another suite's that took a port: it knows our admin token.
+        const me = await this.request('GET', '/user');
+        return me.status === 200 && (me.body as { name?: string }).name === this.adminService;
       },
       'hub API',
       90_000,
@@ -427,7 +446,8 @@ ${this.options.extraConfig ? `\n# Extra configuration of the suite\n${this.optio
         if (await check()) return;
       } catch (err) {
         last = err;
-        if (err instanceof Error && err.message.startsWith('jupyterhub exited')) throw err;
+        if (err instanceof Error && /^(jupyterhub|configurable-http-proxy) exited/.test(err.message))
+          throw err;
       }
       await sleep(200);
     }
@@ -493,6 +513,22 @@ ${this.options.extraConfig ? `\n# Extra configuration of the suite\n${this.optio
     return started;
   }
 
+  /**
+   * Waits until the hub has logged every request answered so far. Tornado writes a
+   * request's access-log line after the response has gone out, so a client can read the
+   * log before the line of its last request is there (seen on a busy machine). A marked
+   * request sent now is handled after them; once its line is in the log, theirs are too.
+   */
+  async logSettled(timeoutMs = 10_000): Promise<void> {
+    const mark = `e2e-log-mark=${randomBytes(6).toString('hex')}`;
+    await this.request('GET', `/?${mark}`);
+    const deadline = Date.now() + timeoutMs;
+    while (!this.logSince(0).includes(mark)) {
+      if (Date.now() > deadline) throw new Error(`the hub did not log ${mark} within ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  }
+
   /** Where the hub log ends now, to read only what a run adds with `logSince`. */
   logSize(): number {
     return existsSync(this.logPath) ? statSync(this.logPath).size : 0;
@@ -505,7 +541,7 @@ ${this.options.extraConfig ? `\n# Extra configuration of the suite\n${this.optio
   /**
    * API requests that change users or servers, from the hub's own access log since
    * `offset`, as `POST /hub/api/users (hub-stress@127.0.0.1)`. Whoever sent them, and
-   * whatever the hub answered.
+   * whatever the hub answered. Call `logSettled()` first.
    */
   writesSince(offset: number): string[] {
     const writes =

@@ -1,10 +1,13 @@
 /**
  * An in-memory JupyterHub REST API for unit tests, on whatever clock `Date.now` and
  * `setTimeout` are (jest's fake timers in these tests). It models the parts hub-stress
- * depends on, as JupyterHub 3 behaves (jupyterhub/apihandlers/users.py, handlers/base.py):
+ * depends on, as JupyterHub behaves (jupyterhub/apihandlers/users.py, handlers/base.py; the
+ * end-to-end suite checks the tool against the real 5.5, see docs/testing.md):
  * the concurrent spawn limit with its 429 and Retry-After, spawns that answer 201 when
  * ready within slow_spawn_timeout and 202 otherwise, a hub-side start_timeout, 400s for
- * servers pending spawn or stop, and POST /users creating only the names that are new.
+ * servers pending spawn or stop (3.0's answer to a second start of a pending spawn; 5.5
+ * answers 202, which the tool takes alike), and POST /users creating only the names that
+ * are new.
  */
 import { HttpResponse, Transport } from '../../../tools/hub-stress/http';
 

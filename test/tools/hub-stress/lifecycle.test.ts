@@ -18,7 +18,7 @@ const result = (status: number, message: string, retried: string[] = []): HubRes
 });
 
 describe('serverState', () => {
-  it('reads the default server from a JupyterHub 3 user model', () => {
+  it('reads the default server from a JupyterHub user model', () => {
     expect(serverState({ name: 'u', servers: { '': { ready: true, pending: null } } })).toBe('ready');
     expect(serverState({ name: 'u', servers: { '': { ready: false, pending: 'spawn' } } })).toBe('spawning');
     expect(serverState({ name: 'u', servers: { '': { ready: false, pending: 'stop' } } })).toBe('stopping');
