@@ -5,6 +5,7 @@
 import { usersPerNode } from '../lib/capacity';
 import { EventPlan, EventShape, planEvent } from '../lib/cost/event-plan';
 import { PINNED_PRICES, PriceTable, pinnedPrices } from '../lib/cost/prices';
+import { clockMinutes } from '../lib/timetable';
 import { defaultProfile, efsNodePluginSizing, profileGuarantee, profilePool } from './hub-checks';
 import { Environment } from './schema';
 
@@ -15,6 +16,21 @@ export interface PlanOverrides {
   readonly activeHoursPerDay?: number;
   /** Culling off: the saving of culling is the difference. */
   readonly noCulling?: boolean;
+  /** Night mode off: the saving of night mode is the difference. */
+  readonly noNightMode?: boolean;
+}
+
+/**
+ * Hours from the end of the first session until night mode has stopped its idle servers
+ * (to the night's start, then the idle threshold and half the check interval); undefined
+ * without night mode or sessions to measure from.
+ */
+export function nightModeStopHours(schedule: Environment['hub']['schedule']): number | undefined {
+  const night = schedule?.nightMode;
+  const session = schedule?.sessions[0];
+  if (!night || !session) return undefined;
+  const gapMinutes = (clockMinutes(night.start) - clockMinutes(session.end) + 24 * 60) % (24 * 60);
+  return gapMinutes / 60 + (night.idleSeconds + night.checkIntervalSeconds / 2) / 3600;
 }
 
 /**
@@ -53,6 +69,11 @@ export function eventShape(env: Environment, overrides: PlanOverrides = {}): Eve
       diskGiB: pool.pool.diskSizeGiB,
     },
     placeholderSeats: env.hub.placeholders,
+    // A timetable holds its fewest placeholders outside sessions (zero at night, typically).
+    offHoursPlaceholderSeats: env.hub.schedule
+      ? Math.min(...env.hub.schedule.placeholders.map((e) => e.count))
+      : env.hub.placeholders,
+    nightModeStopHours: overrides.noNightMode ? undefined : nightModeStopHours(env.hub.schedule),
     gpu:
       gpuPool && gpuGuarantee && plan.gpuUsers > 0
         ? {
@@ -75,12 +96,26 @@ export function eventShape(env: Environment, overrides: PlanOverrides = {}): Eve
   };
 }
 
-/** The environment's plan, and the same without culling, so the saving is a number. */
+/**
+ * The environment's plan, and the same without culling, without night mode and without
+ * either, so what each saves is a number.
+ */
 export function planEnvironment(env: Environment, overrides: PlanOverrides = {}, prices?: PriceTable) {
   const table = prices ?? pinnedPrices(env.region);
-  const planned = planEvent(eventShape(env, overrides), table);
-  const withoutCulling = planEvent(eventShape(env, { ...overrides, noCulling: true }), table);
-  return { planned, withoutCulling, cullingSaves: withoutCulling.total - planned.total };
+  const plan = (more: PlanOverrides) => planEvent(eventShape(env, { ...overrides, ...more }), table);
+  const planned = plan({});
+  const withoutCulling = plan({ noCulling: true });
+  const withoutNightMode = plan({ noNightMode: true });
+  const withNeither = plan({ noCulling: true, noNightMode: true });
+  return {
+    planned,
+    withoutCulling,
+    cullingSaves: withoutCulling.total - planned.total,
+    withoutNightMode,
+    nightModeSaves: withoutNightMode.total - planned.total,
+    /** Servers never stopped for idleness: what culling and night mode save together. */
+    withNeither,
+  };
 }
 
 /** What a calendar month of the plan costs: the whole event when it fits in a month. */

@@ -6,11 +6,13 @@
  * The user pool, per day of the event:
  * - during sessions: enough nodes for the users and the placeholder seats together (users
  *   evict placeholders, which then pend and scale up nodes of their own);
- * - after sessions, with culling: the users' nodes stay up while their idle servers wait
- *   to be culled (the idle timeout plus, on average, half the culler's interval) and then
- *   until the autoscaler removes an unneeded node; with culling off, a share of those nodes
- *   stays up all night (people do not log out: the ICESat-2 hackweek woke to 5-10 of 20);
- * - the rest of the day: the nodes that hold the placeholder seats.
+ * - after sessions: the users' nodes stay up while their idle servers wait to be culled
+ *   (the idle timeout plus, on average, half the culler's interval) or stopped by night
+ *   mode, whichever comes first, and then until the autoscaler removes an unneeded node;
+ *   with neither, a share of those nodes stays up all night (people do not log out: the
+ *   ICESat-2 hackweek woke to 5-10 of 20);
+ * - the rest of the day: the nodes that hold the placeholder seats (a timetable may hold
+ *   fewer than during sessions).
  */
 import { HOURS_PER_MONTH, PriceTable } from './prices';
 
@@ -29,8 +31,10 @@ export interface EventShape {
   /** Hours of sessions per day, when every user has a server. */
   readonly activeHoursPerDay: number;
   readonly userPool: PoolShape;
-  /** Placeholder pods held in the user pool around the clock. @default 0 */
+  /** Placeholder pods held in the user pool during sessions. @default 0 */
   readonly placeholderSeats?: number;
+  /** Placeholder pods held outside sessions (a timetable may drop them at night). @default placeholderSeats */
+  readonly offHoursPlaceholderSeats?: number;
   /** GPU users during sessions and their pool. @default none */
   readonly gpu?: PoolShape & { readonly users: number };
   readonly corePool: { readonly instanceType: string; readonly nodes: number; readonly diskGiB: number };
@@ -40,6 +44,11 @@ export interface EventShape {
   readonly scaleDownMinutes: number;
   /** Without culling, the share of the session's user nodes still up overnight. @default 0.375 (7.5 of 20) */
   readonly overnightNodeShare?: number;
+  /**
+   * Night mode: hours from the end of a session until its idle servers are stopped (night
+   * start, plus the idle threshold and half the check interval). @default none
+   */
+  readonly nightModeStopHours?: number;
   readonly natGateways: number;
   /** @default 1 (the hub's network load balancer) */
   readonly loadBalancers?: number;
@@ -86,23 +95,44 @@ function instancePrice(prices: PriceTable, instanceType: string): number {
   return price;
 }
 
-/** Hours a session's nodes stay up after it ends before the autoscaler removes them. */
-export function tailHours(shape: Pick<EventShape, 'culling' | 'scaleDownMinutes'>): number {
-  if (!shape.culling) return 0;
-  const { idleTimeoutSeconds, checkIntervalSeconds } = shape.culling;
-  return (idleTimeoutSeconds + checkIntervalSeconds / 2) / 3600 + shape.scaleDownMinutes / 60;
+/**
+ * Hours a session's released nodes stay up after it ends before the autoscaler removes
+ * them: until the culler or night mode (whichever is first) has stopped their idle
+ * servers, plus the autoscaler's delay; undefined when neither stops them.
+ */
+export function tailHours(
+  shape: Pick<EventShape, 'culling' | 'scaleDownMinutes' | 'nightModeStopHours'>,
+): number | undefined {
+  const stops = [
+    ...(shape.culling
+      ? [(shape.culling.idleTimeoutSeconds + shape.culling.checkIntervalSeconds / 2) / 3600]
+      : []),
+    ...(shape.nightModeStopHours !== undefined ? [shape.nightModeStopHours] : []),
+  ];
+  return stops.length ? Math.min(...stops) + shape.scaleDownMinutes / 60 : undefined;
 }
 
-/** Node-hours of one pool over one day, for `seats` at sessions and `held` seats around the clock. */
-function poolHoursPerDay(pool: PoolShape, seats: number, held: number, shape: EventShape) {
+/**
+ * Node-hours of one pool over one day, for `seats` users and `held` placeholder seats
+ * during sessions and `heldOffHours` placeholder seats the rest of the day.
+ */
+function poolHoursPerDay(
+  pool: PoolShape,
+  seats: number,
+  held: number,
+  heldOffHours: number,
+  shape: EventShape,
+) {
   const perNode = Math.max(1, pool.usersPerNode);
   const sessionNodes = Math.ceil((seats + held) / perNode);
-  const heldNodes = Math.ceil(held / perNode);
-  const releasable = sessionNodes - heldNodes;
+  const heldNodes = Math.ceil(heldOffHours / perNode);
+  const releasable = Math.max(0, sessionNodes - heldNodes);
   const offHours = 24 - shape.activeHoursPerDay;
-  const overnight = shape.culling
-    ? releasable * Math.min(tailHours(shape), offHours)
-    : Math.ceil(releasable * (shape.overnightNodeShare ?? DEFAULT_OVERNIGHT_SHARE)) * offHours;
+  const tail = tailHours(shape);
+  const overnight =
+    tail === undefined
+      ? Math.ceil(releasable * (shape.overnightNodeShare ?? DEFAULT_OVERNIGHT_SHARE)) * offHours
+      : releasable * Math.min(tail, offHours);
   return { sessionNodes, hours: sessionNodes * shape.activeHoursPerDay + heldNodes * offHours + overnight };
 }
 
@@ -121,10 +151,17 @@ export function planEvent(shape: EventShape, prices: PriceTable): EventPlan {
     line(`${pool} nodes (${instanceType})`, hours, 'instance-hours', instancePrice(prices, instanceType));
   };
 
-  const user = poolHoursPerDay(shape.userPool, shape.users, shape.placeholderSeats ?? 0, shape);
+  const held = shape.placeholderSeats ?? 0;
+  const user = poolHoursPerDay(
+    shape.userPool,
+    shape.users,
+    held,
+    shape.offHoursPlaceholderSeats ?? held,
+    shape,
+  );
   nodes('user', shape.userPool.instanceType, user.hours * shape.days, shape.userPool.diskGiB);
   if (shape.gpu && shape.gpu.users > 0) {
-    const gpu = poolHoursPerDay(shape.gpu, shape.gpu.users, 0, shape);
+    const gpu = poolHoursPerDay(shape.gpu, shape.gpu.users, 0, 0, shape);
     nodes('gpu', shape.gpu.instanceType, gpu.hours * shape.days, shape.gpu.diskGiB);
   }
   nodes('core', shape.corePool.instanceType, shape.corePool.nodes * eventHours, shape.corePool.diskGiB);

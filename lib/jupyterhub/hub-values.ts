@@ -45,6 +45,11 @@ import { ServerOwner } from './user-server-owner';
 /** HubOAuth in each user server takes extra cookie options from this variable. */
 export const SERVER_COOKIE_OPTIONS_ENV = 'JUPYTERHUB_COOKIE_OPTIONS';
 
+/** A literal for a KubeSpawner template (environment values): `{` and `}` doubled. */
+function escapeBraces(text: string): string {
+  return text.replace(/[{}]/g, (brace) => brace + brace);
+}
+
 /** The cluster-autoscaler must not evict these single-replica pods to scale a node down. */
 const NOT_SAFE_TO_EVICT = { 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' };
 
@@ -161,7 +166,8 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
       },
       extraFiles: { 'jupyter-server-config': kernelCullingFile(hub) },
       // The user server's own cookies (HubOAuth reads JUPYTERHUB_COOKIE_OPTIONS): Secure, as the hub's.
-      extraEnv: { [SERVER_COOKIE_OPTIONS_ENV]: JSON.stringify({ secure: true }) },
+      // KubeSpawner expands {placeholders} in environment values, so the JSON's braces are doubled.
+      extraEnv: { [SERVER_COOKIE_OPTIONS_ENV]: escapeBraces(JSON.stringify({ secure: true })) },
       // Users reach the internet, not the node's credentials or other pods' private addresses.
       cloudMetadata: { blockWithIptables: false },
       networkPolicy: {

@@ -14,7 +14,7 @@ import { dirname, join } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { StackJson } from './synth';
 import { goTool } from './tools';
-import { upstreamChartsDir } from './upstream-charts';
+import { requireChartDir } from '../../lib/platform/chart-data';
 
 /** A rendered Kubernetes object; its body as helm wrote it. */
 export type K8sObject = {
@@ -47,7 +47,7 @@ export function setArguments(release: StackJson): string[] {
 
 /** `helm template` of a synthesized helm_release against its pinned chart. */
 export function renderRelease(release: StackJson, kubernetesVersion: string): K8sObject[] {
-  const chartDir = join(upstreamChartsDir(), `${release.chart}-${release.version}`);
+  const chartDir = requireChartDir({ chart: release.chart, version: release.version });
   const dir = mkdtempSync(join(tmpdir(), 'helm-values-'));
   try {
     const files = (release.values ?? []).map((doc: string, i: number) => {

@@ -50,7 +50,8 @@ export function planSummary(
     days: wholeNumber('--days', values.days, 1, 366),
     activeHoursPerDay: wholeNumber('--hours', values.hours, 1, 24),
   };
-  const { planned, withoutCulling, cullingSaves } = planEnvironment(env, overrides, prices);
+  const { planned, withoutCulling, cullingSaves, withoutNightMode, nightModeSaves, withNeither } =
+    planEnvironment(env, overrides, prices);
   return {
     environment: env.name,
     users: overrides.users ?? env.hub.peakUsers,
@@ -59,6 +60,9 @@ export function planSummary(
     planned,
     withoutCulling,
     cullingSaves,
+    withoutNightMode,
+    nightModeSaves,
+    withNeither,
     budgetMonthlyUsd: env.cost.budget?.monthlyUsd,
   };
 }

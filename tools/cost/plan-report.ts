@@ -9,6 +9,9 @@ export interface PlanSummary {
   readonly planned: EventPlan;
   readonly withoutCulling: EventPlan;
   readonly cullingSaves: number;
+  readonly withoutNightMode: EventPlan;
+  readonly nightModeSaves: number;
+  readonly withNeither: EventPlan;
   readonly budgetMonthlyUsd?: number;
 }
 
@@ -31,7 +34,9 @@ export function renderPlan(summary: PlanSummary): string {
     '',
     `node-hours by pool: ${hours.join(', ')} (${planned.peakUserNodes} user nodes during sessions)`,
     `per user-hour: ${usd(planned.perUserHour)} over ${planned.userHours} user-hours`,
-    `without culling (a share of the user nodes stays up overnight): ${usd(withoutCulling.total)}, ${usd(withoutCulling.perUserHour)} per user-hour; culling saves ${usd(summary.cullingSaves)}`,
+    `without culling: ${usd(withoutCulling.total)}, ${usd(withoutCulling.perUserHour)} per user-hour; culling saves ${usd(summary.cullingSaves)}`,
+    `without night mode: ${usd(summary.withoutNightMode.total)}; night mode saves ${usd(summary.nightModeSaves)}`,
+    `with neither (idle servers run all night): ${usd(summary.withNeither.total)}, ${usd(summary.withNeither.perUserHour)} per user-hour; together they save ${usd(summary.withNeither.total - planned.total)}`,
     ...(summary.budgetMonthlyUsd !== undefined ? [`budget: ${usd(summary.budgetMonthlyUsd)} a month`] : []),
     `prices: ${planned.prices}; on-demand: spot or a Savings Plan would lower the EC2 lines. Data transfer is not included.`,
   ].join('\n');

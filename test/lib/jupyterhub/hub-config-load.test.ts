@@ -7,6 +7,7 @@
  * the real objects the loaded config makes (the app, the authenticator, KubeSpawner driven
  * through each profile), and must carry what config/ asked for.
  */
+import { profileStartTimeout } from '../../../config/hub-checks';
 import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
@@ -89,7 +90,7 @@ describe.each(environments.map((env) => [env.name, env] as const))(
       'starts profile %s with its guarantees, limits, pool and start timeout',
       (slug, profile) => {
         const spawned = report.spawner.profiles[slug];
-        const timeout = profile.startTimeoutSeconds ?? hub.startTimeoutSeconds;
+        const timeout = profileStartTimeout(env, profile);
         expect(spawned).toMatchObject({
           cpu_guarantee: profile.cpu.guarantee,
           cpu_limit: profile.cpu.limit,
@@ -115,12 +116,12 @@ describe.each(environments.map((env) => [env.name, env] as const))(
         expect(report.spawner.default_spawn[who]).toMatchObject({
           cpu_guarantee: fallback.cpu.guarantee,
           mem_guarantee: jupyterhubBytes(fallback.memory.guarantee!),
-          hub_timeout: fallback.startTimeoutSeconds ?? hub.startTimeoutSeconds,
+          hub_timeout: profileStartTimeout(env, fallback),
         });
       }
       // The chart-wide timeout is the longest profile's, so the hub never cuts one short.
       expect(report.spawner.chart_start_timeout).toBe(
-        Math.max(...hub.profiles.map((p) => p.startTimeoutSeconds ?? hub.startTimeoutSeconds)),
+        Math.max(...hub.profiles.map((p) => profileStartTimeout(env, p))),
       );
     });
 
@@ -185,18 +186,17 @@ describe.each(environments.map((env) => [env.name, env] as const))(
           expect(got.admin_groups).toEqual([...hub.admins.groups].sort());
           expect(got.allow_all).toBe(false);
           break;
-        case 'dummy':
-          expect(got.class).toBe('jupyterhub.auth.DummyAuthenticator');
+        case 'shared-password':
+          expect(got.class).toBe('jupyterhub.authenticators.shared.SharedPasswordAuthenticator');
           expect(got.allow_all).toBe(true);
           break;
       }
     });
 
     it('reads the OAuth client secret from the Secret made outside the chart, and nothing else from outside', () => {
-      if (hub.authentication.type === 'dummy') {
-        expect(loaded.outsideSecrets).toEqual([]);
-      } else {
-        expect(loaded.outsideSecrets).toHaveLength(1);
+      // Every login reads one: the OAuth client secret, or the shared password.
+      expect(loaded.outsideSecrets).toHaveLength(1);
+      if (hub.authentication.type !== 'shared-password') {
         expect(report.authenticator.client_secret_set).toBe(true);
       }
     });

@@ -150,7 +150,8 @@ def test_user_servers_set_secure_cookies_too(values, monkeypatch):
 
     options = values["singleuser"].get("extraEnv", {}).get("JUPYTERHUB_COOKIE_OPTIONS")
     if options is not None:
-        monkeypatch.setenv("JUPYTERHUB_COOKIE_OPTIONS", options)
+        # KubeSpawner formats environment values as templates: {{ }} reach the server as { }.
+        monkeypatch.setenv("JUPYTERHUB_COOKIE_OPTIONS", options.format())
     auth = HubOAuth(api_token="x", api_url="http://127.0.0.1:1/hub/api", oauth_client_id="jupyterhub-user-participant")
     app = Application(cookie_secret="secure-cookies-test")
     request = HTTPServerRequest(
