@@ -64,6 +64,11 @@ const monitoringFields = z.strictObject({
     credentialsPrefix: z.string().regex(/^[\w/+=.@-]{1,400}$/, {
       error: 'must be a Secrets Manager name prefix such as monitoring-central/remote-write',
     }),
+    /**
+     * Bump after changing any credentials secret: Terraform never keeps the values (they are
+     * written write-only), so it sends them again only when this number changes. @default 1
+     */
+    credentialsVersion: z.number().int().min(1).default(1),
   }),
   alertmanager: z.strictObject({
     /** The Slack-compatible incoming-webhook URL, kept in AWS: never in the repository. */

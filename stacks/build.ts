@@ -104,6 +104,7 @@ export function buildStacks(
         ? {
             receiverUrl: target.stacks.platform.receiverUrl,
             credentialsPrefix: target.config.receiver.credentialsPrefix,
+            credentialsVersion: target.config.receiver.credentialsVersion,
           }
         : undefined,
     );

@@ -28,6 +28,8 @@ export interface MetricsDestination {
   readonly receiverUrl: string;
   /** Prefix of the credentials secrets in Secrets Manager. */
   readonly credentialsPrefix: string;
+  /** Bump after changing the credentials: Terraform sends the password again only then. @default 1 */
+  readonly credentialsVersion?: number;
 }
 
 /**
@@ -115,6 +117,7 @@ export class HubPlatformStack extends TerraformStack {
         hubTokenSecret: { name: HUB_SECRET, key: METRICS_TOKEN_SECRET_KEY },
         receiverUrl: metrics.receiverUrl,
         credentialsSecretName: credentialsSecretName(metrics.credentialsPrefix, env.name),
+        credentialsVersion: metrics.credentialsVersion,
         clusterAutoscaler: `cluster-autoscaler.${CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace}.svc:8085`,
         gpus: clusterStack.pools.some((p) => p.kind === 'gpu'),
         nodeTolerations: unique.map((t) => ({

@@ -60,6 +60,7 @@ export class MonitoringPlatformStack extends TerraformStack {
       nodeSelector: clusterStack.coreLabels,
       clients: reporting.map((env) => ({ environment: env.name, vpcCidr: env.network.vpcCidr })),
       credentialsPrefix: monitoring.receiver.credentialsPrefix,
+      credentialsVersion: monitoring.receiver.credentialsVersion,
       slackWebhook: monitoring.alertmanager.slackWebhook,
       receiverCertificateArn: clusterStack.receiverDomain.certificateArn!,
     });

@@ -1,15 +1,9 @@
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
-import { ITerraformDependable, TerraformStack } from 'cdktf';
+import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ClientSecretConfig } from '../../config/hub-schema';
+import { AwsSecretValue, ParameterArnParts } from '../platform/aws-secret-value';
 import { CLIENT_SECRET_KEY, CLIENT_SECRET_NAME } from './names';
-
-/** Where an SSM parameter's ARN starts: `arn:<partition>:ssm:<region>:<account>`. */
-export interface ParameterArnParts {
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
-}
 
 export interface OAuthClientSecretProps {
   /** Where the secret lives in AWS (`hub.authentication.clientSecret`, or the generated shared password). */
@@ -24,12 +18,6 @@ export interface OAuthClientSecretProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/** Terraform's ephemeral resource types that read a secret's value, and the attribute holding it. */
-const EPHEMERAL_READ = {
-  'secrets-manager': { type: 'aws_secretsmanager_secret_version', attribute: 'secret_string' },
-  ssm: { type: 'aws_ssm_parameter', attribute: 'value' },
-} as const;
-
 /**
  * The login's secret (OAuth client secret or shared password), read from Secrets Manager
  * or SSM by an ephemeral resource and written to a Kubernetes Secret in the hub namespace
@@ -40,58 +28,27 @@ const EPHEMERAL_READ = {
  * read fails, naming the secret and the field, when the stored value and `jsonKey`
  * disagree, instead of handing the hub the wrong string.
  *
- * cdktf 0.21 and the prebuilt AWS bindings have no ephemeral resources, so the block is
- * written as a stack override; `data_wo` is in the Kubernetes bindings.
+ * The read is lib/platform/aws-secret-value.ts; `data_wo` is in the Kubernetes bindings.
  */
 export class OAuthClientSecret extends Construct {
   readonly secret: SecretV1;
 
   constructor(scope: Construct, id: string, props: OAuthClientSecretProps) {
     super(scope, id);
-    const { source, name, jsonKey, version } = props.source;
-    const field = props.field ?? 'hub.authentication.clientSecret';
-    const read = EPHEMERAL_READ[source];
-    const stored = `jsondecode(self.${read.attribute})`;
-    const postcondition =
-      jsonKey === undefined
-        ? {
-            condition: `\${!can(keys(${stored}))}`,
-            error_message:
-              `${name}: the stored value is a JSON object and would become the secret whole; ` +
-              `set ${field}.jsonKey to the key that holds it`,
-          }
-        : {
-            condition: `\${can(tostring(${stored}[${JSON.stringify(jsonKey)}]))}`,
-            error_message:
-              `${name}: ${field}.jsonKey is "${jsonKey}", but the stored value is not a JSON object ` +
-              `with a string under that key; store {"${jsonKey}": "..."} or drop jsonKey for a plain value`,
-          };
-    let locator: Record<string, unknown>;
-    if (source === 'secrets-manager') {
-      locator = { secret_id: name };
-    } else {
-      if (!props.account) throw new Error(`${field}: reading SSM parameter ${name} needs the account`);
-      const { partition, region, accountId } = props.account;
-      locator = {
-        arn: `arn:${partition}:ssm:${region}:${accountId}:parameter/${name.replace(/^\//, '')}`,
-        with_decryption: true,
-      };
-    }
-    const logicalName = `${this.node.path.replace(/[^A-Za-z0-9_-]/g, '_')}_value`;
-    TerraformStack.of(this).addOverride(`ephemeral.${read.type}.${logicalName}`, {
-      ...locator,
-      lifecycle: { postcondition: [postcondition] },
+    const value = new AwsSecretValue(this, 'value', {
+      source: props.source.source,
+      name: props.source.name,
+      jsonKey: props.source.jsonKey,
+      account: props.account,
+      field: props.field ?? 'hub.authentication.clientSecret',
     });
-    const value = `ephemeral.${read.type}.${logicalName}.${read.attribute}`;
-
     this.secret = new SecretV1(this, 'secret', {
       metadata: { name: CLIENT_SECRET_NAME, namespace: props.namespace },
       type: 'Opaque',
       dataWo: {
-        [CLIENT_SECRET_KEY]:
-          jsonKey === undefined ? `\${${value}}` : `\${jsondecode(${value})[${JSON.stringify(jsonKey)}]}`,
+        [CLIENT_SECRET_KEY]: value.value,
       },
-      dataWoRevision: version,
+      dataWoRevision: props.source.version,
       dependsOn: props.dependsOn,
     });
   }

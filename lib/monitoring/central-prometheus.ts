@@ -2,12 +2,12 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
-import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { AwsAccount } from '../aws-account';
 import { NLB_TLS_POLICY } from '../jupyterhub/front-door';
+import { AwsSecretValue } from '../platform/aws-secret-value';
 import { CHARTS } from '../platform/charts';
 import { PinnedRelease } from '../platform/pinned-release';
-import { AwsSecretValue } from './aws-secret-value';
 import { PodSize, centralPrometheusValues } from './central-values';
 import {
   CENTRAL_PROMETHEUS_RELEASE,
@@ -48,11 +48,15 @@ export interface CentralPrometheusProps {
   readonly clients: readonly ReceiverClient[];
   /** Prefix of the credentials secrets in Secrets Manager. */
   readonly credentialsPrefix: string;
+  /** Bump after changing any credentials secret: Terraform sends them again only then. @default 1 */
+  readonly credentialsVersion?: number;
   /** Where the Slack webhook URL is kept in AWS. */
   readonly slackWebhook: {
     readonly source: 'secrets-manager' | 'ssm';
     readonly name: string;
     readonly jsonKey?: string;
+    /** Bump after changing the stored URL: Terraform sends it again only then. @default 1 */
+    readonly version?: number;
   };
   /** The receiver's validated ACM certificate. */
   readonly receiverCertificateArn: string;
@@ -61,7 +65,8 @@ export interface CentralPrometheusProps {
 /**
  * The central store: the namespace, a retained gp3 class, the Prometheus release with
  * Alertmanager, the Secrets they read (bcrypt hashes of every user, the reader's password,
- * the Slack webhook), and the receiver: an internal NLB with TLS that admits only the
+ * the Slack webhook; read ephemerally and written through the write-only `data_wo`, so
+ * none is in a Terraform plan or state), and the receiver: an internal NLB with TLS that admits only the
  * reporting hubs' VPC ranges (the controller writes them into the nodes' security group).
  */
 export class CentralPrometheus extends Construct {
@@ -86,36 +91,50 @@ export class CentralPrometheus extends Construct {
     });
     const namespace = MONITORING_NAMESPACE;
     const users = [...props.clients.map((c) => c.environment), GRAFANA_READER_USER];
-    const hashes = Object.fromEntries(
-      users.map((user) => [
-        user,
-        new AwsSecretValue(this, `${user}-bcrypt`, {
-          source: 'secrets-manager',
-          name: credentialsSecretName(props.credentialsPrefix, user),
-          jsonKey: 'bcrypt',
-        }).value,
-      ]),
-    );
+    // The web config is composed inside the write-only argument: ephemeral values may pass
+    // through Terraform functions there, never into a file or state.
+    const hashes = users.map((user) => {
+      const hash = new AwsSecretValue(this, `${user}-bcrypt`, {
+        source: 'secrets-manager',
+        name: credentialsSecretName(props.credentialsPrefix, user),
+        jsonKey: 'bcrypt',
+      });
+      return `${JSON.stringify(user)} = ${hash.expression}`;
+    });
+    const credentialsVersion = props.credentialsVersion ?? 1;
     const readerPassword = new AwsSecretValue(this, 'reader-password', {
       source: 'secrets-manager',
       name: credentialsSecretName(props.credentialsPrefix, GRAFANA_READER_USER),
       jsonKey: PASSWORD_KEY,
     });
-    const slack = new AwsSecretValue(this, 'slack-webhook', props.slackWebhook);
+    const { source, name, jsonKey, version } = props.slackWebhook;
+    const slack = new AwsSecretValue(this, 'slack-webhook', {
+      source,
+      name,
+      jsonKey,
+      account: source === 'ssm' ? new AwsAccount(this, 'account') : undefined,
+      field: 'alertmanager.slackWebhook',
+    });
     const secrets = [
       new SecretV1(this, 'web-config', {
         metadata: { name: WEB_CONFIG_SECRET, namespace },
-        data: { [WEB_CONFIG_KEY]: Fn.yamlencode({ basic_auth_users: hashes }) },
+        type: 'Opaque',
+        dataWo: { [WEB_CONFIG_KEY]: `\${yamlencode({ basic_auth_users = { ${hashes.join(', ')} } })}` },
+        dataWoRevision: credentialsVersion,
         dependsOn: [this.namespace],
       }),
       new SecretV1(this, 'reader', {
         metadata: { name: READER_SECRET, namespace },
-        data: { [PASSWORD_KEY]: readerPassword.value },
+        type: 'Opaque',
+        dataWo: { [PASSWORD_KEY]: readerPassword.value },
+        dataWoRevision: credentialsVersion,
         dependsOn: [this.namespace],
       }),
       new SecretV1(this, 'slack', {
         metadata: { name: SLACK_WEBHOOK_SECRET, namespace },
-        data: { [SLACK_WEBHOOK_KEY]: slack.value },
+        type: 'Opaque',
+        dataWo: { [SLACK_WEBHOOK_KEY]: slack.value },
+        dataWoRevision: version ?? 1,
         dependsOn: [this.namespace],
       }),
     ];

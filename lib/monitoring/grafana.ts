@@ -1,9 +1,10 @@
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ITerraformDependable } from 'cdktf';
+import { AwsAccount } from '../aws-account';
 import { Construct } from 'constructs';
 import { CHARTS } from '../platform/charts';
+import { AwsSecretValue } from '../platform/aws-secret-value';
 import { PinnedRelease } from '../platform/pinned-release';
-import { AwsSecretValue } from './aws-secret-value';
 import { GrafanaValuesInputs, grafanaValues } from './grafana-values';
 import { GRAFANA_OAUTH_KEY, GRAFANA_OAUTH_SECRET, GRAFANA_RELEASE } from './names';
 
@@ -15,21 +16,35 @@ export interface GrafanaProps extends GrafanaValuesInputs {
     readonly source: 'secrets-manager' | 'ssm';
     readonly name: string;
     readonly jsonKey?: string;
+    /** Bump after changing the stored secret: Terraform sends it again only then. @default 1 */
+    readonly version?: number;
   };
   /** The namespace, the Prometheus release and its reader Secret. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/** Grafana with its OAuth client secret copied from AWS into a Secret it mounts. */
+/**
+ * Grafana with its OAuth client secret copied from AWS into a Secret it reads: an ephemeral
+ * read and the write-only `data_wo`, so the secret is in no Terraform plan or state.
+ */
 export class Grafana extends Construct {
   readonly release: PinnedRelease;
 
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
-    const clientSecret = new AwsSecretValue(this, 'client-secret-value', props.clientSecret);
+    const { source, name, jsonKey, version } = props.clientSecret;
+    const clientSecret = new AwsSecretValue(this, 'client-secret-value', {
+      source,
+      name,
+      jsonKey,
+      account: source === 'ssm' ? new AwsAccount(this, 'account') : undefined,
+      field: 'grafana.authentication.clientSecret',
+    });
     const secret = new SecretV1(this, 'client-secret', {
       metadata: { name: GRAFANA_OAUTH_SECRET, namespace: props.namespace },
-      data: { [GRAFANA_OAUTH_KEY]: clientSecret.value },
+      type: 'Opaque',
+      dataWo: { [GRAFANA_OAUTH_KEY]: clientSecret.value },
+      dataWoRevision: version ?? 1,
       dependsOn: props.dependsOn,
     });
     this.release = new PinnedRelease(this, 'release', {

@@ -3,9 +3,9 @@ import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { CHARTS } from '../platform/charts';
 import { Values } from '../platform/helm-values';
+import { AwsSecretValue } from '../platform/aws-secret-value';
 import { PinnedRelease } from '../platform/pinned-release';
 import { agentValues } from './agent-values';
-import { AwsSecretValue } from './aws-secret-value';
 import { PodSize } from './central-values';
 import { DcgmExporter } from './dcgm-exporter';
 import { AGENT_CREDENTIALS_SECRET, AGENT_RELEASE, PASSWORD_KEY } from './names';
@@ -22,6 +22,8 @@ export interface MetricsAgentProps {
   readonly receiverUrl: string;
   /** Secrets Manager secret with this environment's `{"password", "bcrypt"}`. */
   readonly credentialsSecretName: string;
+  /** Bump after changing the credentials secret: Terraform sends the password again only then. @default 1 */
+  readonly credentialsVersion?: number;
   /** host:port of cluster-autoscaler's metrics Service. */
   readonly clusterAutoscaler: string;
   /** Whether the cluster has GPU pools: they get the DCGM exporter. */
@@ -37,7 +39,8 @@ export interface MetricsAgentProps {
 /**
  * A reporting hub's metrics agent: Prometheus in agent mode with kube-state-metrics and
  * node-exporter (the pinned prometheus chart), the DCGM exporter where there are GPUs, and
- * its remote-write password copied from AWS into the hub namespace.
+ * its remote-write password copied from AWS into the hub namespace (an ephemeral read and
+ * the write-only `data_wo`: the password is in no Terraform plan or state).
  */
 export class MetricsAgent extends Construct {
   readonly release: PinnedRelease;
@@ -53,7 +56,8 @@ export class MetricsAgent extends Construct {
     const credentials = new SecretV1(this, 'credentials', {
       metadata: { name: AGENT_CREDENTIALS_SECRET, namespace: props.hubNamespace },
       type: 'Opaque',
-      data: { [PASSWORD_KEY]: password.value },
+      dataWo: { [PASSWORD_KEY]: password.value },
+      dataWoRevision: props.credentialsVersion ?? 1,
       dependsOn: props.dependsOn,
     });
     this.release = new PinnedRelease(this, 'release', {

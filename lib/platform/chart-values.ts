@@ -41,9 +41,10 @@ export function pinnedChartData(pin: ChartPin): ChartData | undefined {
 /**
  * Values paths under which a chart takes maps or lists of any shape (Kubernetes objects,
  * command-line flags, annotations), per chart. Everything else we set must be a key of
- * the chart's values.yaml. Matched by whole path segments.
+ * the chart's values.yaml. Matched by whole path segments: a string is split at its dots,
+ * a list names the segments of a path whose keys contain dots (`grafana.ini`).
  */
-export const FREE_FORM_PATHS: Readonly<Record<string, readonly string[]>> = {
+export const FREE_FORM_PATHS: Readonly<Record<string, readonly (string | readonly string[])[]>> = {
   [CHARTS.clusterAutoscaler.chart]: [
     'extraArgs',
     'expanderPriorities',
@@ -89,14 +90,31 @@ export const FREE_FORM_PATHS: Readonly<Record<string, readonly string[]>> = {
     'tolerations',
     'podAnnotations',
   ],
+  [CHARTS.grafana.chart]: [
+    // Turned into grafana.ini section by section (templates/_config.tpl).
+    ['grafana.ini'],
+    'envValueFrom',
+    'service.annotations',
+    'nodeSelector',
+    // Files whose contents are the maps' values (templates/_config.tpl, configSecret.yaml).
+    'datasources',
+    'dashboardProviders',
+    'dashboards',
+    // Read by the templates, only commented out in values.yaml: templates/serviceaccount.yaml,
+    // templates/pvc.yaml and statefulset.yaml, templates/_pod.tpl.
+    'serviceAccount.annotations',
+    'persistence.storageClassName',
+    'priorityClassName',
+  ],
+  [CHARTS.dcgmExporter.chart]: ['nodeSelector', 'affinity', 'tolerations'],
 };
 
 /** Container resources: only these amounts, in requests and limits. */
 const RESOURCE_AMOUNTS = ['cpu', 'memory'];
 
-function underAny(path: readonly string[], prefixes: readonly string[]): boolean {
+function underAny(path: readonly string[], prefixes: readonly (string | readonly string[])[]): boolean {
   return prefixes.some((prefix) => {
-    const segments = prefix.split('.');
+    const segments = typeof prefix === 'string' ? prefix.split('.') : prefix;
     return segments.length <= path.length && segments.every((segment, i) => path[i] === segment);
   });
 }

@@ -1,6 +1,10 @@
 /** The offline chart checks must catch what helm would silently ignore: unknown keys. */
+import { readFileSync, readdirSync } from 'fs';
+import { join } from 'path';
+import { requireChartDir } from '../../lib/platform/chart-data';
 import { CHARTS } from '../../lib/platform/charts';
-import { unknownKeyPaths } from './upstream-charts';
+import { isMap } from '../../lib/platform/helm-values';
+import { FREE_FORM_PATHS, chartDefaults, unknownKeyPaths } from './upstream-charts';
 
 describe('unknownKeyPaths', () => {
   const autoscaler = CHARTS.clusterAutoscaler;
@@ -72,4 +76,43 @@ describe('unknownKeyPaths', () => {
       }),
     ).toEqual(['gfd.enabeld', 'config.defualt']);
   });
+
+  it("takes a listed path's segments literally, so grafana.ini is free-form and grafana.ini's sibling names are not", () => {
+    expect(
+      unknownKeyPaths(CHARTS.grafana, {
+        'grafana.ini': { server: { root_url: 'https://x' }, 'auth.github': { enabled: true } },
+        'grafana.inii': { server: {} },
+        grafana: { ini: { server: {} } },
+        persistence: { storageClassName: 'gp3', storageClassNamee: 'gp3' },
+        serviceAccount: { annotations: { a: 'b' }, annotationss: {} },
+      }),
+    ).toEqual(['grafana.inii', 'grafana', 'persistence.storageClassNamee', 'serviceAccount.annotationss']);
+  });
+
+  it.each([CHARTS.grafana, CHARTS.dcgmExporter])(
+    "lists for $chart only the chart's maps and lists and the keys its templates read",
+    (pin) => {
+      const dir = requireChartDir(pin);
+      const templates = (sub: string): string =>
+        readdirSync(join(dir, sub), { withFileTypes: true })
+          .map((e) =>
+            e.isDirectory() ? templates(join(sub, e.name)) : readFileSync(join(dir, sub, e.name), 'utf8'),
+          )
+          .join('\n');
+      const text = templates('templates');
+      const defaults = chartDefaults(pin);
+      const notJustified = FREE_FORM_PATHS[pin.chart].filter((entry) => {
+        const segments = typeof entry === 'string' ? entry.split('.') : entry;
+        const value = segments.reduce<unknown>((at, key) => (isMap(at) ? at[key] : undefined), defaults);
+        // A map or list the chart ships (a free-form default such as {}) ...
+        if (isMap(value) || Array.isArray(value)) return false;
+        // ... or a key only its templates know: commented out in values.yaml, read as .Values.<path>.
+        const reference = segments.every((s) => /^\w+$/.test(s))
+          ? `.Values.${segments.join('.')}`
+          : `index .Values ${segments.map((s) => JSON.stringify(s)).join(' ')}`;
+        return value !== undefined || !text.includes(reference);
+      });
+      expect(notJustified).toEqual([]);
+    },
+  );
 });

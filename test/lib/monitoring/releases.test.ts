@@ -293,6 +293,15 @@ describe('grafana', () => {
     const sa = find(manifests, 'ServiceAccount', 'grafana');
     expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/grafana-cloudwatch/);
   });
+
+  it('lands the keys the chart reads but values.yaml only comments out: storage class, priority class', () => {
+    expect(values.persistence.storageClassName).toBe('gp3-retain');
+    expect(find(manifests, 'PersistentVolumeClaim', 'grafana').spec.storageClassName).toBe('gp3-retain');
+    expect(values.priorityClassName).toEqual(expect.any(String));
+    expect(find(manifests, 'Deployment', 'grafana').spec.template.spec.priorityClassName).toBe(
+      values.priorityClassName,
+    );
+  });
 });
 
 describe('the DCGM exporter (prod has GPU pools)', () => {
