@@ -96,6 +96,8 @@ async function main(args: MutateArgs): Promise<number> {
         config: { testMatch: testMatch(tests), globalSetup: null, globalTeardown: null },
       },
       htmlReporter: { fileName: `reports/mutation/${reportName(args.module)}.html` },
+      // One sandbox folder per module, so runs of two modules at once do not clean up each other's.
+      tempDirName: `.stryker-tmp/${reportName(args.module)}`,
     });
     const results = await stryker.runMutationTest();
     const summary: Summary = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, other: 0 };

@@ -100,6 +100,30 @@ describe('iam.irsa-scoped', () => {
     expect(firedBy([CLUSTER, change])).toEqual(['iam.irsa-scoped']);
   });
 
+  it('checks a statement that trusts a federated principal without naming the web-identity action', () => {
+    const federated = (j: Json) =>
+      trust(j, 'ebs-csi-role/role', (doc) =>
+        doc.Statement.push({
+          Effect: 'Allow',
+          Principal: doc.Statement[0].Principal,
+          Action: 'sts:TagSession',
+        }),
+      );
+    expect(firedBy([CLUSTER, federated])).toEqual(['iam.irsa-scoped']);
+  });
+
+  it('checks a web-identity statement whatever its principal', () => {
+    const web = (j: Json) =>
+      trust(j, 'ebs-csi-role/role', (doc) =>
+        doc.Statement.push({
+          Effect: 'Allow',
+          Principal: { Service: 'ec2.amazonaws.com' },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+        }),
+      );
+    expect(firedBy([CLUSTER, web])).toEqual(['iam.irsa-scoped']);
+  });
+
   it('lets a StringLike on another key than the subject fire only as StringLike', () => {
     const like = (j: Json) =>
       trust(
@@ -214,6 +238,28 @@ describe('iam.autoscaler-scoped', () => {
         doc.Statement.push({ Effect: 'Deny', Action: 'autoscaling:SetDesiredCapacity', Resource: '*' }),
       );
     expect(firedBy([CLUSTER, deny])).toEqual([]);
+  });
+
+  it.each([
+    ['in another case', 'AutoScaling:setdesiredcapacity'],
+    ['through a ? pattern', 'autoscaling:SetDesiredCapacit?'],
+    ['through a pattern ending in *', 'autoscaling:Set*'],
+  ])('fails a write action on "*" named %s', (_name, action) => {
+    const write = (j: Json) =>
+      autoscalerPolicy(j, (doc) => doc.Statement.push({ Effect: 'Allow', Action: action, Resource: '*' }));
+    expect(firedBy([CLUSTER, write])).toEqual(['iam.autoscaler-scoped']);
+  });
+
+  it('lets a read-only action on "*" pass', () => {
+    const read = (j: Json) =>
+      autoscalerPolicy(j, (doc) =>
+        doc.Statement.push({
+          Effect: 'Allow',
+          Action: 'autoscaling:DescribeAutoScalingGroups',
+          Resource: '*',
+        }),
+      );
+    expect(firedBy([CLUSTER, read])).toEqual([]);
   });
 
   it('fails the terminate action alone, granted through a pattern, on "*"', () => {
