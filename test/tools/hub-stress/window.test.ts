@@ -267,6 +267,36 @@ describe('SpawnWindow', () => {
     expect(window.max).toBe(4);
   });
 
+  it('does not reset the doubling on a second 429 from the same failed try', () => {
+    const window = new SpawnWindow(10);
+    const tryAt = (now: number): void => {
+      for (let i = 0; i < 3; i++) window.onReady(now);
+    };
+    window.onThrottled(3, RETRY_AFTER, 0);
+    tryAt(RETRY_AFTER);
+    window.onThrottled(3, RETRY_AFTER, RETRY_AFTER); // the try failed: wait 2 Retry-Afters
+    window.onThrottled(3, RETRY_AFTER, RETRY_AFTER); // another user's 429 from the same moment
+    tryAt(3 * RETRY_AFTER);
+    expect(window.max).toBe(4);
+    window.onThrottled(3, RETRY_AFTER, 3 * RETRY_AFTER); // failed again: now 4 Retry-Afters
+    tryAt(5 * RETRY_AFTER);
+    expect(window.max).toBe(3);
+    tryAt(7 * RETRY_AFTER);
+    expect(window.max).toBe(4);
+  });
+
+  it('waits a single Retry-After again when a try met its 429 above the old limit', () => {
+    const window = new SpawnWindow(10);
+    window.onThrottled(3, RETRY_AFTER, 0);
+    for (let i = 0; i < 3; i++) window.onReady(RETRY_AFTER);
+    expect(window.max).toBe(4);
+    // The hub held 4 of ours when it refused the fifth: the step to 4 worked.
+    window.onThrottled(4, RETRY_AFTER, RETRY_AFTER);
+    expect(window.max).toBe(4);
+    for (let i = 0; i < 4; i++) window.onReady(2 * RETRY_AFTER);
+    expect(window.max).toBe(5);
+  });
+
   it('runs with a maximum of one: one spawn at a time', () => {
     const window = new SpawnWindow(1);
     expect(window.limit).toBe(1);
