@@ -13,8 +13,9 @@ async function run(hub: FakeHub, argv: string[], count: number) {
   const users = names(count);
   await settle(ctx.client.createUsers(users));
   const started = Date.now();
-  const promise = spawnAll(ctx, users, new Progress(ctx.log, count));
-  return { ctx, users, promise, started };
+  const progress = new Progress(ctx.log, count);
+  const promise = spawnAll(ctx, users, progress);
+  return { ctx, users, promise, started, progress };
 }
 
 beforeEach(() => {
@@ -163,10 +164,12 @@ describe('spawnAll when spawns fail or the run is interrupted', () => {
   it('gives up on a user after the eleventh 429 from a hub that stays full', async () => {
     // Somebody else holds the hub's only spawn slot for the whole run.
     const hub = new FakeHub({ concurrentSpawnLimit: 1, othersPending: () => 1, retryAfterS: 30 });
-    const { promise, started } = await run(hub, ['--batch-size', '2'], 1);
+    const { ctx, promise, started, progress } = await run(hub, ['--batch-size', '2'], 1);
     const results = await settle(promise);
     expect(results).toMatchObject({ ready: 0, requested: 1 });
     expect(results.failures.toJSON()).toEqual({ throttled: 1 });
+    expect(progress.failed).toBe(1);
+    expect(ctx.client.retries.toJSON()).toEqual({ '429': 11 });
     // Ten retries, each after the Retry-After: then the user is given up, not retried forever.
     expect(hub.throttled).toHaveLength(11);
     expect(Date.now() - started).toBeGreaterThanOrEqual(10 * 30_000);
@@ -208,6 +211,8 @@ describe('spawnAll when spawns fail or the run is interrupted', () => {
     const results = await settle(promise);
     expect(results.failures.toJSON()).toEqual({ 'http-503': 1 });
     expect(results.ready).toBe(0);
+    // Only a spawn that timed out here is stopped afterwards.
+    expect(hub.requests).not.toContain('DELETE /users/hub-stress-0001/server');
     // Each attempt is a client call that rode out 503s itself; the third one gives up.
     expect(ctx.lines.filter((l) => l.includes('hub-stress-0001: http-503, trying again'))).toHaveLength(2);
     expect(ctx.lines.filter((l) => l.includes('hub-stress-0001: http-503'))).toHaveLength(3);
