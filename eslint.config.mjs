@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const providerRoots = ['@cdktf/provider-aws', '@cdktf/provider-helm', '@cdktf/provider-kubernetes'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdktf.out/**', 'dist/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'cdktf.out/**', 'dist/**', 'coverage/**', 'reports/**', '.stryker-tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -63,6 +63,14 @@ describe('parseOptions', () => {
   });
 
   it.each([
+    ['1', 1],
+    ['500', 500],
+  ])('accepts --batch-size %s, the edges of its range', (text, value) => {
+    expect(parseOptions(['stress', '--batch-size', text], env).batchSize).toBe(value);
+  });
+
+  it.each([
+    [['stress', '--batch-size', '501'], /^--batch-size: "501" .* from 1 to 500/],
     [['stress', '--count', '0'], /^--count: "0" is not allowed; expected an integer from 1 to 10000$/],
     [['stress', '--count', '-3'], /^Option '--count' argument is ambiguous; run with --help/],
     [['stress', '--count=-3'], /^--count: "-3" is not allowed/],

@@ -36,6 +36,8 @@ export interface FakeHubOptions {
   readonly scopes?: readonly string[];
   /** Network delay of each request on its way to the hub. @default 1 */
   readonly latencyMs?: () => number;
+  /** How long the hub takes to answer a spawn with 429 (a busy hub is slow to answer anything). @default 0 */
+  readonly throttleMs?: number;
 }
 
 const json = (status: number, body?: unknown, headers: Record<string, string> = {}): HttpResponse => ({
@@ -66,6 +68,7 @@ export class FakeHub implements Transport {
   private readonly othersPending: (now: number) => number;
   private readonly scopes: readonly string[];
   private readonly latencyMs: () => number;
+  private readonly throttleMs: number;
 
   constructor(options: FakeHubOptions = {}) {
     this.limit = options.concurrentSpawnLimit ?? 0;
@@ -76,6 +79,7 @@ export class FakeHub implements Transport {
     this.othersPending = options.othersPending ?? (() => 0);
     this.scopes = options.scopes ?? ['admin:users', 'admin:servers'];
     this.latencyMs = options.latencyMs ?? (() => 1);
+    this.throttleMs = options.throttleMs ?? 0;
   }
 
   /** The user's server state now, settling transitions that are due. */
@@ -183,6 +187,7 @@ export class FakeHub implements Transport {
     const now = Date.now();
     if (this.limit && this.pending() + this.othersPending(now) >= this.limit) {
       this.throttled.push(user.name);
+      if (this.throttleMs > 0) await wait(this.throttleMs);
       return error(429, 'Too many users trying to log in right now. Try again in 30 seconds.', {
         'retry-after': String(this.retryAfterS),
       });

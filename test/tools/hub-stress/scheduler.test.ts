@@ -1,6 +1,7 @@
 import { userName } from '../../../tools/hub-stress/names';
 import { Progress } from '../../../tools/hub-stress/progress';
 import { spawnAll } from '../../../tools/hub-stress/scheduler';
+import { TransportError } from '../../../tools/hub-stress/http';
 import { FakeHub } from './fake-hub';
 import { settle, testContext } from './support';
 
@@ -12,8 +13,9 @@ async function run(hub: FakeHub, argv: string[], count: number) {
   const users = names(count);
   await settle(ctx.client.createUsers(users));
   const started = Date.now();
-  const promise = spawnAll(ctx, users, new Progress(ctx.log, count));
-  return { ctx, users, promise, started };
+  const progress = new Progress(ctx.log, count);
+  const promise = spawnAll(ctx, users, progress);
+  return { ctx, users, promise, started, progress };
 }
 
 beforeEach(() => {
@@ -152,5 +154,170 @@ describe('spawnAll with the spawn window, against a hub with a concurrent spawn 
     expect(results).toMatchObject({ ready: 1, requested: 2 });
     // A timer left behind would keep the process alive until the Retry-After is over.
     expect(jest.getTimerCount()).toBe(0);
+  });
+});
+
+describe('spawnAll when spawns fail or the run is interrupted', () => {
+  const spawnPosts = (hub: FakeHub, name: string): number =>
+    hub.requests.filter((r) => r === `POST /users/${name}/server`).length;
+
+  it('gives up on a user after the eleventh 429 from a hub that stays full', async () => {
+    // Somebody else holds the hub's only spawn slot for the whole run.
+    const hub = new FakeHub({ concurrentSpawnLimit: 1, othersPending: () => 1, retryAfterS: 30 });
+    const { ctx, promise, started, progress } = await run(hub, ['--batch-size', '2'], 1);
+    const results = await settle(promise);
+    expect(results).toMatchObject({ ready: 0, requested: 1 });
+    expect(results.failures.toJSON()).toEqual({ throttled: 1 });
+    expect(progress.failed).toBe(1);
+    expect(ctx.client.retries.toJSON()).toEqual({ '429': 11 });
+    // Ten retries, each after the Retry-After: then the user is given up, not retried forever.
+    expect(hub.throttled).toHaveLength(11);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(10 * 30_000);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('retries a user whose 429 came after the last new user had started, before it returns', async () => {
+    // The second (last) user's probe meets the limit of 1 while the first is pending.
+    const hub = new FakeHub({ concurrentSpawnLimit: 1, retryAfterS: 30, spawnMs: () => 4_000 });
+    const { promise } = await run(hub, ['--batch-size', '2'], 2);
+    const results = await settle(promise);
+    expect(hub.throttled).toEqual(['hub-stress-0002']);
+    expect(results).toMatchObject({ ready: 2, requested: 2, window: 1 });
+    expect(results.failures.toJSON()).toEqual({});
+    expect(hub.state('hub-stress-0002')).toBe('ready');
+  });
+
+  it('uses a 30 s wait after a 429 that has no Retry-After', async () => {
+    const hub = new FakeHub({ concurrentSpawnLimit: 1, spawnMs: () => 4_000 });
+    hub.intercept = (method, path) => {
+      if (method !== 'POST' || !path.endsWith('/server') || hub.pending() < 1) return undefined;
+      hub.throttled.push(path);
+      return { status: 429, headers: {}, body: JSON.stringify({ status: 429, message: 'Too many users' }) };
+    };
+    const { promise, started } = await run(hub, ['--batch-size', '2'], 2);
+    const results = await settle(promise);
+    expect(results.ready).toBe(2);
+    expect(hub.throttled).toHaveLength(1);
+    const [, second] = results.latencies;
+    expect(second).toBeGreaterThanOrEqual(30_000);
+    expect(Date.now() - started).toBeLessThan(40_000);
+  });
+
+  it('tries a spawn that the hub answered 503 to again, up to three attempts in all', async () => {
+    const hub = new FakeHub();
+    hub.intercept = (method, path) =>
+      method === 'POST' && path.endsWith('/server') ? { status: 503, headers: {}, body: '' } : undefined;
+    const { ctx, promise } = await run(hub, ['--batch-size', '1'], 1);
+    const results = await settle(promise);
+    expect(results.failures.toJSON()).toEqual({ 'http-503': 1 });
+    expect(results.ready).toBe(0);
+    // Only a spawn that timed out here is stopped afterwards.
+    expect(hub.requests).not.toContain('DELETE /users/hub-stress-0001/server');
+    // Each attempt is a client call that rode out 503s itself; the third one gives up.
+    expect(ctx.lines.filter((l) => l.includes('hub-stress-0001: http-503, trying again'))).toHaveLength(2);
+    expect(ctx.lines.filter((l) => l.includes('hub-stress-0001: http-503'))).toHaveLength(3);
+  });
+
+  it('brings a user up once a hub restart is over, through a second attempt', async () => {
+    const hub = new FakeHub();
+    const { ctx, promise } = await run(hub, ['--batch-size', '1'], 1);
+    // The hub is down (connection refused) for four minutes: longer than one client call
+    // rides out (three), shorter than the scheduler's attempts together.
+    const t0 = Date.now();
+    hub.intercept = () => {
+      if (Date.now() < t0 + 240_000) throw new TransportError('connect ECONNREFUSED', 'ECONNREFUSED');
+      return undefined;
+    };
+    const results = await settle(promise);
+    expect(results).toMatchObject({ ready: 1, requested: 1 });
+    expect(results.failures.toJSON()).toEqual({});
+    expect(ctx.lines.filter((l) => l.includes('unreachable:ECONNREFUSED, trying again'))).toHaveLength(1);
+  });
+
+  it.each([
+    ['without an outage', false, 8],
+    ['with a 503 on the first spawn', true, 4],
+  ])('halves the window after a spawn met the hub restarting (%s)', async (_label, outage, expected) => {
+    const hub = new FakeHub({ spawnMs: (name) => (name.endsWith('-0001') ? 100 : 20_000) });
+    let refused = !outage;
+    hub.intercept = (method, path) => {
+      if (refused || method !== 'POST' || !path.endsWith('/server')) return undefined;
+      refused = true;
+      return { status: 503, headers: {}, body: '' };
+    };
+    const { promise } = await run(hub, ['--batch-size', '8'], 12);
+    // One probe a second; the first server is up at once, the others take 20 s.
+    await jest.advanceTimersByTimeAsync(15_000);
+    expect(hub.maxPending).toBe(expected);
+    const results = await settle(promise);
+    expect(results.ready).toBe(12);
+  });
+
+  it('counts a surprise from one user as an error and brings the others up', async () => {
+    const hub = new FakeHub();
+    hub.intercept = (method, path) => {
+      if (method === 'POST' && path === '/users/hub-stress-0002/server') throw new Error('socket exploded');
+      return undefined;
+    };
+    const { ctx, promise } = await run(hub, ['--batch-size', '3'], 3);
+    const results = await settle(promise);
+    expect(results).toMatchObject({ ready: 2, requested: 3 });
+    expect(results.failures.toJSON()).toEqual({ error: 1 });
+    expect(ctx.lines.some((l) => l.includes('hub-stress-0002: socket exploded'))).toBe(true);
+  });
+
+  it('drops spawns that are waiting when the run is interrupted, without counting them as failures', async () => {
+    const hub = new FakeHub({ spawnMs: () => 60_000 });
+    const { ctx, promise } = await run(hub, ['--batch-size', '2'], 2);
+    // Both spawns were answered 202 at 10 s and are being polled.
+    await jest.advanceTimersByTimeAsync(15_000);
+    expect(hub.pending()).toBe(2);
+    ctx.controller.abort();
+    const results = await settle(promise);
+    expect(results).toMatchObject({ ready: 0, requested: 2 });
+    expect(results.failures.toJSON()).toEqual({});
+    expect(spawnPosts(hub, 'hub-stress-0001')).toBe(1);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('does not start anyone when interrupted before it began', async () => {
+    const hub = new FakeHub();
+    const ctx = testContext(hub, ['stress']);
+    await settle(ctx.client.createUsers(names(2)));
+    ctx.controller.abort();
+    const results = await settle(spawnAll(ctx, names(2), new Progress(ctx.log, 2)));
+    expect(results).toMatchObject({ ready: 0, requested: 0 });
+    expect(hub.requests.filter((r) => r.startsWith('POST /users/'))).toEqual([]);
+  });
+});
+
+describe('spawnAll against a hub that is slow to answer a 429', () => {
+  it.each([
+    [0, 1],
+    [600, 1],
+    [1_500, 2],
+  ])(
+    'with 429s that take %i ms, %i users pay the wait before the limit is learned',
+    async (throttleMs, paid) => {
+      const hub = new FakeHub({ concurrentSpawnLimit: 3, spawnMs: () => 12_000, throttleMs });
+      const { promise } = await run(hub, ['--batch-size', '10'], 9);
+      const results = await settle(promise);
+      expect(results).toMatchObject({ ready: 9, window: 3 });
+      expect(hub.throttled).toHaveLength(paid);
+    },
+  );
+
+  it('stretches the confirmation to twice the slowest 429, so later probes are not confirmed early', async () => {
+    // Spawns of 20 s: the ceiling of 3 is retried after its Retry-After, while servers
+    // from before are still pending. A 1.5 s 429 would be taken for an acceptance at 1 s.
+    const hub = new FakeHub({ concurrentSpawnLimit: 3, spawnMs: () => 20_000, throttleMs: 1_500 });
+    const { promise } = await run(hub, ['--batch-size', '10'], 40);
+    const results = await settle(promise);
+    expect(results).toMatchObject({ ready: 40, window: 3 });
+    expect(hub.maxPending).toBe(3);
+    // Two at the first probe (before any 429 was seen), then one per recovery try.
+    const first = hub.throttled.slice(0, 2);
+    expect(first).toHaveLength(2);
+    expect(hub.throttled.length).toBeLessThanOrEqual(5);
   });
 });

@@ -248,6 +248,71 @@ describe('SpawnWindow', () => {
     expect(window.mayStart(0, 0)).toBe(true);
   });
 
+  it('keeps doubling when the hub accepts spawns at or below the old limit during a try', () => {
+    const window = new SpawnWindow(10);
+    const tryAt = (now: number): void => {
+      for (let i = 0; i < 3; i++) window.onReady(now);
+    };
+    window.onThrottled(3, RETRY_AFTER, 0);
+    tryAt(RETRY_AFTER);
+    expect(window.max).toBe(4);
+    // Refills up to the old limit prove nothing about the fourth slot.
+    window.onAccepted(2);
+    window.onAccepted(3);
+    expect(window.learned).toBe(3);
+    window.onThrottled(3, RETRY_AFTER, RETRY_AFTER);
+    tryAt(3 * RETRY_AFTER - 1);
+    expect(window.max).toBe(3);
+    tryAt(3 * RETRY_AFTER);
+    expect(window.max).toBe(4);
+  });
+
+  it('does not reset the doubling on a second 429 from the same failed try', () => {
+    const window = new SpawnWindow(10);
+    const tryAt = (now: number): void => {
+      for (let i = 0; i < 3; i++) window.onReady(now);
+    };
+    window.onThrottled(3, RETRY_AFTER, 0);
+    tryAt(RETRY_AFTER);
+    window.onThrottled(3, RETRY_AFTER, RETRY_AFTER); // the try failed: wait 2 Retry-Afters
+    window.onThrottled(3, RETRY_AFTER, RETRY_AFTER); // another user's 429 from the same moment
+    tryAt(3 * RETRY_AFTER);
+    expect(window.max).toBe(4);
+    window.onThrottled(3, RETRY_AFTER, 3 * RETRY_AFTER); // failed again: now 4 Retry-Afters
+    tryAt(5 * RETRY_AFTER);
+    expect(window.max).toBe(3);
+    tryAt(7 * RETRY_AFTER);
+    expect(window.max).toBe(4);
+  });
+
+  it('waits a single Retry-After again when a try met its 429 above the old limit', () => {
+    const window = new SpawnWindow(10);
+    window.onThrottled(3, RETRY_AFTER, 0);
+    for (let i = 0; i < 3; i++) window.onReady(RETRY_AFTER);
+    expect(window.max).toBe(4);
+    // The hub held 4 of ours when it refused the fifth: the step to 4 worked.
+    window.onThrottled(4, RETRY_AFTER, RETRY_AFTER);
+    expect(window.max).toBe(4);
+    for (let i = 0; i < 4; i++) window.onReady(2 * RETRY_AFTER);
+    expect(window.max).toBe(5);
+  });
+
+  it('runs with a maximum of one: one spawn at a time', () => {
+    const window = new SpawnWindow(1);
+    expect(window.limit).toBe(1);
+    expect(window.mayStart(0, 0)).toBe(true);
+    window.onAccepted(1);
+    expect(window.mayStart(1, 0)).toBe(false);
+    window.onReady(0);
+    expect(window.limit).toBe(1);
+    window.onUnavailable();
+    expect(window.limit).toBe(1);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('rejects a maximum of %p', (max) => {
+    expect(() => new SpawnWindow(max)).toThrow(`window max ${max} must be an integer >= 1`);
+  });
+
   it('rejects a non-positive maximum', () => {
     expect(() => new SpawnWindow(0)).toThrow(/window max 0/);
   });

@@ -1,0 +1,101 @@
+/**
+ * What one mutation run covers: the module to mutate and the test files that run against
+ * its mutants. Kept apart from the CLI so the choice can be tested without running Stryker.
+ */
+import { existsSync } from 'fs';
+import { isAbsolute, normalize } from 'path';
+import { parseArgs } from 'util';
+
+export const USAGE = `usage: npm run mutate -- <module.ts> [--tests <test file or folder>]...
+  <module.ts>   the one source file to mutate, relative to the repository (tools/hub-stress/window.ts)
+  --tests PATH  run these test files or folders against the mutants (repeatable); default: the
+                module's entry in MODULE_TESTS, else every test file that imports it (jest --findRelatedTests)
+Writes reports/mutation/<module>.html and prints the score per file; exit 0 when the run
+completed, 1 when it failed, 2 on bad usage.`;
+
+/** Source folders a module may come from: the product and its tools, not tests. */
+const SOURCE_ROOTS = ['config/', 'lib/', 'stacks/', 'tools/'];
+
+/**
+ * Tests for modules whose importers are most of the suite (everything synthesizes config),
+ * where findRelatedTests would run every stack test against every mutant.
+ */
+export const MODULE_TESTS: Readonly<Record<string, readonly string[]>> = {
+  'config/checks.ts': ['test/config', 'test/lib/cidr.test.ts'],
+  'config/hub-checks.ts': ['test/config'],
+  // Its pattern is a static mutant (module scope): every mutant of it runs every chosen test.
+  'lib/cidr.ts': [
+    'test/lib/cidr.test.ts',
+    'test/config/boundaries.test.ts',
+    'test/config/bad-configs.test.ts',
+  ],
+  'tools/policy/rules/iam.ts': [
+    'test/tools/policy/rules.test.ts',
+    'test/tools/policy/rule-edges.test.ts',
+    'test/tools/policy/iam-edges.test.ts',
+  ],
+};
+
+export interface MutateArgs {
+  readonly module: string;
+  /** Explicit test files or folders; undefined means MODULE_TESTS, else related tests. */
+  readonly tests?: readonly string[];
+}
+
+/** Parses the command line; throws an Error whose message names the problem (and USAGE). */
+export function parseMutateArgs(argv: readonly string[], exists = existsSync): MutateArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: { tests: { type: 'string', multiple: true } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${USAGE}`);
+  }
+  const { positionals, values } = parsed;
+  if (positionals.length !== 1)
+    throw new Error(`module: expected one module to mutate, got ${positionals.length}\n${USAGE}`);
+  const module = repoPath(positionals[0], 'module');
+  if (
+    !module.endsWith('.ts') ||
+    module.endsWith('.test.ts') ||
+    !SOURCE_ROOTS.some((r) => module.startsWith(r))
+  )
+    throw new Error(
+      `module: "${positionals[0]}" is not a source file; expected a .ts file under ${SOURCE_ROOTS.join(', ')}`,
+    );
+  if (!exists(module)) throw new Error(`module: "${module}" does not exist`);
+  const tests = values.tests?.map((t) => repoPath(t, '--tests'));
+  for (const t of tests ?? []) {
+    if (!t.startsWith('test/')) throw new Error(`--tests: "${t}" is not under test/`);
+    if (!exists(t)) throw new Error(`--tests: "${t}" does not exist`);
+  }
+  return { module, tests };
+}
+
+function repoPath(text: string, field: string): string {
+  const path = normalize(text).replace(/\\/g, '/').replace(/^\.\//, '');
+  if (isAbsolute(path) || path.startsWith('..'))
+    throw new Error(`${field}: "${text}" must be a path inside the repository`);
+  return path.replace(/\/$/, '');
+}
+
+/** The test files or folders to run: explicit, else the module's entry, else `related()`. */
+export function testsFor(args: MutateArgs, related: (module: string) => string[]): string[] {
+  const chosen = args.tests ?? MODULE_TESTS[args.module] ?? related(args.module);
+  if (chosen.length === 0) throw new Error(`no test imports ${args.module}; name them with --tests`);
+  return [...chosen];
+}
+
+/** Jest testMatch globs, relative to the rootDir Stryker's sandbox gets, for files and folders. */
+export function testMatch(tests: readonly string[]): string[] {
+  return tests.map((t) => (t.endsWith('.ts') ? `<rootDir>/${t}` : `<rootDir>/${t}/**/*.test.ts`));
+}
+
+/** The report's file name for a module: tools/hub-stress/window.ts -> tools-hub-stress-window. */
+export function reportName(module: string): string {
+  return module.replace(/\.ts$/, '').replace(/[/.]/g, '-');
+}
