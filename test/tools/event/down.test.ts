@@ -33,18 +33,22 @@ const failOn = (text: string) => writeFileSync(join(dir, 'fail-on'), text);
 
 /** A hub with two users' servers running, which stop when asked. */
 function standInHub(servers: Map<string, string[]>, calls: string[]): Promise<Server> {
-  const server = createServer((req, res) => {
+  const server = createServer((req, res): void => {
     calls.push(`${req.method} ${req.url}`);
-    if (req.headers.authorization !== 'token secret') return res.writeHead(403).end();
+    if (req.headers.authorization !== 'token secret') {
+      res.writeHead(403).end();
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://hub');
     if (req.method === 'GET' && url.pathname === '/hub/api/users') {
       const users = [...servers].filter(([, s]) => s.length);
       res.writeHead(200, { 'content-type': 'application/json' });
-      return res.end(
+      res.end(
         JSON.stringify(
           users.map(([name, s]) => ({ name, servers: Object.fromEntries(s.map((n) => [n, {}])) })),
         ),
       );
+      return;
     }
     const stop = url.pathname.match(/^\/hub\/api\/users\/([^/]+)\/(?:server|servers\/([^/]+))$/);
     if (req.method === 'DELETE' && stop) {
@@ -54,7 +58,8 @@ function standInHub(servers: Map<string, string[]>, calls: string[]): Promise<Se
         name,
         (servers.get(name) ?? []).filter((s) => s !== serverName),
       );
-      return res.writeHead(204).end();
+      res.writeHead(204).end();
+      return;
     }
     res.writeHead(404).end();
   });
