@@ -3,6 +3,7 @@
  * time. Built so far:
  *   orphans [--json] [--clean]      what is still in AWS for the environment, and its cost
  *   down [--no-export] [--confirm NAME] [--hub-url URL] [--clean] [--json]
+ *   prewarm --users N [--kube-api URL] [--dry-run] [--json]
  * Every step logs to event-logs/<env>-<step>-<timestamp>.log (EVENT_DIR moves it).
  * Exit 0 when done (orphans: nothing left), 1 when AWS, cdktf or the hub fails or
  * resources are left, 2 on bad usage or a refusal.
@@ -16,19 +17,31 @@ import { clusterName, stackId } from '../../lib/naming';
 import { awsClients } from '../shared/aws';
 import { cdktf } from './cdktf';
 import { RefusedError, runDown } from './down';
+import { planPrewarm, scalePlaceholders } from './prewarm';
 import { cleanOrphans, findOrphans, renderOrphans } from './orphans';
 import { openStepLog, StepLog } from './step-log';
 
-const STEPS = ['orphans', 'down'] as const;
-const NOT_BUILT = ['up', 'prewarm', 'loadtest', 'status'];
+const STEPS = ['orphans', 'down', 'prewarm'] as const;
+const NOT_BUILT = ['up', 'loadtest', 'status'];
 
 const USAGE = `usage: npm run event -- <step> --env NAME [options]
   orphans [--json] [--clean]   AWS resources still tagged for the environment or its cluster
   down [--no-export] [--confirm NAME] [--hub-url URL] [--clean] [--json]
                                stop servers, destroy platform then cluster, check orphans
+  prewarm --users N [--kube-api URL] [--dry-run] [--json]
+                               scale the user placeholders to hold N users' servers
+                               (token from KUBE_TOKEN; URL also from KUBE_API_URL)
   (not built yet: ${NOT_BUILT.join(', ')})`;
 
 class UsageError extends Error {}
+
+function wholeNumber(flag: string, raw: string | undefined): number {
+  if (raw === undefined) throw new UsageError(`${flag}: missing; pass ${flag} N`);
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 10_000)
+    throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not a whole number from 1 to 10000`);
+  return n;
+}
 
 function environment(name: string | undefined): Environment {
   if (!name) throw new UsageError('--env: missing; pass --env NAME');
@@ -101,6 +114,9 @@ export async function main(argv: string[]): Promise<number> {
         confirm: { type: 'string' },
         'no-export': { type: 'boolean', default: false },
         'hub-url': { type: 'string' },
+        users: { type: 'string' },
+        'kube-api': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     });
@@ -118,10 +134,32 @@ export async function main(argv: string[]): Promise<number> {
       );
     if (extra.length) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
     const env = environment(values.env);
+    const users = step === 'prewarm' ? wholeNumber('--users', values.users) : undefined;
+    const kubeApi = values['kube-api'] ?? process.env.KUBE_API_URL;
+    if (step === 'prewarm' && !kubeApi && !values['dry-run'])
+      throw new UsageError('--kube-api: missing; pass --kube-api URL (or KUBE_API_URL), or --dry-run');
     const log = openStepLog(env.name, step, json);
     if (step === 'orphans') {
       const left = await orphans(env, log, { json, clean: values.clean });
       return left ? 1 : 0;
+    }
+    if (step === 'prewarm') {
+      let plan;
+      try {
+        plan = planPrewarm(env, users as number);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      log.say(
+        `${env.name}: ${plan.users} users of profile '${plan.profile}' need ${plan.nodes} ${plan.instanceType} ` +
+          `node(s) at ${plan.usersPerNode} per node: ${plan.placeholders} placeholders`,
+      );
+      if (!values['dry-run']) {
+        await scalePlaceholders({ url: kubeApi as string, token: process.env.KUBE_TOKEN }, plan.placeholders);
+        log.say(`user-placeholder scaled to ${plan.placeholders}; the autoscaler now boots the nodes`);
+      }
+      if (json) console.log(JSON.stringify({ environment: env.name, ...plan, scaled: !values['dry-run'] }));
+      return 0;
     }
     const hubUrl = values['hub-url'] ?? process.env.JUPYTERHUB_API_URL;
     const token = process.env.JUPYTERHUB_API_TOKEN;
