@@ -35,6 +35,13 @@ const USAGE = `usage: npm run event -- <step> --env NAME [options]
 
 class UsageError extends Error {}
 
+/** The options each step takes, besides --env, --json and --help. */
+const STEP_OPTIONS: Readonly<Record<(typeof STEPS)[number], readonly string[]>> = {
+  orphans: ['clean'],
+  down: ['confirm', 'no-export', 'hub-url', 'clean'],
+  prewarm: ['users', 'kube-api', 'dry-run'],
+};
+
 function wholeNumber(flag: string, raw: string | undefined): number {
   if (raw === undefined) throw new UsageError(`${flag}: missing; pass ${flag} N`);
   const n = Number(raw);
@@ -133,6 +140,13 @@ export async function main(argv: string[]): Promise<number> {
         `<step>: ${JSON.stringify(step)} is not a step; the steps are ${STEPS.join(', ')}`,
       );
     if (extra.length) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+    const allowed = STEP_OPTIONS[step as (typeof STEPS)[number]];
+    const given = argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]);
+    const stray = given.find((flag) => !['env', 'json', 'help', ...allowed].includes(flag));
+    if (stray)
+      throw new UsageError(
+        `--${stray}: not an option of ${step}; its options: ${allowed.map((o) => `--${o}`).join(', ')}`,
+      );
     const env = environment(values.env);
     const users = step === 'prewarm' ? wholeNumber('--users', values.users) : undefined;
     const kubeApi = values['kube-api'] ?? process.env.KUBE_API_URL;

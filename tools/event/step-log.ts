@@ -19,20 +19,31 @@ export interface StepLog {
   record(text: string): void;
 }
 
+/**
+ * The step's log. The file is made at the first line written, so that input refused
+ * before a step starts leaves nothing behind.
+ */
 export function openStepLog(env: string, step: string, quiet = false, now = new Date()): StepLog {
   const dir = eventDir();
-  mkdirSync(dir, { recursive: true });
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   const path = join(dir, `${env}-${step}-${stamp}.log`);
-  appendFileSync(path, `# npm run event -- ${step} --env ${env}, ${now.toISOString()}\n`);
+  let opened = false;
+  const write = (text: string) => {
+    if (!opened) {
+      mkdirSync(dir, { recursive: true });
+      appendFileSync(path, `# npm run event -- ${step} --env ${env}, ${now.toISOString()}\n`);
+      opened = true;
+    }
+    appendFileSync(path, text);
+  };
   return {
     path,
     say(line) {
       (quiet ? process.stderr : process.stdout).write(`${line}\n`);
-      appendFileSync(path, `${line}\n`);
+      write(`${line}\n`);
     },
     record(text) {
-      appendFileSync(path, text.endsWith('\n') ? text : `${text}\n`);
+      write(text.endsWith('\n') ? text : `${text}\n`);
     },
   };
 }

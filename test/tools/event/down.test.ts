@@ -14,6 +14,9 @@ import { cdktf } from '../../../tools/event/cdktf';
 import { runDown, statePath } from '../../../tools/event/down';
 import { openStepLog } from '../../../tools/event/step-log';
 
+// Each case runs the CLI in a process of its own (tsx, the AWS SDK): seconds on a busy machine.
+jest.setTimeout(60_000);
+
 let dir: string;
 let record: string;
 let standIn: string;
@@ -199,6 +202,7 @@ describe('down refuses, before it runs anything', () => {
     expect(JSON.parse(run.stdout).error).toContain(message);
     expect(calls()).toEqual([]);
     expect(existsSync(statePath(args[2]))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.log'))).toEqual([]);
   });
 
   it('without a hub to stop the servers on', () => {

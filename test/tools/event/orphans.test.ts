@@ -25,6 +25,9 @@ import { join } from 'path';
 import { PROJECT_ROOT } from '../../../lib/project-paths';
 import { Moto, startMoto } from '../../support/moto';
 
+// Each case runs the CLI in a process of its own (tsx, the AWS SDK): seconds on a busy machine.
+jest.setTimeout(60_000);
+
 const REGION = 'us-west-2'; // the hackweek and dev environments' region
 
 let moto: Moto;
@@ -231,7 +234,11 @@ describe('npm run event -- orphans', () => {
     [['orphans', '--env', 'moon'], '--env: "moon" is not an environment; known: '],
     [['sail', '--env', 'hackweek'], '<step>: "sail" is not a step'],
     [['up', '--env', 'hackweek'], '<step>: up is not built yet'],
-    [['orphans', '--env', 'hackweek', '--users', '3'], "Unknown option '--users'"],
+    [
+      ['orphans', '--env', 'hackweek', '--users', '3'],
+      '--users: not an option of orphans; its options: --clean',
+    ],
+    [['orphans', '--env', 'hackweek', '--fast'], "Unknown option '--fast'"],
   ])('rejects %j with exit 2, and {error} with --json', (args, message) => {
     const run = event([...args, '--json']);
     expect(run.status).toBe(2);

@@ -3,7 +3,7 @@
  * request against a stand-in of the Kubernetes scale API on loopback.
  */
 import { spawn } from 'child_process';
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, readdirSync, rmSync } from 'fs';
 import { createServer, IncomingMessage, Server } from 'http';
 import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
@@ -12,6 +12,9 @@ import { ENVIRONMENTS } from '../../../config';
 import { loadEnvironments } from '../../../config/load';
 import { PROJECT_ROOT } from '../../../lib/project-paths';
 import { planPrewarm } from '../../../tools/event/prewarm';
+
+// Each case runs the CLI in a process of its own (tsx, the AWS SDK): seconds on a busy machine.
+jest.setTimeout(60_000);
 
 const hackweek = loadEnvironments(ENVIRONMENTS).find((e) => e.name === 'hackweek')!;
 
@@ -129,5 +132,6 @@ describe('npm run event -- prewarm', () => {
     expect(run.status).toBe(2);
     expect(JSON.parse(run.stdout).error).toContain(message);
     expect(requests).toEqual([]);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
