@@ -1,22 +1,54 @@
 /**
  * Synthesizes every environment in config/ into cdktf.out/ (what `npm run synth` and
- * `cdktf synth` run). The whole configuration is validated first: on any problem the
- * problems are printed, nothing is written, and the process exits 1.
+ * `cdktf synth` run). The whole configuration and the values folder are validated first:
+ * on any problem the problems are printed, nothing is written, and the process exits 1.
  *
  * HUB_ENVIRONMENTS=prod,dev synthesizes only those environments.
+ *
+ * Example values (account 123456789012, example.org names) outside development: when the
+ * cdktf CLI runs this app (`cdktf deploy`, `diff`, `synth`, which pass their context in
+ * CDKTF_CONTEXT_JSON) the synth is meant for deploying and refuses them, one line per
+ * field, unless HUB_ALLOW_PLACEHOLDERS=1. Run directly (`npm run synth`) it lists them as
+ * warnings and writes the stacks, so the shipped examples synthesize offline.
  */
-import { ENVIRONMENTS } from './config';
+import { join } from 'path';
+import { ENVIRONMENTS, MONITORING } from './config';
 import { budgetWarnings } from './config/cost-plan';
-import { ConfigError, loadEnvironments } from './config/load';
+import { ConfigError, loadEnvironments, placeholderProblems } from './config/load';
+import { allPools } from './config/checks';
+import { formatQuotaNeeds, vcpuQuotaNeeds } from './lib/vcpu-quota';
 import { synthesize } from './stacks/synthesize';
 
 const only = process.env.HUB_ENVIRONMENTS?.split(',')
   .map((name) => name.trim())
   .filter(Boolean);
+const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+const forDeploy = process.env.CDKTF_CONTEXT_JSON !== undefined && process.env.HUB_ALLOW_PLACEHOLDERS !== '1';
 
 try {
-  synthesize({ environments: ENVIRONMENTS, outdir: process.env.CDKTF_OUTDIR, only });
-  for (const warning of budgetWarnings(loadEnvironments(ENVIRONMENTS))) console.error(`warning: ${warning}`);
+  const stacks = synthesize({
+    environments: ENVIRONMENTS,
+    monitoring: MONITORING,
+    outdir,
+    only,
+    refusePlaceholders: forDeploy,
+  });
+  const environments = loadEnvironments(ENVIRONMENTS).filter((env) => !only || only.includes(env.name));
+  const lines = [`synthesized ${stacks.length} stacks into ${join(outdir, 'stacks')}/: ${stacks.join(', ')}`];
+  lines.push('EC2 on-demand vCPU quota each environment needs with every pool at max size:');
+  for (const env of environments)
+    lines.push(`  ${env.name}: ${formatQuotaNeeds(vcpuQuotaNeeds(allPools(env).map((p) => p.pool)))}`);
+  console.log(lines.join('\n'));
+  const placeholders = placeholderProblems(environments);
+  if (placeholders.length > 0) {
+    console.error(
+      [
+        'warning: example values, which `cdktf deploy` refuses (README, "Deploying for real"):',
+        ...placeholders.map((p) => `  - ${p}`),
+      ].join('\n'),
+    );
+  }
+  for (const warning of budgetWarnings(environments)) console.error(`warning: ${warning}`);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);

@@ -1,33 +1,22 @@
 #!/usr/bin/env bash
-# End-to-end tests of hub-stress against a real JupyterHub on loopback.
+# End-to-end suites (test/e2e) against a real JupyterHub 5.5 on loopback.
 #
-# Installs Debian's jupyterhub package (JupyterHub 3 with jupyterhub-singleuser, the
-# classic notebook server and configurable-http-proxy), then runs the suite. Safe to run
-# again: apt-get install of an installed package changes nothing. Needs root (or
-# password-less sudo) for apt-get; never prompts.
+# The hub, jupyterhub-singleuser (jupyter-server) and the idle culler come from the hub's
+# Python environment (.venv, or $HUB_VENV; built from python/requirements.txt by
+# .ci/setup-python.sh, which leaves an up-to-date environment as it is);
+# configurable-http-proxy from node_modules. Arguments go to jest, e.g.
+#   bash .ci/e2e-hub.sh test/e2e/hub-stress
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-export DEBIAN_FRONTEND=noninteractive
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then
-  sudo_cmd=(sudo -n)
-fi
+bash .ci/setup-python.sh
+venv="${HUB_VENV:-$PWD/.venv}"
 
-"${sudo_cmd[@]}" apt-get update -q
-"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends jupyterhub </dev/null
-
-for tool in jupyterhub jupyterhub-singleuser configurable-http-proxy; do
-  command -v "$tool" >/dev/null || {
-    echo "e2e-hub: $tool missing after installing jupyterhub" >&2
-    exit 1
-  }
-done
-echo "e2e-hub: JupyterHub $(jupyterhub --version)"
-
-if [ ! -x node_modules/.bin/jest ]; then
+if [ ! -x node_modules/.bin/jest ] || [ ! -x node_modules/.bin/configurable-http-proxy ]; then
   npm ci --no-audit --no-fund
 fi
+echo "e2e-hub: JupyterHub $("$venv/bin/jupyterhub" --version)," \
+  "configurable-http-proxy $(node_modules/.bin/configurable-http-proxy --version)"
 
-npx jest -c jest.e2e.config.js test/e2e/hub-stress "$@"
+HUB_VENV="$venv" npx jest -c jest.e2e.config.js "$@"

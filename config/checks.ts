@@ -7,6 +7,7 @@ import { INSTANCE_TYPES } from '../lib/instance-types';
 import { clusterName } from '../lib/naming';
 import { checkHub } from './hub-checks';
 import { checkPlatformConfig } from './platform-checks';
+import { checkSchedule } from './schedule-checks';
 import { Environment, NodePoolConfig } from './schema';
 
 export interface ConfigIssue {
@@ -14,7 +15,7 @@ export interface ConfigIssue {
   readonly message: string;
 }
 
-type Report = (path: (string | number)[], message: string) => void;
+export type Report = (path: (string | number)[], message: string) => void;
 
 /** Public API allow-list entries broader than this are someone's mistake, not an operator network. */
 const MIN_PUBLIC_ENDPOINT_PREFIX = 8;
@@ -26,6 +27,7 @@ export function checkEnvironment(env: Environment): ConfigIssue[] {
   checkAccess(env, report);
   checkHub(env, report);
   checkPlatformConfig(env, report);
+  checkSchedule(env, report);
   return issues;
 }
 
@@ -117,7 +119,19 @@ function raisedMinimum(env: Environment, kind: 'user' | 'gpu', name: string, poo
   );
 }
 
-function checkAccess(env: Environment, report: Report): void {
+/** What the network and API access rules read: shared by hub environments and the monitoring cluster. */
+export interface ClusterAccessFields {
+  readonly region: string;
+  readonly network: { readonly vpcCidr: string; readonly availabilityZones: readonly string[] };
+  readonly cluster: {
+    readonly publicEndpointCidrs: readonly string[];
+    /** @default [] */
+    readonly privateEndpointCidrs?: readonly string[];
+  };
+}
+
+/** VPC size, public endpoint allow-list and zones of a cluster's config. */
+export function checkClusterAccess(env: ClusterAccessFields, report: Report): void {
   const vpc = parseCidr(env.network.vpcCidr);
   if (vpc && (vpc.prefix < 16 || vpc.prefix > 20)) {
     report(
@@ -135,7 +149,7 @@ function checkAccess(env: Environment, report: Report): void {
       );
     }
   });
-  env.cluster.privateEndpointCidrs.forEach((text, i) => {
+  (env.cluster.privateEndpointCidrs ?? []).forEach((text, i) => {
     const prefix = parseCidr(text)?.prefix;
     if (prefix !== undefined && prefix < MIN_PUBLIC_ENDPOINT_PREFIX) {
       report(
@@ -152,6 +166,10 @@ function checkAccess(env: Environment, report: Report): void {
     else if (zones.indexOf(zone) !== i)
       report(['network', 'availabilityZones', i], `'${zone}' is listed twice; each zone gets one subnet`);
   });
+}
+
+function checkAccess(env: Environment, report: Report): void {
+  checkClusterAccess(env, report);
   if (env.tier === 'production' && env.cluster.admins.length === 0) {
     report(['cluster', 'admins'], '[] is empty; a production environment needs at least one cluster admin');
   }

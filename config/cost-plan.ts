@@ -5,7 +5,7 @@
 import { usersPerNode } from '../lib/capacity';
 import { EventPlan, EventShape, planEvent } from '../lib/cost/event-plan';
 import { PINNED_PRICES, PriceTable, pinnedPrices } from '../lib/cost/prices';
-import { defaultProfile, profileGuarantee, profilePool } from './hub-checks';
+import { defaultProfile, efsNodePluginSizing, profileGuarantee, profilePool } from './hub-checks';
 import { Environment } from './schema';
 
 /** What the command line may override; the rest comes from the environment's `cost.plan`. */
@@ -41,6 +41,7 @@ export function eventShape(env: Environment, overrides: PlanOverrides = {}): Eve
   const gpuPool = gpuProfile && profilePool(env, gpuProfile);
   const gpuGuarantee = gpuProfile && profileGuarantee(gpuProfile);
   const { plan } = env.cost;
+  const efsNode = efsNodePluginSizing(env).requests;
   const users = overrides.users ?? env.hub.peakUsers;
   return {
     users,
@@ -48,7 +49,7 @@ export function eventShape(env: Environment, overrides: PlanOverrides = {}): Eve
     activeHoursPerDay: overrides.activeHoursPerDay ?? plan.activeHoursPerDay,
     userPool: {
       instanceType: pool.pool.instanceType,
-      usersPerNode: usersPerNode(pool.pool.instanceType, guarantee),
+      usersPerNode: usersPerNode(pool.pool.instanceType, guarantee, efsNode),
       diskGiB: pool.pool.diskSizeGiB,
     },
     placeholderSeats: env.hub.placeholders,
@@ -56,7 +57,7 @@ export function eventShape(env: Environment, overrides: PlanOverrides = {}): Eve
       gpuPool && gpuGuarantee && plan.gpuUsers > 0
         ? {
             instanceType: gpuPool.pool.instanceType,
-            usersPerNode: usersPerNode(gpuPool.pool.instanceType, gpuGuarantee),
+            usersPerNode: usersPerNode(gpuPool.pool.instanceType, gpuGuarantee, efsNode),
             diskGiB: gpuPool.pool.diskSizeGiB,
             users: plan.gpuUsers,
           }

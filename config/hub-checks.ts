@@ -2,7 +2,8 @@
  * Rules that relate the hub section to the rest of the environment: profiles against the
  * node pools that must host them (guarantees, limits, capacity, labels and taints, GPUs),
  * capacity for the declared peak and server limit, and access rules (who may use the
- * dummy login, which identity providers supply groups, where the hub name lives).
+ * shared-password login, which identity providers supply groups, where the hub name lives,
+ * admins from groups only, a stable username claim, the GitHub teams the hub relies on).
  */
 import { Guarantee, nodeCapacity, nodesForUsers, usersPerNode } from '../lib/capacity';
 import { DaemonSetRequests, EfsNodeSizing, efsNodeSizing } from '../lib/daemonsets';
@@ -11,6 +12,7 @@ import { profileScheduling, schedulingMismatches } from '../lib/jupyterhub/profi
 import { PoolKind, poolScheduling } from '../lib/node-scheduling';
 import { memoryBytes } from '../lib/quantities';
 import { IMAGE_PULL_SECONDS, NODE_BOOT_SECONDS, serverStartSeconds } from '../lib/start-times';
+import { HubConfig, STABLE_USERNAME_CLAIM } from './hub-schema';
 import { Environment, NodePoolConfig, ProfileConfig } from './schema';
 
 type Report = (path: (string | number)[], message: string) => void;
@@ -19,6 +21,7 @@ export function checkHub(env: Environment, report: Report): void {
   checkProfiles(env, report);
   checkPeakCapacity(env, report);
   checkActiveServerLimit(env, report);
+  checkPlaceholders(env, report);
   checkAccess(env, report);
   checkCulling(env, report);
   checkFailureLimit(env, report);
@@ -256,8 +259,28 @@ function checkActiveServerLimit(env: Environment, report: Report): void {
   }
 }
 
+/**
+ * Placeholders are pods of the default profile's size on its pool: more than the pool holds
+ * at max size never schedule, and the pending ones keep the autoscaler at max size.
+ */
+function checkPlaceholders(env: Environment, report: Report): void {
+  const chosen = defaultProfile(env);
+  const target = profilePool(env, chosen);
+  const guarantee = profileGuarantee(chosen);
+  if (!target || !guarantee || env.hub.placeholders === 0) return; // the profile checks report it
+  const perNode = usersPerNode(target.pool.instanceType, guarantee, efsNodeOf(env));
+  const seats = perNode * target.pool.maxSize;
+  if (env.hub.placeholders > seats) {
+    report(
+      ['hub', 'placeholders'],
+      `${env.hub.placeholders} exceeds the ${seats} seats of profile '${chosen.slug}' that pool '${chosen.pool}' ` +
+        `holds at max size (${target.pool.maxSize} x ${perNode}); the rest could never be scheduled`,
+    );
+  }
+}
+
 function authenticatorHasGroups(env: Environment): boolean {
-  return env.hub.authentication.type !== 'dummy';
+  return env.hub.authentication.type !== 'shared-password';
 }
 
 function groupsUnavailable(env: Environment, what: string): string {
@@ -266,10 +289,11 @@ function groupsUnavailable(env: Environment, what: string): string {
 
 function checkAccess(env: Environment, report: Report): void {
   const hub = env.hub;
-  if (hub.authentication.type === 'dummy' && hub.publiclyReachable) {
+  const auth = hub.authentication;
+  if (auth.type === 'shared-password' && hub.publiclyReachable) {
     report(
       ['hub', 'authentication', 'type'],
-      `'dummy' lets anyone log in with any name and password; it is allowed only with hub.publiclyReachable: false`,
+      `'shared-password' lets anyone with the one password log in under any name; it is allowed only with hub.publiclyReachable: false`,
     );
   }
   if (hub.authentication.type === 'github') {
@@ -286,6 +310,29 @@ function checkAccess(env: Environment, report: Report): void {
       );
     }
   }
+  if (auth.type === 'shared-password') {
+    if (hub.admins.users.length + hub.admins.groups.length > 0) {
+      report(
+        ['hub', 'admins'],
+        `names admins, but the 'shared-password' login has none: anyone with the password could claim an admin's name`,
+      );
+    }
+  } else if (hub.admins.users.length > 0) {
+    report(
+      ['hub', 'admins', 'users'],
+      `${JSON.stringify(hub.admins.users)}: with '${auth.type}' login admins come from groups only ` +
+        '(a user name can be renamed or claimed by someone else); use hub.admins.groups',
+    );
+  }
+  if (auth.type === 'oidc' && auth.usernameClaim !== STABLE_USERNAME_CLAIM && !auth.usernameClaimDecision) {
+    report(
+      ['hub', 'authentication', 'usernameClaim'],
+      `'${auth.usernameClaim}' is not guaranteed unique or unchanging (OIDC Core 5.7: only '${STABLE_USERNAME_CLAIM}' is), ` +
+        `so whoever gets that value inherits the server and home folder; keep '${STABLE_USERNAME_CLAIM}' or ` +
+        'record why this identity provider keeps it stable in hub.authentication.usernameClaimDecision',
+    );
+  }
+  if (auth.type === 'github') checkGitHubTeams(env, auth, report);
   if (hub.https.type === 'letsencrypt' && !hub.publiclyReachable) {
     report(
       ['hub', 'https', 'type'],
@@ -310,6 +357,49 @@ function checkAccess(env: Environment, report: Report): void {
       'names no user or group; a production hub needs JupyterHub admins to stop stuck servers (the runbook)',
     );
   }
+}
+
+/** The `org:team` groups a hub's config relies on, with where each is named. */
+export function referencedGitHubTeams(hub: HubConfig): Map<string, (string | number)[]> {
+  const found = new Map<string, (string | number)[]>();
+  const note = (team: string, path: (string | number)[]) => found.has(team) || found.set(team, path);
+  const auth = hub.authentication;
+  if (auth.type === 'github') {
+    auth.allowedOrganizations.forEach(
+      (entry, i) => entry.includes(':') && note(entry, ['hub', 'authentication', 'allowedOrganizations', i]),
+    );
+  }
+  for (const role of ['admins', 'instructors'] as const) {
+    hub[role].groups.forEach((group, i) => note(group, ['hub', role, 'groups', i]));
+  }
+  hub.profiles.forEach((p, i) =>
+    (p.allowedGroups ?? []).forEach((group, j) => note(group, ['hub', 'profiles', i, 'allowedGroups', j])),
+  );
+  return found;
+}
+
+type GitHubAuthentication = Extract<HubConfig['authentication'], { type: 'github' }>;
+
+function checkGitHubTeams(env: Environment, auth: GitHubAuthentication, report: Report): void {
+  const orgs = new Set(auth.allowedOrganizations.map((entry) => entry.split(':')[0]));
+  const listed = new Set(auth.teams);
+  for (const [team, path] of referencedGitHubTeams(env.hub)) {
+    if (!listed.has(team)) {
+      report(
+        path,
+        `'${team}' is not in hub.authentication.teams; list every team the hub relies on, so the ` +
+          'operator creates it before deploying (an organisation member could otherwise create it)',
+      );
+    }
+  }
+  auth.teams.forEach((team, i) => {
+    if (!orgs.has(team.split(':')[0])) {
+      report(
+        ['hub', 'authentication', 'teams', i],
+        `'${team}' is not in an organisation of hub.authentication.allowedOrganizations (${[...orgs].join(', ')})`,
+      );
+    }
+  });
 }
 
 function checkCulling(env: Environment, report: Report): void {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { isMemoryQuantity } from '../lib/quantities';
+import { scheduleSchema } from './schedule-schema';
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const SLUG = /^[a-z][a-z0-9-]{0,30}$/;
@@ -26,7 +27,7 @@ const memory = z.string().refine(isMemoryQuantity, {
   error: (issue) => `${JSON.stringify(issue.input)} is not a memory size such as 7G or 512M`,
 });
 
-const hostname = z
+export const hostname = z
   .string()
   .regex(HOSTNAME, { error: 'must be a lower-case DNS name such as hub.example.org' });
 
@@ -68,6 +69,11 @@ const profile = z.strictObject({
    * before JupyterHub's timer starts. @default the hub's startTimeoutSeconds
    */
   startTimeoutSeconds: z.number().int().min(60).optional(),
+  /**
+   * Seconds a server of this profile may sit idle before it stops itself (GPU servers
+   * sooner); at most culling.idleTimeoutSeconds. @default culling.idleTimeoutSeconds
+   */
+  idleTimeoutSeconds: z.number().int().min(300).optional(),
   /** Only these users may pick the profile (the runbook's custom sizes for named users). @default everyone */
   allowedUsers: z.array(z.string().min(1)).optional(),
   /** Only members of these groups may pick the profile. @default everyone */
@@ -75,7 +81,7 @@ const profile = z.strictObject({
 });
 
 /** Where the OAuth client secret lives in AWS; Terraform reads it at plan time, the repository never holds it. */
-const clientSecret = z.strictObject({
+export const clientSecret = z.strictObject({
   source: z.enum(['secrets-manager', 'ssm']),
   /** Secret name (Secrets Manager) or parameter name (SSM, a SecureString). */
   name: z.string().regex(SECRET_NAME, { error: 'must be a Secrets Manager secret or SSM parameter name' }),
@@ -87,46 +93,83 @@ const clientSecret = z.strictObject({
     .string()
     .regex(JSON_KEY, { error: "must be a JSON key of letters, digits, '_', '.' or '-'" })
     .optional(),
+  /**
+   * Bump after changing the stored secret: Terraform never keeps the value (it is written
+   * write-only), so it sends it again only when this number changes. @default 1
+   */
+  version: z.number().int().min(1).default(1),
+});
+
+/** A GitHub team as JupyterHub groups name it: `org:team-slug`. */
+const GITHUB_TEAM = /^[\w.-]+:[\w.-]+$/;
+
+/** Claims OIDC Core guarantees unique and never reassigned within one issuer (5.7): only `sub`. */
+export const STABLE_USERNAME_CLAIM = 'sub';
+
+/** GitHub login: members of the listed organisations or `org:team` teams may log in. */
+export const githubAuthentication = z.strictObject({
+  type: z.literal('github'),
+  /**
+   * Which kind of GitHub client `clientId` belongs to. A GitHub App ignores OAuth scopes:
+   * the organisation and team checks work only if the app has the organisation permission
+   * Members: read-only. An OAuth App gets them from the `read:org` scope.
+   */
+  clientKind: z.enum(['github-app', 'oauth-app']),
+  clientId: z.string().min(1),
+  clientSecret,
+  allowedOrganizations: z.array(z.string().regex(/^[\w.-]+(:[\w.-]+)?$/)).min(1),
+  /**
+   * Every `org:team` the hub relies on (admin and instructor groups, profile groups, team
+   * logins). They must exist before the hub is deployed, with team creation restricted to
+   * organisation owners, or any member could create one and gain its rights
+   * (docs/operator-guide.md). Each group the hub names must be listed. @default []
+   */
+  teams: z
+    .array(z.string().regex(GITHUB_TEAM, { error: 'must be a GitHub team as org:team-slug' }))
+    .default([]),
+});
+
+/** A generic OpenID Connect provider whose ID token or userinfo carries a groups claim. */
+export const oidcAuthentication = z.strictObject({
+  type: z.literal('oidc'),
+  clientId: z.string().min(1),
+  clientSecret,
+  authorizeUrl: z.url({ protocol: /^https$/ }),
+  tokenUrl: z.url({ protocol: /^https$/ }),
+  userdataUrl: z.url({ protocol: /^https$/ }),
+  /**
+   * Claim that names the user, and so owns their server and home folder. Only `sub` is
+   * unique and never reassigned (OIDC Core 5.7); another claim needs
+   * `usernameClaimDecision`. @default 'sub'
+   */
+  usernameClaim: z.string().min(1).default(STABLE_USERNAME_CLAIM),
+  /**
+   * Why this identity provider keeps a claim other than `sub` unique and unchangeable by
+   * its users: the written decision that lets one name the user. @default none
+   */
+  usernameClaimDecision: z.string().min(20).optional(),
+  /** Claim listing the user's groups. @default 'groups' */
+  groupsClaim: z.string().min(1).default('groups'),
+  /** @default ['openid', 'profile', 'email'] */
+  scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email']),
+  /** Members of these groups may log in. */
+  allowedGroups: z.array(z.string().min(1)).min(1),
 });
 
 const authentication = z.discriminatedUnion('type', [
+  githubAuthentication,
+  oidcAuthentication,
   z.strictObject({
-    /** GitHub login: members of the listed organisations or `org:team` teams may log in. */
-    type: z.literal('github'),
     /**
-     * Which kind of GitHub client `clientId` belongs to. A GitHub App ignores OAuth scopes:
-     * the organisation and team checks work only if the app has the organisation permission
-     * Members: read-only. An OAuth App gets them from the `read:org` scope.
+     * Any name with one shared password that the cluster stack generates into Secrets
+     * Manager (`<cluster>/shared-password`); no admins. Only for an environment that is not
+     * publicly reachable.
      */
-    clientKind: z.enum(['github-app', 'oauth-app']),
-    clientId: z.string().min(1),
-    clientSecret,
-    allowedOrganizations: z.array(z.string().regex(/^[\w.-]+(:[\w.-]+)?$/)).min(1),
-  }),
-  z.strictObject({
-    /** A generic OpenID Connect provider whose ID token or userinfo carries a groups claim. */
-    type: z.literal('oidc'),
-    clientId: z.string().min(1),
-    clientSecret,
-    authorizeUrl: z.url({ protocol: /^https$/ }),
-    tokenUrl: z.url({ protocol: /^https$/ }),
-    userdataUrl: z.url({ protocol: /^https$/ }),
-    /** Claim that names the user. @default 'preferred_username' */
-    usernameClaim: z.string().min(1).default('preferred_username'),
-    /** Claim listing the user's groups. @default 'groups' */
-    groupsClaim: z.string().min(1).default('groups'),
-    /** @default ['openid', 'profile', 'email'] */
-    scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email']),
-    /** Members of these groups may log in. */
-    allowedGroups: z.array(z.string().min(1)).min(1),
-  }),
-  z.strictObject({
-    /** Any name and password: only for an environment that is not publicly reachable. */
-    type: z.literal('dummy'),
+    type: z.literal('shared-password'),
   }),
 ]);
 
-const people = z.strictObject({
+export const people = z.strictObject({
   /** @default [] */
   users: names,
   /** @default [] */
@@ -148,7 +191,7 @@ const hubFields = z.strictObject({
   profiles: z.array(profile).min(1),
   /**
    * Whether the hub's load balancer faces the internet. A hub that is not publicly
-   * reachable gets an internal NLB and may use the dummy authenticator. @default true
+   * reachable gets an internal NLB and may use the shared-password login. @default true
    */
   publiclyReachable: z.boolean().default(true),
   /** The hub's DNS name and the public Route 53 zone it lives in (also used to validate the certificate). */
@@ -156,7 +199,10 @@ const hubFields = z.strictObject({
   /** @default { type: 'acm' } */
   https: https.default({ type: 'acm' }),
   authentication,
-  /** JupyterHub admins: user names and identity-provider groups. @default no one */
+  /**
+   * JupyterHub admins. With GitHub or OIDC login only identity-provider groups: a user
+   * name can be renamed or claimed by someone else. @default no one
+   */
   admins: people.default({ users: [], groups: [] }),
   /** Who may write the shared folder through ~/shared-readwrite. @default no one */
   instructors: people.default({ users: [], groups: [] }),
@@ -182,6 +228,8 @@ const hubFields = z.strictObject({
     .default({ idleTimeoutSeconds: 1200, checkIntervalSeconds: 120 }),
   /** Placeholder pods of the default profile's size that keep warm capacity. @default 0 */
   placeholders: z.number().int().min(0).max(200).default(0),
+  /** Placeholder counts on the event's timetable and night mode (config/schedule-schema.ts). @default none: hub.placeholders all week */
+  schedule: scheduleSchema.optional(),
   /** Spawns the hub runs at once; more get 429 and retry. @default 64 (the chart's) */
   concurrentSpawnLimit: z.number().int().min(1).default(64),
   /**

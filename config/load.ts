@@ -4,7 +4,10 @@
  */
 import { z } from 'zod';
 import { cidrsOverlap, parseCidr } from '../lib/cidr';
-import { checkEnvironment } from './checks';
+import { ConfigIssue, checkEnvironment } from './checks';
+import { checkMonitoring } from './monitoring-checks';
+import { MonitoringConfig, monitoringSchema } from './monitoring-schema';
+import { placeholderIssues } from './placeholders';
 import { Environment, environmentSchema } from './schema';
 
 export class ConfigError extends Error {
@@ -55,18 +58,59 @@ export function parseEnvironment(label: string, input: unknown): Environment {
   return result.data;
 }
 
-/** Validates all environments and the rules between them (unique names, disjoint VPCs). */
-export function loadEnvironments(inputs: Readonly<Record<string, unknown>>): Environment[] {
+export interface LoadOptions {
+  /**
+   * Environments whose example values (config/placeholders.ts) are refused outside
+   * development: the ones a synth meant for deploying writes. @default none: allowed, for
+   * offline synths and tests
+   */
+  readonly refusePlaceholdersIn?: readonly string[];
+}
+
+/** `prod.hub.domain.name: ...` for a field's problem. */
+function located(envName: string, issue: ConfigIssue): string {
+  return `${[envName, ...issue.path.map(String)].join('.')}: ${issue.message}`;
+}
+
+/** The example values still in non-development environments, one line per field. */
+export function placeholderProblems(environments: readonly Environment[]): string[] {
+  return environments.flatMap((env) => placeholderIssues(env).map((issue) => located(env.name, issue)));
+}
+
+/**
+ * Validates all environments and the rules between them (unique names, disjoint VPCs,
+ * host names, OAuth clients and secrets of their own). Every problem comes out at once:
+ * the rules between environments run on every environment whose structure is valid, even
+ * when its own cross-field rules failed.
+ */
+export function loadEnvironments(
+  inputs: Readonly<Record<string, unknown>>,
+  options: LoadOptions = {},
+): Environment[] {
   const problems: string[] = [];
+  const structured: Environment[] = [];
   const environments: Environment[] = [];
   for (const [label, input] of Object.entries(inputs)) {
-    try {
-      environments.push(parseEnvironment(label, input));
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
+    const result = environmentSchema.safeParse(input);
+    if (!result.success) {
+      problems.push(...result.error.issues.map((issue) => formatIssue(label, input, issue)));
+      continue;
     }
+    structured.push(result.data);
+    const issues = checkEnvironment(result.data);
+    problems.push(...issues.map((issue) => located(label, issue)));
+    if (issues.length === 0) environments.push(result.data);
   }
+  problems.push(...crossEnvironmentProblems(structured));
+  const refused = options.refusePlaceholdersIn ?? [];
+  problems.push(...placeholderProblems(structured.filter((env) => refused.includes(env.name))));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return environments;
+}
+
+/** What two environments may not share: a name, VPC addresses, a hub name, an OAuth client or its secret. */
+function crossEnvironmentProblems(environments: readonly Environment[]): string[] {
+  const problems: string[] = [];
   environments.forEach((env, i) => {
     for (const other of environments.slice(0, i)) {
       if (other.name === env.name)
@@ -79,8 +123,106 @@ export function loadEnvironments(inputs: Readonly<Record<string, unknown>>): Env
             'environments need disjoint VPC ranges so they can be peered with monitoring',
         );
       }
+      if (env.hub.domain.name === other.hub.domain.name) {
+        problems.push(
+          `${env.name}.hub.domain.name: '${env.hub.domain.name}' is also ${other.name}'s hub; ` +
+            'each environment needs its own name (its DNS record and certificate)',
+        );
+      }
+      const login = env.hub.authentication;
+      const otherLogin = other.hub.authentication;
+      if (login.type !== 'shared-password' && otherLogin.type !== 'shared-password') {
+        if (login.type === otherLogin.type && login.clientId === otherLogin.clientId) {
+          problems.push(
+            `${env.name}.hub.authentication.clientId: '${login.clientId}' is also ${other.name}'s OAuth client; ` +
+              "each hub needs its own client, whose callback URL is that hub's",
+          );
+        }
+        const secret = login.clientSecret;
+        const otherSecret = otherLogin.clientSecret;
+        if (secret.source === otherSecret.source && secret.name === otherSecret.name) {
+          problems.push(
+            `${env.name}.hub.authentication.clientSecret.name: '${secret.name}' is also ${other.name}'s ` +
+              `client secret in ${secret.source}; each hub's OAuth client has its own secret`,
+          );
+        }
+      }
+    }
+  });
+  return problems;
+}
+
+/**
+ * Validates the monitoring deployments against the validated environments: each on its
+ * own, then between them (unique names, an environment reports to one place only).
+ * Problems are named `monitoring.<label>.<field>`.
+ */
+export function loadMonitoring(
+  inputs: Readonly<Record<string, unknown>>,
+  environments: readonly Environment[],
+): MonitoringConfig[] {
+  const problems: string[] = [];
+  const deployments: MonitoringConfig[] = [];
+  for (const [label, input] of Object.entries(inputs)) {
+    const where = `monitoring.${label}`;
+    const result = monitoringSchema.safeParse(input);
+    if (!result.success) {
+      problems.push(...result.error.issues.map((issue) => formatIssue(where, input, issue)));
+      continue;
+    }
+    for (const issue of checkMonitoring(result.data, environments))
+      problems.push(`${[where, ...issue.path.map(String)].join('.')}: ${issue.message}`);
+    deployments.push(result.data);
+  }
+  deployments.forEach((monitoring, i) => {
+    for (const other of deployments.slice(0, i)) {
+      if (other.name === monitoring.name)
+        problems.push(`monitoring.${monitoring.name}.name: '${monitoring.name}' is used by two deployments`);
+      for (const env of monitoring.environments.filter((name) => other.environments.includes(name)))
+        problems.push(
+          `monitoring.${monitoring.name}.environments: '${env}' already reports to ${other.name}; an environment reports to one place`,
+        );
     }
   });
   if (problems.length > 0) throw new ConfigError(problems);
-  return environments;
+  return deployments;
+}
+
+/** Everything config/ defines, validated: environments, then the monitoring deployments against them. */
+export interface ValidatedConfig {
+  readonly environments: Environment[];
+  readonly monitoring: MonitoringConfig[];
+}
+
+/** Validates environments and monitoring; reports the problems of both at once. */
+export function loadConfig(
+  environments: Readonly<Record<string, unknown>>,
+  monitoring: Readonly<Record<string, unknown>>,
+): ValidatedConfig {
+  let envs: Environment[] = [];
+  const problems: string[] = [];
+  try {
+    envs = loadEnvironments(environments);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+    // Monitoring is still checked on its own fields; its references to environments are
+    // checked against whichever environments parsed.
+    envs = Object.entries(environments).flatMap(([label, input]) => {
+      try {
+        return [parseEnvironment(label, input)];
+      } catch {
+        return [];
+      }
+    });
+  }
+  let deployments: MonitoringConfig[] = [];
+  try {
+    deployments = loadMonitoring(monitoring, envs);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { environments: envs, monitoring: deployments };
 }

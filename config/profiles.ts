@@ -35,14 +35,15 @@ export const STANDARD_PROFILES: ProfileInput[] = [
   },
   {
     slug: 'gpu',
-    displayName: 'GPU: 1 NVIDIA T4, 4 CPU, 13 GB',
+    displayName: 'GPU: 1 NVIDIA T4, 4 CPU, 12 GB',
     description: 'PyTorch with CUDA 12. Starting takes up to 10 minutes while a GPU node boots.',
     pool: 'gpu',
     image: CUDA_NOTEBOOK_IMAGE,
     cpu: { guarantee: 2, limit: 4 },
     // A g4dn.xlarge's OS sees 15.2 GiB; after the kubelet's reserve and the DaemonSets (the EFS
-    // plugin sized for the CPU nodes' 15 servers) 13.3 GiB is left for the server: 13G.
-    memory: { guarantee: '13G', limit: '13G' },
+    // plugin sized for the CPU nodes' 15 servers, the DCGM and node exporters) 12.7 GiB is
+    // left for the server: 12G.
+    memory: { guarantee: '12G', limit: '12G' },
     gpus: 1,
     startTimeoutSeconds: 900,
   },

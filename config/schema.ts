@@ -53,7 +53,7 @@ function nodePoolFields(defaults: PoolDefaults) {
 }
 
 /** @default m5.xlarge, 1 to 3 nodes */
-const corePool = z.strictObject(nodePoolFields({ instanceType: 'm5.xlarge', minSize: 1, maxSize: 3 }));
+export const corePool = z.strictObject(nodePoolFields({ instanceType: 'm5.xlarge', minSize: 1, maxSize: 3 }));
 /** @default m5.2xlarge (four users at the ICESat-2 guarantee), 0 to 10 nodes */
 const userPool = z.strictObject(nodePoolFields({ instanceType: 'm5.2xlarge', minSize: 0, maxSize: 10 }));
 
@@ -81,6 +81,8 @@ const environmentFields = z.strictObject({
     .regex(NAME, { error: 'must be 2-12 lower-case letters or digits, starting with a letter' }),
   /** Production tiers get admins required, deletion protection and HA networking. */
   tier: z.enum(['development', 'staging', 'production']),
+  /** The AWS account the environment deploys to; the AWS provider refuses credentials of any other. */
+  account: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' }),
   region: z.string().regex(REGION, { error: 'must be an AWS region such as us-west-2' }),
   /** Where Terraform keeps this environment's state. */
   state: z.discriminatedUnion('backend', [
@@ -170,11 +172,16 @@ const environmentFields = z.strictObject({
   cost: costSchema.prefault({}),
 });
 
+/** The fields an environment shares with other deployments (the monitoring cluster's config reuses them). */
+export const ENVIRONMENT_FIELDS = environmentFields.shape;
+
 /** An environment as config/ writes it, checked and with every default resolved. */
 export const environmentSchema = environmentFields.transform(resolvePlatformDefaults).transform(resolveZones);
 
 /** Fills in the default zones: the region's a, b and c. */
-function resolveZones<T extends { region: string; network: { availabilityZones?: string[] } }>(env: T) {
+export function resolveZones<T extends { region: string; network: { availabilityZones?: string[] } }>(
+  env: T,
+) {
   const zones = env.network.availabilityZones ?? ['a', 'b', 'c'].map((letter) => `${env.region}${letter}`);
   return { ...env, network: { ...env.network, availabilityZones: zones } };
 }

@@ -80,6 +80,16 @@ export const NVIDIA_DEVICE_PLUGIN: DaemonSetRequests = {
   gpuOnly: true,
 };
 
+/** The metrics agent's node-exporter, on every node of a reporting hub (lib/monitoring/agent-values.ts). */
+export const NODE_EXPORTER: DaemonSetRequests = { name: 'node-exporter', cpuMillis: 50, memoryMiB: 64 };
+/** NVIDIA's DCGM exporter, on the GPU nodes of a reporting hub (lib/monitoring/dcgm-exporter.ts). */
+export const DCGM_EXPORTER: DaemonSetRequests = {
+  name: 'dcgm-exporter',
+  cpuMillis: 100,
+  memoryMiB: 512,
+  gpuOnly: true,
+};
+
 /**
  * The JupyterHub chart's image pullers, on user and GPU nodes: the continuous one always,
  * the hook one during a helm upgrade that changes images (counted so that an upgrade in
@@ -99,6 +109,9 @@ export const NODE_DAEMONSETS: readonly DaemonSetRequests[] = [
   KUBE_PROXY,
   EBS_CSI_NODE,
   NVIDIA_DEVICE_PLUGIN,
+  // Counted in every environment: one that starts reporting later must not overfill its nodes.
+  NODE_EXPORTER,
+  DCGM_EXPORTER,
   CONTINUOUS_IMAGE_PULLER,
   HOOK_IMAGE_PULLER,
 ];

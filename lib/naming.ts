@@ -9,3 +9,16 @@ export function stackId(part: 'cluster' | 'platform', env: Environment): string 
 export function clusterName(env: Environment): string {
   return `hub-${env.name}`;
 }
+
+/** Monitoring stack ids: `monitoring-<part>-<name>`, so `cdktf deploy 'monitoring-*'` selects them. */
+export function monitoringStackId(
+  part: 'cluster' | 'platform',
+  monitoring: { readonly name: string },
+): string {
+  return `monitoring-${part}-${monitoring.name}`;
+}
+
+/** The monitoring EKS cluster's name, prefix of its AWS resource names, and its state folder. */
+export function monitoringClusterName(monitoring: { readonly name: string }): string {
+  return `monitoring-${monitoring.name}`;
+}

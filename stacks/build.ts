@@ -1,10 +1,15 @@
 import { App } from 'cdktf';
-import { STATE_BUCKET } from '../config/state-bucket';
+import { ACCOUNT_ID, STATE_BUCKET } from '../config/state-bucket';
+import { ConfigError } from '../config/load';
+import { MonitoringConfig } from '../config/monitoring-schema';
 import { Environment } from '../config/schema';
-import { stackId } from '../lib/naming';
+import { MonitoringWiring, checkMonitoringWiring } from '../lib/monitoring/wiring-checks';
+import { monitoringStackId, stackId } from '../lib/naming';
 import { HubClusterStack } from './hub-cluster-stack';
 import { HubPlatformStack } from './hub-platform-stack';
 import { CostAllocationTagsStack } from './cost-allocation-tags-stack';
+import { MonitoringClusterStack } from './monitoring-cluster-stack';
+import { MonitoringPlatformStack } from './monitoring-platform-stack';
 import { StateBootstrapStack } from './state-bootstrap-stack';
 
 export interface EnvironmentStacks {
@@ -12,15 +17,109 @@ export interface EnvironmentStacks {
   readonly platform: HubPlatformStack;
 }
 
-/** Adds the state bootstrap stack and, for each environment, its cluster and platform stacks. */
-export function buildStacks(app: App, environments: readonly Environment[]): Map<string, EnvironmentStacks> {
-  new StateBootstrapStack(app, 'state-bootstrap', STATE_BUCKET);
+export interface MonitoringStacks {
+  readonly cluster: MonitoringClusterStack;
+  readonly platform: MonitoringPlatformStack;
+}
+
+/** What the wiring checks read from the built stacks of one monitoring deployment. */
+export function monitoringWiring(
+  monitoring: MonitoringStacks,
+  reporting: ReadonlyArray<{ env: Environment; stacks: EnvironmentStacks }>,
+): MonitoringWiring {
+  const config = monitoring.cluster.monitoring;
+  return {
+    name: config.name,
+    vpcCidr: config.network.vpcCidr,
+    servedUrl: monitoring.platform.receiverUrl,
+    admittedCidrs: monitoring.platform.prometheus.admittedCidrs,
+    hubs: reporting.map(({ env, stacks }) => ({
+      environment: env.name,
+      vpcCidr: env.network.vpcCidr,
+      agentValues: stacks.platform.metricsAgent?.release.mergedValues,
+      routes: stacks.cluster.monitoringPeering?.routeDestinations,
+    })),
+  };
+}
+
+/**
+ * Adds the state bootstrap stack, each monitoring deployment's cluster and platform
+ * stacks, and for each environment its cluster and platform stacks (peered with and
+ * reporting to the monitoring deployment that lists it). Then checks the wiring between
+ * monitoring and the hubs; throws a {@link ConfigError} before anything is written.
+ * `stateEnvironments` are the environments whose state keys the bootstrap stack keeps (all
+ * configured ones, even when only some are synthesized). @default those of `environments`
+ */
+export function buildStacks(
+  app: App,
+  environments: readonly Environment[],
+  monitoring: readonly MonitoringConfig[] = [],
+  stateEnvironments: readonly Environment[] = environments,
+): Map<string, EnvironmentStacks> {
+  new StateBootstrapStack(app, 'state-bootstrap', {
+    ...STATE_BUCKET,
+    account: ACCOUNT_ID,
+    environments: [
+      ...stateEnvironments.filter((env) => env.state.backend === 's3').map((env) => env.name),
+      ...monitoring.filter((m) => m.state.backend === 's3').map((m) => `monitoring-${m.name}`),
+    ],
+  });
   new CostAllocationTagsStack(app, 'cost-allocation-tags', { region: STATE_BUCKET.region });
+  const monitoringStacks = monitoring.map((config) => {
+    const reporting = environments.filter((env) => config.environments.includes(env.name));
+    const cluster = new MonitoringClusterStack(app, monitoringStackId('cluster', config), config);
+    const platform = new MonitoringPlatformStack(
+      app,
+      monitoringStackId('platform', config),
+      config,
+      cluster,
+      reporting,
+    );
+    return { config, stacks: { cluster, platform } };
+  });
+
   const stacks = new Map<string, EnvironmentStacks>();
   for (const env of environments) {
-    const cluster = new HubClusterStack(app, stackId('cluster', env), env);
-    const platform = new HubPlatformStack(app, stackId('platform', env), env, cluster);
+    const target = monitoringStacks.find((m) => m.config.environments.includes(env.name));
+    const network = target?.stacks.cluster.network;
+    const cluster = new HubClusterStack(
+      app,
+      stackId('cluster', env),
+      env,
+      target && network
+        ? {
+            name: target.config.name,
+            vpcId: network.vpc.id,
+            cidr: target.config.network.vpcCidr,
+            routeTableIds: network.privateRouteTables.map((t) => t.id),
+          }
+        : undefined,
+    );
+    const platform = new HubPlatformStack(
+      app,
+      stackId('platform', env),
+      env,
+      cluster,
+      target
+        ? {
+            receiverUrl: target.stacks.platform.receiverUrl,
+            credentialsPrefix: target.config.receiver.credentialsPrefix,
+          }
+        : undefined,
+    );
     stacks.set(env.name, { cluster, platform });
   }
+
+  const problems = monitoringStacks.flatMap(({ config, stacks: built }) =>
+    checkMonitoringWiring(
+      monitoringWiring(
+        built,
+        environments
+          .filter((env) => config.environments.includes(env.name))
+          .map((env) => ({ env, stacks: stacks.get(env.name)! })),
+      ),
+    ),
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
   return stacks;
 }

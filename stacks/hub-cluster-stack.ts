@@ -5,15 +5,17 @@ import { Environment } from '../config/schema';
 import { AwsAccount } from '../lib/aws-account';
 import { API_PORT, ApiAccess, PORT_FORWARD_DOCUMENT } from '../lib/cluster/api-access';
 import { API_TUNNEL_LOCAL_PORT } from '../lib/platform/cluster-connection';
-import { HubEksCluster } from '../lib/cluster/hub-eks-cluster';
+import { HubEksCluster, controlPlaneLogGroupName } from '../lib/cluster/hub-eks-cluster';
 import { ManagedAddon } from '../lib/cluster/managed-addon';
 import { NodePool } from '../lib/cluster/node-pool';
 import { NodeRole } from '../lib/cluster/node-role';
 import { ServiceAccountRole } from '../lib/cluster/service-account-role';
 import { instanceTypeSpec } from '../lib/instance-types';
 import { clusterName } from '../lib/naming';
-import { HubDomain } from '../lib/jupyterhub/hub-domain';
-import { HubVpc } from '../lib/network/hub-vpc';
+import { sharedPasswordSecretName } from '../lib/jupyterhub/authentication';
+import { SharedPassword } from '../lib/jupyterhub/shared-password';
+import { DomainName } from '../lib/network/domain-name';
+import { HubVpc, flowLogGroupName } from '../lib/network/hub-vpc';
 import {
   TERMINATION_HANDLER_MANAGED_TAG,
   TerminationQueue,
@@ -27,6 +29,16 @@ import { EncryptionKey, cloudWatchLogsKeyStatement } from '../lib/security/encry
 import { useEnvironmentBackend } from '../lib/state/environment-backend';
 import { EnvironmentBudget } from '../lib/cost/environment-budget';
 import { environmentTags } from './environment-tags';
+import { VpcPeering } from '../lib/network/vpc-peering';
+
+/** The monitoring VPC a reporting hub peers with: its id, range and private route tables. */
+export interface MonitoringNetwork {
+  /** The monitoring deployment's name, for the peering's name tag. */
+  readonly name: string;
+  readonly vpcId: string;
+  readonly cidr: string;
+  readonly routeTableIds: readonly string[];
+}
 
 /** A node pool as the platform layer sees it: what it is called and how pods select it. */
 export interface PoolSummary {
@@ -58,17 +70,26 @@ export class HubClusterStack extends TerraformStack {
   readonly terminationQueue: TerminationQueue;
   readonly autoscalerRole: ServiceAccountRole;
   /** The hub's Route 53 zone and, with HTTPS through ACM, its validated certificate. */
-  readonly hubDomain: HubDomain;
+  readonly hubDomain: DomainName;
   /** Who reaches the private API endpoint on 443: listed networks and the SSM port-forward host. */
   readonly apiAccess: ApiAccess;
 
-  constructor(scope: Construct, id: string, env: Environment) {
+  /** The peering with the monitoring VPC, when the environment reports to monitoring. */
+  readonly monitoringPeering?: VpcPeering;
+
+  /**
+   * @param monitoring the monitoring VPC to peer with, when the environment reports to one
+   *   (@default none: the environment reports nowhere)
+   */
+  constructor(scope: Construct, id: string, env: Environment, monitoring?: MonitoringNetwork) {
     super(scope, id);
     this.env = env;
     const name = clusterName(env);
     useEnvironmentBackend(this, env, 'hub-cluster');
     new AwsProvider(this, 'aws', {
       region: env.region,
+      // Credentials of another account fail the plan instead of building there.
+      allowedAccountIds: [env.account],
       defaultTags: [{ tags: environmentTags(env) }],
     });
     const account = (this.account = new AwsAccount(this, 'account'));
@@ -87,7 +108,9 @@ export class HubClusterStack extends TerraformStack {
       account,
       alias: `${name}/logs`,
       description: `${name}: control-plane and flow logs`,
-      statements: [cloudWatchLogsKeyStatement(account)],
+      statements: [
+        cloudWatchLogsKeyStatement(account, [controlPlaneLogGroupName(name), flowLogGroupName(name)]),
+      ],
     });
     const secretsKey = new EncryptionKey(this, 'secrets-key', {
       account,
@@ -242,6 +265,7 @@ export class HubClusterStack extends TerraformStack {
       vpcId: this.network.vpc.id,
       subnetIds: privateSubnetIds,
       nodeSecurityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
+      nodeRoleArn: nodeRole.role.arn,
       issuer: this.eks.issuer,
       throughputMode: env.platform.efs.throughputMode,
       deletionProtection: env.platform.efs.deletionProtection,
@@ -261,10 +285,28 @@ export class HubClusterStack extends TerraformStack {
       statements: clusterAutoscalerStatements(account, name),
     });
 
-    this.hubDomain = new HubDomain(this, 'hub-domain', {
+    this.hubDomain = new DomainName(this, 'hub-domain', {
       ...env.hub.domain,
       certificate: env.hub.https.type === 'acm',
     });
+
+    // The shared-password login's password, generated here so the platform only reads it.
+    if (env.hub.authentication.type === 'shared-password') {
+      new SharedPassword(this, 'shared-password', { secretName: sharedPasswordSecretName(name) });
+    }
+    // The hub owns its peering with monitoring: destroying the hub removes the peering and
+    // monitoring's route to it, and nothing else of monitoring.
+    if (monitoring) {
+      this.monitoringPeering = new VpcPeering(this, 'monitoring-peering', {
+        name: `${name}-to-${monitoring.name}`,
+        requester: {
+          vpcId: this.network.vpc.id,
+          cidr: env.network.vpcCidr,
+          routeTableIds: this.network.privateRouteTables.map((t) => t.id),
+        },
+        accepter: { vpcId: monitoring.vpcId, cidr: monitoring.cidr, routeTableIds: monitoring.routeTableIds },
+      });
+    }
 
     new TerraformOutput(this, 'cluster_name', { value: cluster.name });
     new TerraformOutput(this, 'cluster_endpoint', { value: cluster.endpoint });

@@ -6,14 +6,29 @@ import { ConfigError } from '../config/load';
 import { checkApiReachable } from '../config/platform-checks';
 import { Environment } from '../config/schema';
 import { HUB_NAMESPACE } from '../lib/hub-storage';
-import { HubDnsRecord } from '../lib/jupyterhub/hub-dns-record';
+import { LoadBalancerDnsRecord } from '../lib/network/load-balancer-dns-record';
 import { JupyterHubRelease } from '../lib/jupyterhub/jupyterhub-release';
 import { PROXY_PUBLIC_SERVICE } from '../lib/jupyterhub/names';
+import { PlaceholderSchedule } from '../lib/jupyterhub/placeholder-schedule';
 import { clusterName } from '../lib/naming';
 import { ClusterConnection } from '../lib/platform/cluster-connection';
 import { HubAddOns } from '../lib/platform/hub-add-ons';
 import { useEnvironmentBackend } from '../lib/state/environment-backend';
+import { cronAt } from '../lib/timetable';
 import { HubClusterStack } from './hub-cluster-stack';
+import { HUB_SECRET, METRICS_TOKEN_SECRET_KEY } from '../lib/jupyterhub/names';
+import { AGENT_POD_LABELS, PROXY_METRICS_PORT } from '../lib/monitoring/agent-values';
+import { MetricsAgent } from '../lib/monitoring/metrics-agent';
+import { credentialsSecretName } from '../lib/monitoring/names';
+import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from '../lib/platform/service-accounts';
+
+/** Where a reporting hub sends its metrics. */
+export interface MetricsDestination {
+  /** The central receiver's URL. */
+  readonly receiverUrl: string;
+  /** Prefix of the credentials secrets in Secrets Manager. */
+  readonly credentialsPrefix: string;
+}
 
 /**
  * The Kubernetes half of one hub: add-ons, storage classes and the JupyterHub release,
@@ -27,8 +42,19 @@ export class HubPlatformStack extends TerraformStack {
   readonly addOns: HubAddOns;
   /** The zero-to-jupyterhub release and the DNS name pointing at its load balancer. */
   readonly jupyterhub: JupyterHubRelease;
+  /** The metrics agent, when the environment reports to monitoring. */
+  readonly metricsAgent?: MetricsAgent;
 
-  constructor(scope: Construct, id: string, env: Environment, clusterStack: HubClusterStack) {
+  /**
+   * @param metrics where the agent sends metrics (@default none: no agent, the environment reports nowhere)
+   */
+  constructor(
+    scope: Construct,
+    id: string,
+    env: Environment,
+    clusterStack: HubClusterStack,
+    metrics?: MetricsDestination,
+  ) {
     super(scope, id);
     // Before anything else: a platform nobody can reach would time out on the first apply.
     const unreachable = checkApiReachable({
@@ -42,6 +68,8 @@ export class HubPlatformStack extends TerraformStack {
     useEnvironmentBackend(this, env, 'hub-platform');
     new AwsProvider(this, 'aws', {
       region: env.region,
+      // Credentials of another account fail the plan instead of building there.
+      allowedAccountIds: [env.account],
       defaultTags: [{ tags: environmentTags(env) }],
     });
     // The platform reaches its cluster by the name config gives it; the add-ons' wiring
@@ -66,14 +94,48 @@ export class HubPlatformStack extends TerraformStack {
       env,
       pools: clusterStack.pools,
       certificateArn: clusterStack.hubDomain.certificateArn,
+      proxyMetrics: metrics ? { port: PROXY_METRICS_PORT, from: AGENT_POD_LABELS } : undefined,
       dependsOn: [volumes.namespace, ...Object.values(volumes.claims), volumes.defaultStorageClass],
     });
-    new HubDnsRecord(this, 'hub-dns', {
+    new LoadBalancerDnsRecord(this, 'hub-dns', {
       zoneId: clusterStack.hubDomain.zone.zoneId,
       name: env.hub.domain.name,
       namespace: HUB_NAMESPACE,
       serviceName: PROXY_PUBLIC_SERVICE,
       dependsOn: [this.jupyterhub.release],
     });
+
+    if (metrics) {
+      const taints = clusterStack.pools.flatMap((p) => p.taints);
+      const unique = [...new Map(taints.map((t) => [`${t.key}=${t.value}:${t.effect}`, t])).values()];
+      this.metricsAgent = new MetricsAgent(this, 'metrics-agent', {
+        envName: env.name,
+        clusterName: name,
+        hubNamespace: HUB_NAMESPACE,
+        hubTokenSecret: { name: HUB_SECRET, key: METRICS_TOKEN_SECRET_KEY },
+        receiverUrl: metrics.receiverUrl,
+        credentialsSecretName: credentialsSecretName(metrics.credentialsPrefix, env.name),
+        clusterAutoscaler: `cluster-autoscaler.${CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace}.svc:8085`,
+        gpus: clusterStack.pools.some((p) => p.kind === 'gpu'),
+        nodeTolerations: unique.map((t) => ({
+          key: t.key,
+          operator: 'Equal',
+          value: t.value,
+          effect: t.effect,
+        })),
+        dependsOn: [this.jupyterhub.release],
+      });
+    }
+
+    const schedule = env.hub.schedule;
+    if (schedule) {
+      // After the release, whose chart creates the StatefulSet the jobs scale.
+      new PlaceholderSchedule(this, 'placeholder-schedule', {
+        namespace: HUB_NAMESPACE,
+        timeZone: schedule.timeZone,
+        changes: schedule.placeholders.map((e) => ({ schedule: cronAt(e.at, e.days), replicas: e.count })),
+        dependsOn: [this.jupyterhub.release],
+      });
+    }
   }
 }

@@ -20,7 +20,7 @@ function runMain(env: Record<string, string>) {
 }
 
 describe('main.ts', () => {
-  it('synthesizes the selected environments offline and exits 0', () => {
+  it('synthesizes the selected environments offline, says what it wrote where, and exits 0', () => {
     const run = runMain({ HUB_ENVIRONMENTS: 'dev' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
@@ -30,15 +30,52 @@ describe('main.ts', () => {
       'hub-platform-dev',
       'state-bootstrap',
     ]);
+    expect(run.stdout).toContain(
+      `synthesized 3 stacks into ${join(run.outdir, 'stacks')}/: state-bootstrap, hub-cluster-dev, hub-platform-dev`,
+    );
+    // dev: core 2 x m5.large, user 2 x m5.2xlarge and 1 x m5.4xlarge, GPU 1 x g4dn.xlarge.
+    expect(run.stdout).toContain(
+      '  dev: Standard (A, C, D, H, I, M, R, T, Z) 36 vCPU (m5 36); G and VT 4 vCPU (g4dn 4)',
+    );
     rmSync(run.outdir, { recursive: true, force: true });
+  });
+
+  it('refuses example values when the cdktf CLI runs it for a deploy, and writes nothing', () => {
+    const run = runMain({ HUB_ENVIRONMENTS: 'dev,hackweek', CDKTF_CONTEXT_JSON: '{}' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('invalid configuration:');
+    expect(run.stderr).toContain(
+      "  - hackweek.account: '123456789012' uses the example account 123456789012",
+    );
+    expect(run.stderr).toContain(
+      "  - hackweek.hub.domain.name: 'icesat2.hackweek.example.org' is an example domain",
+    );
+    // dev may keep them, and environments not being deployed are not refused.
+    expect(run.stderr).not.toMatch(/ - (dev|prod|staging)\./);
+    expect(existsSync(run.outdir)).toBe(false);
+  });
+
+  it('lists example values as warnings in an offline synth, or under the CLI with HUB_ALLOW_PLACEHOLDERS=1', () => {
+    for (const env of [
+      {} as Record<string, string>,
+      { CDKTF_CONTEXT_JSON: '{}', HUB_ALLOW_PLACEHOLDERS: '1' },
+    ]) {
+      const run = runMain({ HUB_ENVIRONMENTS: 'hackweek', ...env });
+      expect(run.status).toBe(0);
+      expect(run.stderr).toContain('warning: example values, which `cdktf deploy` refuses');
+      expect(run.stderr).toContain(
+        "  - hackweek.account: '123456789012' uses the example account 123456789012",
+      );
+      expect(readdirSync(join(run.outdir, 'stacks'))).toContain('hub-cluster-hackweek');
+      rmSync(run.outdir, { recursive: true, force: true });
+    }
   });
 
   it('exits 1 with the problem and writes nothing on bad input', () => {
     const run = runMain({ HUB_ENVIRONMENTS: 'dev,moon' });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain(
-      'HUB_ENVIRONMENTS: unknown environment moon; known: dev, staging, prod, hackweek',
-    );
+    const known = Object.values(ENVIRONMENTS).map((env) => env.name);
+    expect(run.stderr).toContain(`HUB_ENVIRONMENTS: unknown environment moon; known: ${known.join(', ')}`);
     expect(existsSync(run.outdir)).toBe(false);
   });
 });

@@ -1,10 +1,12 @@
 import { EnvironmentInput } from '../schema';
+import { ACCOUNT_ID } from '../state-bucket';
 import { STANDARD_PROFILES } from '../profiles';
 
 /** A developer's sandbox: local state, one NAT gateway, the smallest pools. */
 export const dev: EnvironmentInput = {
   name: 'dev',
   tier: 'development',
+  account: ACCOUNT_ID,
   region: 'us-west-2',
   state: { backend: 'local' },
   network: { vpcCidr: '10.10.0.0/16', natGateways: 'single' },
@@ -25,11 +27,11 @@ export const dev: EnvironmentInput = {
   hub: {
     peakUsers: 10,
     profiles: STANDARD_PROFILES,
-    // Reached only from inside the VPC (an internal NLB), so the dummy login is acceptable.
+    // Reached only from inside the VPC (an internal NLB), so one generated shared password
+    // (aws secretsmanager get-secret-value --secret-id hub-dev/shared-password) and no admins.
     publiclyReachable: false,
     domain: { name: 'dev.hub.example.org', hostedZone: 'hub.example.org' },
-    authentication: { type: 'dummy' },
-    admins: { users: ['admin'] },
+    authentication: { type: 'shared-password' },
     instructors: { users: ['instructor'] },
   },
 };

@@ -1,9 +1,11 @@
 import { CUDA_NOTEBOOK_IMAGE } from '../profiles';
 import { EnvironmentInput } from '../schema';
-import { STATE_BUCKET } from '../state-bucket';
+import { ACCOUNT_ID, stateBackend } from '../state-bucket';
 
 /** The GitHub team (org:team) of the tutorial leads: they write ~/shared and may use GPUs. */
 const TUTORIAL_LEADS = 'ICESAT-2HackWeek:tutorial-leads';
+/** The organisers' team: the hub's admins. */
+const ORGANISERS = 'ICESAT-2HackWeek:organisers';
 
 /**
  * A week-long event sized for the ICESat-2 2020 hackweek: 80 people at once, each
@@ -13,8 +15,9 @@ const TUTORIAL_LEADS = 'ICESAT-2HackWeek:tutorial-leads';
 export const hackweek: EnvironmentInput = {
   name: 'hackweek',
   tier: 'production',
+  account: ACCOUNT_ID,
   region: 'us-west-2',
-  state: { backend: 's3', ...STATE_BUCKET },
+  state: stateBackend('hackweek'),
   network: { vpcCidr: '10.40.0.0/16' },
   cluster: {
     admins: ['arn:aws:iam::123456789012:role/HubAdmin'],
@@ -49,6 +52,8 @@ export const hackweek: EnvironmentInput = {
         memory: { guarantee: '12G', limit: '14G' },
         gpus: 1,
         startTimeoutSeconds: 900,
+        // A T4 costs about three times a participant's share of an m5: idle GPUs stop after 30 min.
+        idleTimeoutSeconds: 1800,
         allowedGroups: [TUTORIAL_LEADS],
       },
     ],
@@ -61,14 +66,35 @@ export const hackweek: EnvironmentInput = {
       clientId: 'Iv1.hackweek2020',
       clientSecret: { source: 'secrets-manager', name: 'hub-hackweek/github-client-secret' },
       allowedOrganizations: ['ICESAT-2HackWeek'],
+      // Create both teams, and restrict team creation to owners, before deploying.
+      teams: [ORGANISERS, TUTORIAL_LEADS],
     },
-    admins: { users: ['hackweek-organiser'], groups: ['ICESAT-2HackWeek:organisers'] },
+    // Groups only: a GitHub login can be renamed and claimed by someone outside the organisation.
+    admins: { groups: [ORGANISERS] },
     // Tutorial leads manage the shared data themselves (the 2020 notes: only admins could).
     instructors: { groups: [TUTORIAL_LEADS] },
     // Servers idle an hour are stopped and none lives past 12 h, so nodes do not idle overnight.
     culling: { idleTimeoutSeconds: 3600, checkIntervalSeconds: 300, maxAgeSeconds: 12 * 3600 },
     // One node's worth of warm seats, so the first users of a session do not wait for a scale-up.
     placeholders: 4,
+    // Seattle time: two nodes' worth of warm seats from before the morning session to its end
+    // of day, none overnight or at the weekend; idle servers stop at night unless their owner
+    // is in the night-owls team.
+    schedule: {
+      timeZone: 'America/Los_Angeles',
+      sessions: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' }],
+      placeholders: [
+        { days: ['mon', 'tue', 'wed', 'thu', 'fri'], at: '08:15', count: 8 },
+        { days: ['mon', 'tue', 'wed', 'thu', 'fri'], at: '17:00', count: 0 },
+      ],
+      nightMode: {
+        start: '22:00',
+        end: '07:00',
+        idleSeconds: 1800,
+        optOutGroup: 'ICESAT-2HackWeek:night-owls',
+        announceMinutesBefore: 60,
+      },
+    },
     concurrentSpawnLimit: 30,
     activeServerLimit: 100,
   },

@@ -1,5 +1,5 @@
 import { EnvironmentInput } from '../schema';
-import { STATE_BUCKET } from '../state-bucket';
+import { ACCOUNT_ID, stateBackend } from '../state-bucket';
 import { STANDARD_PROFILES } from '../profiles';
 import { researchCloudAccess } from '../research-login';
 
@@ -7,8 +7,9 @@ import { researchCloudAccess } from '../research-login';
 export const prod: EnvironmentInput = {
   name: 'prod',
   tier: 'production',
+  account: ACCOUNT_ID,
   region: 'us-west-2',
-  state: { backend: 's3', ...STATE_BUCKET },
+  state: stateBackend('prod'),
   network: { vpcCidr: '10.30.0.0/16' },
   cluster: {
     admins: ['arn:aws:iam::123456789012:role/HubAdmin'],

@@ -14,6 +14,11 @@ import { OidcIssuer } from './service-account-role';
 /** Every control-plane log type EKS offers; audit and authenticator are the record of who did what. */
 export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
 
+/** The log group EKS writes a cluster's control-plane logs to (fixed by EKS; the log key's policy names it). */
+export function controlPlaneLogGroupName(clusterName: string): string {
+  return `/aws/eks/${clusterName}/cluster`;
+}
+
 export interface HubEksClusterProps {
   readonly account: AwsAccount;
   readonly name: string;
@@ -57,7 +62,7 @@ export class HubEksCluster extends Construct {
 
     // Created before the cluster so EKS does not create it without retention or encryption.
     const logGroup = new CloudwatchLogGroup(this, 'log-group', {
-      name: `/aws/eks/${props.name}/cluster`,
+      name: controlPlaneLogGroupName(props.name),
       retentionInDays: props.logRetentionDays,
       kmsKeyId: props.logKeyArn,
     });

@@ -1,10 +1,16 @@
 /**
  * The hub's login: GitHub OAuth (organisations and teams), a generic OIDC provider with a
- * groups claim, or the dummy authenticator for hubs nobody outside can reach. The client
- * secret is not here: the hub reads it from a Kubernetes Secret through an environment
- * variable (lib/jupyterhub/oauth-client-secret.ts).
+ * groups claim, or one shared password for hubs nobody outside can reach. Secrets are not
+ * here: the hub reads them from a Kubernetes Secret through an environment variable
+ * (lib/jupyterhub/oauth-client-secret.ts).
+ *
+ * Removal takes effect: OAuth logins keep their tokens in (encrypted) auth state, the hub
+ * refreshes them every few minutes and before every spawn, and the hub_login module
+ * re-runs the allow check on each refresh, so a person dropped from the allowed groups or
+ * organisation is logged out, and one dropped from the admin group loses admin. Sessions
+ * last a day at most.
  */
-import { HubConfig } from '../../config/hub-schema';
+import { ClientSecretConfig, HubConfig } from '../../config/hub-schema';
 import { Values } from '../platform/helm-values';
 
 export interface AuthenticationValues {
@@ -12,6 +18,8 @@ export interface AuthenticationValues {
   readonly config: Values;
   /** Whether JupyterHub groups are GitHub teams, mapped by the hub_access module. */
   readonly githubTeamGroups: boolean;
+  /** The hub_login module's settings (`custom.hubLogin`). */
+  readonly login: Values;
 }
 
 /**
@@ -20,27 +28,61 @@ export interface AuthenticationValues {
  */
 export const CLIENT_SECRET_ENV = 'OAUTH_CLIENT_SECRET';
 
-/** Where the OAuth client secret is stored, for the authenticators that need one (all but dummy). */
-export function clientSecretSource(hub: HubConfig) {
+/** The shared password, which the hub_login module hands SharedPasswordAuthenticator. */
+export const SHARED_PASSWORD_ENV = 'HUB_SHARED_PASSWORD';
+
+/** Seconds between refreshes of a user's login (JupyterHub's default, set explicitly). */
+export const AUTH_REFRESH_AGE_SECONDS = 300;
+
+/** Days a login cookie, and the OAuth tokens of user servers, stay valid (JupyterHub's default: 14). */
+export const SESSION_MAX_AGE_DAYS = 1;
+
+/** The Secrets Manager secret the cluster stack generates the shared password into. */
+export function sharedPasswordSecretName(clusterName: string): string {
+  return `${clusterName}/shared-password`;
+}
+
+/** A secret the hub's login needs: where it is stored and the variable the hub reads it from. */
+export interface LoginSecret {
+  readonly source: ClientSecretConfig;
+  readonly envVar: string;
+}
+
+/** The login's secret: the OAuth client secret, or the generated shared password. */
+export function loginSecret(hub: HubConfig, clusterName: string): LoginSecret {
   const auth = hub.authentication;
-  return auth.type === 'dummy' ? undefined : auth.clientSecret;
+  return auth.type === 'shared-password'
+    ? {
+        source: { source: 'secrets-manager', name: sharedPasswordSecretName(clusterName), version: 1 },
+        envVar: SHARED_PASSWORD_ENV,
+      }
+    : { source: auth.clientSecret, envVar: CLIENT_SECRET_ENV };
 }
 
 export function hubUrl(hub: HubConfig): string {
   return `https://${hub.domain.name}`;
 }
 
+/** Bounded sessions, for every login. */
+const SESSION = { cookie_max_age_days: SESSION_MAX_AGE_DAYS };
+
+/** OAuth logins keep their tokens so the hub can refresh them, and refresh before each spawn. */
+const REFRESHED = {
+  enable_auth_state: true,
+  refresh_pre_spawn: true,
+  auth_refresh_age: AUTH_REFRESH_AGE_SECONDS,
+};
+
 export function authenticationValues(hub: HubConfig): AuthenticationValues {
   const auth = hub.authentication;
-  // Admin users work with every authenticator; admin groups need one that manages groups.
-  const admins = { Authenticator: { admin_users: [...hub.admins.users] } };
   const callback = `${hubUrl(hub)}/hub/oauth_callback`;
   switch (auth.type) {
     case 'github':
       return {
         config: {
-          ...admins,
-          JupyterHub: { authenticator_class: 'github' },
+          Authenticator: { ...REFRESHED },
+          // hub_login's subclass re-checks the organisations and teams on every refresh.
+          JupyterHub: { ...SESSION, authenticator_class: 'hub_login.GitHubOAuthenticator' },
           GitHubOAuthenticator: {
             client_id: auth.clientId,
             oauth_callback_url: callback,
@@ -55,12 +97,13 @@ export function authenticationValues(hub: HubConfig): AuthenticationValues {
           },
         },
         githubTeamGroups: true,
+        login: {},
       };
     case 'oidc':
       return {
         config: {
-          ...admins,
-          JupyterHub: { authenticator_class: 'generic-oauth' },
+          Authenticator: { ...REFRESHED },
+          JupyterHub: { ...SESSION, authenticator_class: 'hub_login.GenericOAuthenticator' },
           GenericOAuthenticator: {
             client_id: auth.clientId,
             oauth_callback_url: callback,
@@ -77,14 +120,17 @@ export function authenticationValues(hub: HubConfig): AuthenticationValues {
           },
         },
         githubTeamGroups: false,
+        login: {},
       };
-    case 'dummy':
+    case 'shared-password':
       return {
         config: {
-          Authenticator: { ...admins.Authenticator, allow_all: true },
-          JupyterHub: { authenticator_class: 'dummy' },
+          // Anyone with the password, under any name; no admin password, so no admins.
+          SharedPasswordAuthenticator: { allow_all: true },
+          JupyterHub: { ...SESSION, authenticator_class: 'shared-password' },
         },
         githubTeamGroups: false,
+        login: { sharedPasswordEnv: SHARED_PASSWORD_ENV },
       };
   }
 }

@@ -2,11 +2,13 @@
  * The hub's Python hooks, kept as Python files in values/jupyterhub/files/ and shipped
  * through the chart: hub.extraFiles mounts them next to jupyterhub_config.py (which puts
  * its own folder on sys.path), hub.extraConfig imports them, and `custom` carries their
- * data. The Python is tested with python3 in test/lib/jupyterhub/hub-hooks.test.ts.
+ * data. The Python is tested against KubeSpawner and JupyterHub in the hub's own Python
+ * environment (test/lib/jupyterhub/hub-hooks.test.ts).
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { HubConfig } from '../../config/hub-schema';
+import { NightModeConfig } from '../../config/schedule-schema';
 import { SHARED_CLAIM } from '../hub-storage';
 import { VALUES_DIR, Values } from '../platform/helm-values';
 import { SHARED_READWRITE_MOUNT_PATH } from './names';
@@ -19,7 +21,15 @@ export const HOOKS_DIR = join(VALUES_DIR, 'jupyterhub', 'files');
 /** Where jupyterhub_config.py lives in the hub image; modules there are importable. */
 const HUB_CONFIG_DIR = '/usr/local/etc/jupyterhub';
 
-export const HOOK_MODULES = ['shared_folder', 'hub_access', 'server_owner', 'secure_cookies'] as const;
+export const HOOK_MODULES = [
+  'shared_folder',
+  'hub_access',
+  'server_owner',
+  'secure_cookies',
+  'hub_login',
+  'profile_idle',
+  'night_mode',
+] as const;
 
 /** Volume name of the shared claim in user pods (singleuser.storage.extraVolumes). */
 export const SHARED_VOLUME = 'shared';
@@ -34,6 +44,8 @@ export interface HubHookInputs {
   readonly githubTeamGroups: boolean;
   /** The object every server pod is owned by, so deleting it stops them all. @default none */
   readonly serverOwner?: ServerOwner;
+  /** The hub_login module's settings (lib/jupyterhub/authentication.ts). @default {} */
+  readonly login?: Values;
 }
 
 /** hub.extraFiles, hub.extraConfig and the `custom` data the hooks read. */
@@ -51,13 +63,18 @@ export function hubHookValues(inputs: HubHookInputs): {
       },
     ]),
   );
+  const night = inputs.hub.schedule?.nightMode;
   const extraConfig = {
     '10-hub-hooks': [
-      'import hub_access, secure_cookies, server_owner, shared_folder',
+      'import hub_access, hub_login, night_mode, profile_idle, secure_cookies, server_owner, shared_folder',
       'shared_folder.configure(c, get_config("custom.sharedFolder"))',
       'hub_access.configure(c, get_config("custom.hubAccess"))',
       'server_owner.configure(c, get_config("custom.serverOwner"))',
       'secure_cookies.configure(c, get_config("custom.cookies"))',
+      'hub_login.configure(c, get_config("custom.hubLogin"))',
+      'profile_idle.configure(c, get_config("custom.profileIdle"))',
+      'if get_config("custom.nightMode"):',
+      '    night_mode.configure(c, get_config("custom.nightMode"))',
       '',
     ].join('\n'),
   };
@@ -77,6 +94,31 @@ export function hubHookValues(inputs: HubHookInputs): {
     ...(inputs.serverOwner ? { serverOwner: { ...inputs.serverOwner } } : {}),
     // Every hub is served over HTTPS (ACM at the NLB, or Let's Encrypt at Traefik).
     cookies: { secure: true },
+    hubLogin: { ...inputs.login },
+    profileIdle: {
+      idleTimeouts: Object.fromEntries(
+        inputs.hub.profiles.flatMap((p) => (p.idleTimeoutSeconds ? [[p.slug, p.idleTimeoutSeconds]] : [])),
+      ),
+      defaultProfile: inputs.defaultProfile,
+    },
+    ...(night ? { nightMode: nightModeSettings(night, inputs.hub) } : {}),
   };
   return { extraFiles, extraConfig, custom };
+}
+
+/**
+ * What night_mode.py reads: the night in the schedule's zone, and whether the hub must
+ * create the opt-out group itself (a login that supplies no groups: admins fill it).
+ */
+function nightModeSettings(night: NightModeConfig, hub: HubConfig) {
+  return {
+    timeZone: hub.schedule!.timeZone,
+    start: night.start,
+    end: night.end,
+    idleSeconds: night.idleSeconds,
+    optOutGroup: night.optOutGroup,
+    announceMinutesBefore: night.announceMinutesBefore,
+    checkIntervalSeconds: night.checkIntervalSeconds,
+    createOptOutGroup: hub.authentication.type === 'shared-password',
+  };
 }

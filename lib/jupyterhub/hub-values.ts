@@ -23,9 +23,10 @@ import {
 } from '../node-scheduling';
 import { Values } from '../platform/helm-values';
 import { guaranteed } from '../platform/placement';
+import { clusterName } from '../naming';
 import { kubernetesMemory } from '../quantities';
 import { KUBE_SCHEDULER_IMAGE_TAGS } from '../versions';
-import { CLIENT_SECRET_ENV, authenticationValues, clientSecretSource, hubUrl } from './authentication';
+import { authenticationValues, hubUrl, loginSecret } from './authentication';
 import { cullValues, kernelCullingFile } from './culling';
 import { frontDoorValues } from './front-door';
 import { SHARED_VOLUME, hubHookValues } from './hub-hooks';
@@ -55,6 +56,11 @@ export interface HubValuesInputs {
   readonly certificateArn?: string;
   /** The object that owns every user server (lib/jupyterhub/user-server-owner.ts). @default none */
   readonly serverOwner?: ServerOwner;
+  /**
+   * Serve the proxy's metrics on this port to pods with these labels (the metrics agent).
+   * @default no proxy metrics
+   */
+  readonly proxyMetrics?: { readonly port: number; readonly from: Readonly<Record<string, string>> };
 }
 
 export function jupyterHubValues(inputs: HubValuesInputs): Values {
@@ -68,7 +74,9 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
     defaultProfile: fallback.slug,
     githubTeamGroups: auth.githubTeamGroups,
     serverOwner: inputs.serverOwner,
+    login: auth.login,
   });
+  const secret = loginSecret(hub, clusterName(inputs.env));
 
   const values: Values = {
     hub: {
@@ -102,19 +110,32 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
       extraFiles: hooks.extraFiles,
       extraConfig: hooks.extraConfig,
       // From a Kubernetes Secret, not helm --set: any character survives, nothing in the values.
-      ...(clientSecretSource(hub)
-        ? {
-            extraEnv: {
-              [CLIENT_SECRET_ENV]: {
-                valueFrom: { secretKeyRef: { name: CLIENT_SECRET_NAME, key: CLIENT_SECRET_KEY } },
-              },
-            },
-          }
-        : {}),
+      extraEnv: {
+        [secret.envVar]: {
+          valueFrom: { secretKeyRef: { name: CLIENT_SECRET_NAME, key: CLIENT_SECRET_KEY } },
+        },
+      },
     },
     proxy: {
       annotations: { ...NOT_SAFE_TO_EVICT },
-      chp: { networkPolicy: { enabled: true } },
+      chp: {
+        networkPolicy: {
+          enabled: true,
+          ...(inputs.proxyMetrics
+            ? {
+                ingress: [
+                  {
+                    ports: [{ port: inputs.proxyMetrics.port }],
+                    from: [{ podSelector: { matchLabels: { ...inputs.proxyMetrics.from } } }],
+                  },
+                ],
+              }
+            : {}),
+        },
+        ...(inputs.proxyMetrics
+          ? { extraCommandLineFlags: ['--metrics-ip=', `--metrics-port=${inputs.proxyMetrics.port}`] }
+          : {}),
+      },
       traefik: { networkPolicy: { enabled: true } },
       ...frontDoorValues(hub, inputs.certificateArn),
     },

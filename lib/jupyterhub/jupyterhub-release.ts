@@ -6,8 +6,10 @@ import { HUB_NAMESPACE } from '../hub-storage';
 import { CHARTS } from '../platform/charts';
 import { Values } from '../platform/helm-values';
 import { PinnedRelease } from '../platform/pinned-release';
-import { clientSecretSource } from './authentication';
-import { jupyterHubValues } from './hub-values';
+import { AwsAccount } from '../aws-account';
+import { clusterName } from '../naming';
+import { loginSecret } from './authentication';
+import { HubValuesInputs, jupyterHubValues } from './hub-values';
 import { JUPYTERHUB_RELEASE } from './names';
 import { OAuthClientSecret } from './oauth-client-secret';
 import { HubPool } from './profile-list';
@@ -20,15 +22,17 @@ export interface JupyterHubReleaseProps {
   readonly pools: readonly HubPool[];
   /** Validated ACM certificate for the hub's name. @default none (required when hub.https is 'acm') */
   readonly certificateArn?: string;
+  /** Serve the proxy's metrics to the metrics agent (lib/jupyterhub/hub-values.ts). @default none */
+  readonly proxyMetrics?: HubValuesInputs['proxyMetrics'];
   /** What must exist first: the namespace, the home and shared claims, the EBS storage class. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
  * The zero-to-jupyterhub release of one environment: values from the files in
- * values/jupyterhub/ and the typed layer (lib/jupyterhub/hub-values.ts), the OAuth client
- * secret read from AWS into a Kubernetes Secret the hub reads (never in the repository,
- * the values or the plan output), and the permissions of its user scheduler.
+ * values/jupyterhub/ and the typed layer (lib/jupyterhub/hub-values.ts), the login's secret
+ * read from AWS into a Kubernetes Secret the hub reads (never in the repository, the values,
+ * the plan or the state), and the permissions of its user scheduler.
  */
 export class JupyterHubRelease extends Construct {
   readonly release: Release;
@@ -50,16 +54,17 @@ export class JupyterHubRelease extends Construct {
       pools: props.pools,
       certificateArn: props.certificateArn,
       serverOwner: this.serverOwner.owner,
+      proxyMetrics: props.proxyMetrics,
     });
 
-    const secretSource = clientSecretSource(env.hub);
-    const clientSecret = secretSource
-      ? new OAuthClientSecret(this, 'client-secret', {
-          source: secretSource,
-          namespace: HUB_NAMESPACE,
-          dependsOn: props.dependsOn,
-        })
-      : undefined;
+    const secret = loginSecret(env.hub, clusterName(env));
+    const clientSecret = new OAuthClientSecret(this, 'client-secret', {
+      source: secret.source,
+      namespace: HUB_NAMESPACE,
+      account: secret.source.source === 'ssm' ? new AwsAccount(this, 'account') : undefined,
+      field: env.hub.authentication.type === 'shared-password' ? 'the shared password' : undefined,
+      dependsOn: props.dependsOn,
+    });
     const schedulerAccess = new UserSchedulerAccess(this, 'user-scheduler-access', {
       namespace: HUB_NAMESPACE,
     });
@@ -76,7 +81,7 @@ export class JupyterHubRelease extends Construct {
       dependsOn: [
         ...(props.dependsOn ?? []),
         this.serverOwner.configMap,
-        ...(clientSecret ? [clientSecret.secret] : []),
+        clientSecret.secret,
         schedulerAccess.binding,
       ],
     });

@@ -30,3 +30,9 @@ export const USER_SCHEDULER_LOCK = 'user-scheduler-lock';
 export const HOME_MOUNT_PATH = '/home/jovyan';
 export const SHARED_MOUNT_PATH = `${HOME_MOUNT_PATH}/shared`;
 export const SHARED_READWRITE_MOUNT_PATH = `${HOME_MOUNT_PATH}/shared-readwrite`;
+
+/**
+ * Pod label naming the profile a server was started with: the monitoring rules group
+ * start times by it (kube-state-metrics exports it when allowlisted).
+ */
+export const PROFILE_LABEL = 'hub.jupyter.org/profile';

@@ -6,6 +6,7 @@
  */
 import { ProfileConfig } from '../../config/hub-schema';
 import { GPU_RESOURCE, NodeTaint } from '../node-scheduling';
+import { PROFILE_LABEL } from './names';
 import { profileScheduling, schedulingMismatches } from './profile-scheduling';
 
 /** A node pool as the release sees it (the cluster stack's PoolSummary fits). */
@@ -50,6 +51,8 @@ export function kubespawnerProfile(
       mem_guarantee: profile.memory.guarantee,
       mem_limit: profile.memory.limit,
       node_selector: { ...scheduling.nodeSelector },
+      // Merged into the chart's singleuser.extraLabels (KubeSpawner merges dict overrides).
+      extra_labels: { [PROFILE_LABEL]: profile.slug },
       tolerations: [...scheduling.tolerations],
       // KubeSpawner's own wait for the pod; the hub's wait is set by the hub_access spawn hook.
       start_timeout: startTimeoutSeconds,

@@ -11,31 +11,34 @@ export interface UserSchedulerAccessProps {
 const READ = ['get', 'list', 'watch'];
 
 /**
- * What Kubernetes 1.31 to 1.35 added to the system:kube-scheduler role over the 1.30 one
- * that chart 4.4.0 copies for its user scheduler: leader-election candidates (1.31), volume
- * attachments (1.32) and dynamic resource allocation (1.34). A newer kube-scheduler lacking
- * any of them waits forever for its informers' caches and schedules no user pod.
+ * What the system:kube-scheduler role of Kubernetes 1.34 and 1.35, with the feature gates
+ * EKS runs (the defaults), grants beyond the 1.30 one that chart 4.4.0 copies for its user
+ * scheduler: volume attachments (read) and dynamic resource allocation (GA in 1.34: read
+ * claims, device classes and slices; write only a claim's status). A newer kube-scheduler
+ * lacking any of them waits forever for its informers' caches and schedules no user pod.
+ * Nothing more: not leader-election candidates (CoordinatedLeaderElection, off by
+ * default), not writes to claims themselves or pods/finalizers (DRAExtendedResource, alpha),
+ * which upstream grants only with those gates on. Its own lease keeps upstream's verbs on
+ * the scheduler's own lock.
  */
 export const USER_SCHEDULER_EXTRA_RULES: readonly ClusterRoleV1Rule[] = [
   {
     apiGroups: ['coordination.k8s.io'],
     resources: ['leases'],
     resourceNames: [USER_SCHEDULER_LOCK],
-    verbs: ['get', 'list', 'update', 'watch'],
-  },
-  {
-    apiGroups: ['coordination.k8s.io'],
-    resources: ['leasecandidates'],
-    verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+    verbs: ['get', 'update'],
   },
   { apiGroups: ['storage.k8s.io'], resources: ['volumeattachments'], verbs: READ },
-  { apiGroups: ['resource.k8s.io'], resources: ['deviceclasses', 'resourceslices'], verbs: READ },
   {
     apiGroups: ['resource.k8s.io'],
-    resources: ['resourceclaims', 'resourceclaims/status'],
+    resources: ['deviceclasses', 'resourceclaims', 'resourceslices'],
+    verbs: READ,
+  },
+  {
+    apiGroups: ['resource.k8s.io'],
+    resources: ['resourceclaims/status'],
     verbs: [...READ, 'patch', 'update'],
   },
-  { apiGroups: [''], resources: ['pods/finalizers'], verbs: ['update'] },
 ];
 
 /**

@@ -16,6 +16,11 @@ import { AwsAccount } from '../aws-account';
 import { Cidr, cidrSubnet, cidrToString, parseCidr } from '../cidr';
 import { policyDocument, serviceTrustPolicy } from '../iam/policy-document';
 
+/** The CloudWatch log group of a VPC's flow logs (the log key's policy names it). */
+export function flowLogGroupName(name: string): string {
+  return `/aws/vpc/${name}/flow-logs`;
+}
+
 export interface HubVpcProps {
   readonly account: AwsAccount;
   /** Prefix of resource names, e.g. `hub-prod`. */
@@ -44,6 +49,8 @@ export class HubVpc extends Construct {
   readonly vpc: Vpc;
   readonly privateSubnets: Subnet[] = [];
   readonly publicSubnets: Subnet[] = [];
+  /** Route table of each private subnet, in the same order (peering adds its routes here). */
+  readonly privateRouteTables: RouteTable[] = [];
   /** AZ name of each private subnet, in the same order. */
   readonly availabilityZones: string[] = [];
 
@@ -129,6 +136,7 @@ export class HubVpc extends Construct {
         destinationCidrBlock: '0.0.0.0/0',
         natGatewayId: natGateways[natGateways.length - 1].id,
       });
+      this.privateRouteTables.push(privateRoutes);
       new RouteTableAssociation(this, `private-${i}-routes-association`, {
         subnetId: privateSubnet.id,
         routeTableId: privateRoutes.id,
@@ -141,7 +149,7 @@ export class HubVpc extends Construct {
 
   private addFlowLogs(props: HubVpcProps): void {
     const logGroup = new CloudwatchLogGroup(this, 'flow-log-group', {
-      name: `/aws/vpc/${props.name}/flow-logs`,
+      name: flowLogGroupName(props.name),
       retentionInDays: props.logRetentionDays,
       kmsKeyId: props.logKeyArn,
     });

@@ -54,4 +54,35 @@ export const CHARTS = {
     // The chart's tag is "" (its appVersion, 0.20.0).
     imageTags: { plugin: 'v0.20.0' },
   },
+  /**
+   * The central Prometheus (server, Alertmanager) and every hub's metrics agent (server in
+   * agent mode, kube-state-metrics, node-exporter). Tags are the appVersions of the chart
+   * and its subcharts at 29.27.0.
+   */
+  prometheus: {
+    chart: 'prometheus',
+    repository: 'https://prometheus-community.github.io/helm-charts',
+    version: '29.27.0',
+    imageTags: {
+      server: 'v3.14.0',
+      configReloader: 'v0.93.1',
+      alertmanager: 'v0.34.0',
+      kubeStateMetrics: 'v2.20.0',
+      nodeExporter: 'v1.12.1',
+    },
+  },
+  grafana: {
+    chart: 'grafana',
+    repository: 'https://grafana.github.io/helm-charts',
+    version: '12.11.1',
+    // The chart's tag is "" (its appVersion, 13.2.0).
+    imageTags: { grafana: '13.2.0' },
+  },
+  /** NVIDIA DCGM exporter, on GPU nodes of the hub clusters. */
+  dcgmExporter: {
+    chart: 'dcgm-exporter',
+    repository: 'https://nvidia.github.io/dcgm-exporter/helm-charts',
+    version: '4.8.2',
+    imageTags: { exporter: '4.5.3-4.8.2-distroless' },
+  },
 } as const satisfies Record<string, ChartPin>;

@@ -14,6 +14,12 @@ export interface EfsCsiDriverProps {
    * plugin's memory and in-flight mount limit are sized for that many servers' mounts.
    */
   readonly serversPerNode: number;
+  /**
+   * Tags the controller puts on every access point it creates (`--tags`), besides the
+   * driver's constant one; the role's create and delete permissions are conditioned on
+   * them. @default none
+   */
+  readonly accessPointTags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -44,6 +50,7 @@ export class EfsCsiDriver extends Construct {
         image: { tag: tags.driver },
         controller: {
           serviceAccount: serviceAccountValues(sa, props.roleArn),
+          tags: { ...props.accessPointTags },
           ...corePlacementValues(),
         },
         node: {

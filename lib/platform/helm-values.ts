@@ -11,9 +11,9 @@
  * the typed construct generates (the ones another layer must agree with).
  */
 import { existsSync, readFileSync } from 'fs';
-import { join } from 'path';
+import { join, relative } from 'path';
 import { isDeepStrictEqual } from 'util';
-import { parse } from 'yaml';
+import { LineCounter, Scalar, isMap as isYamlMap, isScalar, parseDocument } from 'yaml';
 import { PROJECT_ROOT } from '../project-paths';
 
 export type Values = { [key: string]: unknown };
@@ -94,18 +94,60 @@ export const VALUES_DIR = join(PROJECT_ROOT, 'values');
  */
 export const VALUES_DIR_CONTEXT = 'valuesDir';
 
+/** A file's path relative to the working directory when inside it, as an operator would type it. */
+export function displayPath(file: string): string {
+  const path = relative(process.cwd(), file);
+  return path.startsWith('..') ? file : path;
+}
+
+/** A parsed values file and where its keys are, for messages that name file, line and key. */
+export interface ValuesFile {
+  readonly path: string;
+  readonly values: Values;
+  /** The line (1-based) of the deepest key of `keyPath` the file sets; undefined when it sets none. */
+  line(keyPath: readonly string[]): number | undefined;
+}
+
+/** `file:line` as editors jump to it. */
+export function fileAndLine(file: ValuesFile, keyPath: readonly string[]): string {
+  const line = file.line(keyPath);
+  return `${displayPath(file.path)}${line ? `:${line}` : ''}`;
+}
+
+/** Reads a values file; a missing file is an empty layer. Throws naming the file and line on bad YAML. */
+export function parseValuesFile(path: string): ValuesFile {
+  const none: ValuesFile = { path, values: {}, line: () => undefined };
+  if (!existsSync(path)) return none;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(readFileSync(path, 'utf8'), { lineCounter });
+  const [error] = doc.errors;
+  if (error) {
+    const at = error.linePos?.[0]?.line;
+    const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw new Error(`${displayPath(path)}${at ? `:${at}` : ''}: not valid YAML: ${reason}`);
+  }
+  const parsed: unknown = doc.toJS();
+  if (parsed === null || parsed === undefined) return none;
+  if (!isMap(parsed)) throw new Error(`${displayPath(path)}:1: must be a YAML map of chart values`);
+  const line = (keyPath: readonly string[]): number | undefined => {
+    let node: unknown = doc.contents;
+    let found: number | undefined;
+    for (const key of keyPath) {
+      if (!isYamlMap(node)) break;
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+      const offset = (pair?.key as Scalar | undefined)?.range?.[0];
+      if (!pair || offset === undefined) break;
+      found = lineCounter.linePos(offset).line;
+      node = pair.value;
+    }
+    return found;
+  };
+  return { path, values: parsed, line };
+}
+
 /** A values file as a map; a missing file is an empty layer. Throws naming the file on bad YAML. */
 export function readValuesFile(path: string): Values {
-  if (!existsSync(path)) return {};
-  let parsed: unknown;
-  try {
-    parsed = parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new Error(`${path}: not valid YAML: ${(error as Error).message}`);
-  }
-  if (parsed === null || parsed === undefined) return {};
-  if (!isMap(parsed)) throw new Error(`${path}: must be a YAML map of chart values`);
-  return parsed;
+  return parseValuesFile(path).values;
 }
 
 /** The values files for `chartDir` in `envName`, lowest first: base, then the environment's overlay. */

@@ -74,6 +74,7 @@ export class HubAddOns extends Construct {
       envName: env.name,
       roleArn: props.storage.csiControllerRole.arn,
       serversPerNode: efsNodePluginSizing(env).serversPerNode,
+      accessPointTags: props.storage.csiAccessPointTags,
     });
     this.volumes = new SharedVolumes(this, 'shared-volumes', {
       fileSystemId: props.storage.fileSystem.id,

@@ -2,7 +2,6 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { existsSync } from 'fs';
-import { relative } from 'path';
 import { stringify } from 'yaml';
 import { ConfigError } from '../../config/load';
 import { ChartPin } from './charts';
@@ -10,9 +9,11 @@ import {
   VALUES_DIR,
   VALUES_DIR_CONTEXT,
   Values,
+  fileAndLine,
+  isMap,
   mergeValues,
   overriddenValues,
-  readValuesFile,
+  parseValuesFile,
   valuesFiles,
 } from './helm-values';
 
@@ -43,10 +44,12 @@ function valuesRoot(scope: Construct): string {
   return dir;
 }
 
-/** A file's path relative to the working directory when inside it, as an operator would type it. */
-function shown(file: string): string {
-  const path = relative(process.cwd(), file);
-  return path.startsWith('..') ? file : path;
+/** A value in a message: short scalars as JSON; maps and lists by their kind, never their whole text. */
+function brief(value: unknown): string {
+  if (isMap(value)) return 'a map';
+  if (Array.isArray(value)) return 'a list';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /**
@@ -62,13 +65,15 @@ export class PinnedRelease extends Construct {
 
   constructor(scope: Construct, id: string, props: PinnedReleaseProps) {
     super(scope, id);
-    const files = valuesFiles(props.valuesDir ?? props.chart.chart, props.envName, valuesRoot(this));
-    const layers = files.map(readValuesFile);
-    const contradictions = files.flatMap((file, i) =>
-      overriddenValues(layers[i], props.values).map(
+    const files = valuesFiles(props.valuesDir ?? props.chart.chart, props.envName, valuesRoot(this)).map(
+      parseValuesFile,
+    );
+    const layers = files.map((file) => file.values);
+    const contradictions = files.flatMap((file) =>
+      overriddenValues(file.values, props.values).map(
         (o) =>
-          `${shown(file)}: ${o.path.join('.')} is ${JSON.stringify(o.lower)}, but the ${props.releaseName} ` +
-          `construct sets it to ${JSON.stringify(o.upper)}; remove it from the file (typed code owns the values ` +
+          `${fileAndLine(file, o.path)}: ${o.path.join('.')} is ${brief(o.lower)}, but the ${props.releaseName} ` +
+          `construct sets it to ${brief(o.upper)}; remove it from the file (typed code owns the values ` +
           'other layers must agree with)',
       ),
     );

@@ -13,7 +13,7 @@ import {
   NOTEBOOK_UID,
   SHARED_CLAIM,
 } from '../hub-storage';
-import { EFS_DYNAMIC_BASE_PATH } from '../storage/shared-file-system';
+import { EFS_DYNAMIC_BASE_PATH, EFS_MOUNT_OPTIONS } from '../storage/shared-file-system';
 
 /** CSI driver names. */
 const EFS_DRIVER = 'efs.csi.aws.com';
@@ -67,6 +67,8 @@ export class SharedVolumes extends Construct {
         gid: String(NOTEBOOK_GID),
         basePath: EFS_DYNAMIC_BASE_PATH,
       },
+      // IAM authorization: the file-system policy admits only the node role.
+      mountOptions: [...EFS_MOUNT_OPTIONS],
       reclaimPolicy: 'Delete',
       volumeBindingMode: 'Immediate',
       dependsOn: props.dependsOn,
@@ -84,6 +86,7 @@ export class SharedVolumes extends Construct {
             // Deleting the claim must never delete users' files.
             persistentVolumeReclaimPolicy: 'Retain',
             storageClassName: EFS_STORAGE_CLASS,
+            mountOptions: [...EFS_MOUNT_OPTIONS],
             persistentVolumeSource: {
               csi: {
                 driver: EFS_DRIVER,

@@ -44,8 +44,16 @@ export class EncryptionKey extends Construct {
   }
 }
 
-/** Key-policy statement letting CloudWatch Logs use the key for this account's log groups. */
-export function cloudWatchLogsKeyStatement(account: AwsAccount): PolicyStatement {
+/**
+ * Key-policy statement letting CloudWatch Logs use the key for the named log groups only,
+ * so no other log group in the account can be encrypted with it (or read through it).
+ */
+export function cloudWatchLogsKeyStatement(
+  account: AwsAccount,
+  logGroupNames: readonly string[],
+): PolicyStatement {
+  if (logGroupNames.length === 0) throw new Error('cloudWatchLogsKeyStatement: name at least one log group');
+  const prefix = `arn:${account.partition}:logs:${account.region}:${account.accountId}:log-group:`;
   return {
     Sid: 'CloudWatchLogsEncrypts',
     Effect: 'Allow',
@@ -53,9 +61,7 @@ export function cloudWatchLogsKeyStatement(account: AwsAccount): PolicyStatement
     Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
     Resource: '*',
     Condition: {
-      ArnLike: {
-        'kms:EncryptionContext:aws:logs:arn': `arn:${account.partition}:logs:${account.region}:${account.accountId}:log-group:*`,
-      },
+      ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupNames.map((name) => `${prefix}${name}`) },
     },
   };
 }

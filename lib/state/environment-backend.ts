@@ -16,7 +16,11 @@ export function localStatePath(stackId: string): string {
  * otherwise `<env>/<stack>.tfstate` in the S3 state bucket, encrypted with the state key, with S3's native
  * lock file (cdktf 0.21 has no property for `use_lockfile`, hence the override).
  */
-export function useEnvironmentBackend(stack: TerraformStack, env: Environment, stackName: string): void {
+export function useEnvironmentBackend(
+  stack: TerraformStack,
+  env: { readonly name: string; readonly state: Environment['state'] },
+  stackName: string,
+): void {
   if (env.state.backend === 'local') {
     new LocalBackend(stack, { path: localStatePath(`${stackName}-${env.name}`) });
     return;

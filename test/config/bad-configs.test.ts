@@ -193,12 +193,22 @@ const cases: Array<[string, (env: EnvironmentInput) => void, RegExp]> = [
   [
     'user pools too small for the declared peak',
     (env) => (env.hub.peakUsers = 500),
-    /^staging\.hub\.peakUsers: 500 users of profile 'default' \(0\.5 CPU, 1\.5G\) need 34 m5\.2xlarge nodes at 15 per node, but nodePools\.user\.user\.maxSize is 4$/,
+    /^staging\.hub\.peakUsers: 500 users of profile 'default' \(0\.5 CPU, 1\.5G\) need 36 m5\.2xlarge nodes at 14 per node, but nodePools\.user\.user\.maxSize is 4$/,
   ],
   [
     'a default profile on a pool that does not exist',
     (env) => (env.hub.profiles = [{ ...env.hub.profiles[0], pool: 'huge' }]),
     /^staging\.hub\.profiles\.0\.pool: 'huge' is not a user or GPU pool; pools: user, large, gpu$/,
+  ],
+  [
+    'more placeholders than the default pool holds at max size',
+    (env) => (env.hub.placeholders = 200),
+    /^staging\.hub\.placeholders: 200 exceeds the 60 seats of profile 'default' that pool 'user' holds at max size \(4 x 15\); the rest could never be scheduled$/,
+  ],
+  [
+    'an account id that is not 12 digits',
+    (env) => (env.account = '1234'),
+    /^staging\.account: must be a 12-digit AWS account id \(received "1234"\)$/,
   ],
 ];
 

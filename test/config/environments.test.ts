@@ -1,29 +1,50 @@
 import { ENVIRONMENTS } from '../../config';
 import { loadEnvironments } from '../../config/load';
 import { efsNodePluginSizing } from '../../config/hub-checks';
+import { dev as devInput } from '../../config/environments/dev';
+import { hackweek as hackweekInput } from '../../config/environments/hackweek';
 import { usersPerNode } from '../../lib/capacity';
 
-describe('the shipped environments', () => {
+describe('the environments in config/', () => {
+  // Whatever config/index.ts lists: adding an environment adds it to every rule here.
   const environments = loadEnvironments(ENVIRONMENTS);
-  const byName = Object.fromEntries(environments.map((env) => [env.name, env]));
 
-  it('are dev, staging, prod and hackweek, all valid', () => {
-    expect(Object.keys(byName).sort()).toEqual(['dev', 'hackweek', 'prod', 'staging']);
+  it('are all valid, one per entry of config/index.ts', () => {
+    expect(environments.map((env) => env.name).sort()).toEqual(
+      Object.values(ENVIRONMENTS)
+        .map((input) => input.name)
+        .sort(),
+    );
   });
 
-  it('keep state in S3 everywhere but dev', () => {
-    expect(byName.dev.state.backend).toBe('local');
-    for (const name of ['staging', 'prod', 'hackweek']) expect(byName[name].state.backend).toBe('s3');
-  });
+  it.each(environments.map((env) => [env.name, env] as const))(
+    '%s keeps state in S3 and a NAT gateway per AZ unless it is a development environment',
+    (_name, env) => {
+      const development = env.tier === 'development';
+      if (!development) expect(env.state.backend).toBe('s3');
+      if (!development) expect(env.network.natGateways).toBe('one-per-az');
+    },
+  );
 
-  it('give dev a single NAT gateway and everyone else one per AZ', () => {
-    expect(byName.dev.network.natGateways).toBe('single');
-    for (const name of ['staging', 'prod', 'hackweek'])
-      expect(byName[name].network.natGateways).toBe('one-per-az');
+  it.each(environments.map((env) => [env.name, env] as const))(
+    '%s lets its user and GPU pools scale to zero',
+    (_name, env) => {
+      for (const pool of [...Object.values(env.nodePools.user), ...Object.values(env.nodePools.gpu)]) {
+        expect(pool.minSize).toBe(0);
+      }
+    },
+  );
+});
+
+describe('the example environments', () => {
+  const [dev, hackweek] = loadEnvironments({ dev: devInput, hackweek: hackweekInput });
+
+  it('give dev local state and a single NAT gateway', () => {
+    expect(dev.state.backend).toBe('local');
+    expect(dev.network.natGateways).toBe('single');
   });
 
   it('size hackweek for 80 ICESat-2 users at 4 per m5.2xlarge, with headroom over 20 nodes', () => {
-    const hackweek = byName.hackweek;
     const profile = hackweek.hub.profiles.find((p) => p.default);
     expect(profile).toMatchObject({
       cpu: { guarantee: 1.75, limit: 4 },
@@ -36,14 +57,6 @@ describe('the shipped environments', () => {
     expect(usersPerNode(pool.instanceType, { cpu: 1.75, memory: '7G' }, efs.requests)).toBe(4);
     expect(hackweek.hub.peakUsers).toBe(80);
     expect(pool.maxSize).toBeGreaterThan(20);
-  });
-
-  it('let user and GPU pools scale to zero', () => {
-    for (const env of environments) {
-      for (const pool of [...Object.values(env.nodePools.user), ...Object.values(env.nodePools.gpu)]) {
-        expect(pool.minSize).toBe(0);
-      }
-    }
   });
 });
 

@@ -88,7 +88,7 @@ const cases: Array<[string, string, Change, RegExp]> = [
     'more GPUs than a node of the GPU pool has',
     'staging',
     (env) => (profile(env, 'gpu').gpus = 2),
-    /^staging\.hub\.profiles\.2\.cpu\.guarantee: profile 'gpu' guarantees 2 CPU, 13G, 2 GPU, more than one g4dn\.xlarge of pool 'gpu' can give a user/,
+    /^staging\.hub\.profiles\.2\.cpu\.guarantee: profile 'gpu' guarantees 2 CPU, 12G, 2 GPU, more than one g4dn\.xlarge of pool 'gpu' can give a user/,
   ],
   [
     'a GPU profile that gives a GPU node too little time to start',
@@ -158,10 +158,50 @@ const cases: Array<[string, string, Change, RegExp]> = [
     /^hackweek\.hub\.activeServerLimit: 500 exceeds the 102 servers the pools can host at max size \(user: 25 x 4, gpu: 2 x 1\); lower it or raise the pools' maxSize$/,
   ],
   [
-    'the dummy login on a public hub',
+    'the shared-password login on a public hub',
     'staging',
-    (env) => (env.hub.authentication = { type: 'dummy' }),
-    /^staging\.hub\.authentication\.type: 'dummy' lets anyone log in with any name and password; it is allowed only with hub\.publiclyReachable: false$/,
+    (env) => (env.hub.authentication = { type: 'shared-password' }),
+    /^staging\.hub\.authentication\.type: 'shared-password' lets anyone with the one password log in under any name; it is allowed only with hub\.publiclyReachable: false$/,
+  ],
+  [
+    'admins on the shared-password login',
+    'dev',
+    (env) => (env.hub.admins = { users: ['admin'] }),
+    /^dev\.hub\.admins: names admins, but the 'shared-password' login has none/,
+  ],
+  [
+    'a GitHub login as admin',
+    'hackweek',
+    (env) => (env.hub.admins = { users: ['hackweek-organiser'], groups: ['ICESAT-2HackWeek:organisers'] }),
+    /^hackweek\.hub\.admins\.users: \["hackweek-organiser"\]: with 'github' login admins come from groups only/,
+  ],
+  [
+    'an OIDC user name as admin',
+    'prod',
+    (env) => (env.hub.admins = { users: ['alice'], groups: ['jupyterhub-admins'] }),
+    /^prod\.hub\.admins\.users: \["alice"\]: with 'oidc' login admins come from groups only/,
+  ],
+  [
+    'a username claim other than sub without a recorded decision',
+    'prod',
+    (env) => {
+      if (env.hub.authentication.type === 'oidc') env.hub.authentication.usernameClaim = 'preferred_username';
+    },
+    /^prod\.hub\.authentication\.usernameClaim: 'preferred_username' is not guaranteed unique or unchanging \(OIDC Core 5\.7: only 'sub' is\)/,
+  ],
+  [
+    'a GitHub team the hub relies on but does not list',
+    'hackweek',
+    (env) => (env.hub.instructors = { groups: ['ICESAT-2HackWeek:helpers'] }),
+    /^hackweek\.hub\.instructors\.groups\.0: 'ICESAT-2HackWeek:helpers' is not in hub\.authentication\.teams/,
+  ],
+  [
+    'a GitHub team outside the allowed organisations',
+    'hackweek',
+    (env) => {
+      if (env.hub.authentication.type === 'github') env.hub.authentication.teams!.push('other-org:admins');
+    },
+    /^hackweek\.hub\.authentication\.teams\.2: 'other-org:admins' is not in an organisation of hub\.authentication\.allowedOrganizations \(ICESAT-2HackWeek\)$/,
   ],
   [
     "Let's Encrypt for a hub Let's Encrypt cannot reach",
@@ -185,13 +225,13 @@ const cases: Array<[string, string, Change, RegExp]> = [
     'instructor groups with an authenticator that has no groups',
     'dev',
     (env) => (env.hub.instructors = { groups: ['teachers'] }),
-    /^dev\.hub\.instructors\.groups: hub\.instructors names groups, but the 'dummy' authenticator supplies none/,
+    /^dev\.hub\.instructors\.groups: hub\.instructors names groups, but the 'shared-password' authenticator supplies none/,
   ],
   [
     'a group-restricted profile with an authenticator that has no groups',
     'dev',
     (env) => (profile(env, 'gpu').allowedGroups = ['gpu-users']),
-    /^dev\.hub\.profiles\.2\.allowedGroups: profile 'gpu' names groups, but the 'dummy' authenticator supplies none/,
+    /^dev\.hub\.profiles\.2\.allowedGroups: profile 'gpu' names groups, but the 'shared-password' authenticator supplies none/,
   ],
   [
     'a production hub without JupyterHub admins',
@@ -283,8 +323,22 @@ describe('hub configuration rules', () => {
     expect(problemsOf(label, change)).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
   });
 
-  it('accepts the dummy login on a hub that is not publicly reachable', () => {
-    expect(parseEnvironment('dev', ENVIRONMENTS.dev).hub.authentication.type).toBe('dummy');
+  it('accepts the shared-password login on a hub that is not publicly reachable', () => {
+    expect(parseEnvironment('dev', ENVIRONMENTS.dev).hub.authentication.type).toBe('shared-password');
+  });
+
+  it('names OIDC users by the stable sub claim unless a decision is recorded', () => {
+    const auth = parseEnvironment('prod', ENVIRONMENTS.prod).hub.authentication;
+    expect(auth).toMatchObject({ type: 'oidc', usernameClaim: 'sub' });
+    const decided = structuredClone(ENVIRONMENTS.prod) as EnvironmentInput;
+    if (decided.hub.authentication.type === 'oidc') {
+      decided.hub.authentication.usernameClaim = 'preferred_username';
+      decided.hub.authentication.usernameClaimDecision =
+        'The IdP assigns usernames once from HR records and never reuses or lets users edit them.';
+    }
+    expect(parseEnvironment('prod', decided).hub.authentication).toMatchObject({
+      usernameClaim: 'preferred_username',
+    });
   });
 
   it('resolves the documented defaults', () => {

@@ -11,6 +11,13 @@ describe('HubClusterStack', () => {
     expect(stack.provider.aws[0].default_tags[0].tags['hub:environment']).toBe(name);
   });
 
+  it('pins the AWS provider of both stacks to the configured account, so other credentials fail the plan', () => {
+    const lab = { ...environments[0], name: 'lab', account: '210987654321' };
+    const synth = synthStacks([lab]);
+    for (const id of ['hub-cluster-lab', 'hub-platform-lab'])
+      expect(synth.get(id)!.provider.aws[0].allowed_account_ids).toEqual(['210987654321']);
+  });
+
   it.each(environments.map((env) => env.name))('%s: node groups match the configured pools', (name) => {
     const env = environments.find((e) => e.name === name)!;
     const groups = resourcesOf(stacks.get(`hub-cluster-${name}`)!, 'aws_eks_node_group').map(([, g]) => g);
@@ -20,7 +27,7 @@ describe('HubClusterStack', () => {
     );
   });
 
-  it('keeps dev state in a local file and the rest in S3 under <env>/<stack>.tfstate with native locking', () => {
+  it('keeps dev state in a local file and the rest in S3 under <env>/<stack>.tfstate, under its own key, with native locking', () => {
     expect(stacks.get('hub-cluster-dev')!.terraform.backend).toEqual({
       local: { path: '../../../terraform.hub-cluster-dev.tfstate' },
     });
@@ -31,7 +38,7 @@ describe('HubClusterStack', () => {
           key: `${name}/hub-cluster.tfstate`,
           region: 'us-west-2',
           encrypt: true,
-          kms_key_id: 'arn:aws:kms:us-west-2:123456789012:alias/hub/terraform-state',
+          kms_key_id: `arn:aws:kms:us-west-2:123456789012:alias/hub/terraform-state/${name}`,
           use_lockfile: true,
         },
       });

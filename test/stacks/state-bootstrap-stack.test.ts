@@ -1,3 +1,4 @@
+import { ACCOUNT_ID } from '../../config/state-bucket';
 import { resourcesOf, synthStacks } from '../support/synth';
 
 describe('StateBootstrapStack', () => {
@@ -7,6 +8,10 @@ describe('StateBootstrapStack', () => {
     expect(all).toHaveLength(1);
     return all[0][1];
   };
+
+  it("refuses credentials of any account but the state bucket's", () => {
+    expect(stack.provider.aws[0].allowed_account_ids).toEqual([ACCOUNT_ID]);
+  });
 
   it('keeps its own state locally, since the bucket cannot hold it', () => {
     expect(stack.terraform.backend).toEqual({
@@ -32,6 +37,43 @@ describe('StateBootstrapStack', () => {
       restrict_public_buckets: true,
     });
     expect(only('aws_s3_bucket_ownership_controls').rule.object_ownership).toBe('BucketOwnerEnforced');
+  });
+
+  it('keeps a key and an access policy per environment that reach only its own state', () => {
+    const keys = Object.fromEntries(
+      resourcesOf(stack, 'aws_kms_alias').map(([, a]) => [a.name, a.target_key_id]),
+    );
+    for (const env of ['staging', 'prod', 'hackweek']) {
+      expect(keys[`alias/hub/terraform-state/${env}`]).toMatch(/aws_kms_key\./);
+      const [, policy] = resourcesOf(stack, 'aws_iam_policy').find(
+        ([, p]) => p.name === `hub-terraform-state-${env}`,
+      )!;
+      const statements = JSON.parse(policy.policy).Statement;
+      const objects = statements.find((s: { Sid: string }) => s.Sid === 'ReadWriteOwnState');
+      expect(objects.Resource).toMatch(new RegExp(`/${env}/\\*$`));
+      const list = statements.find((s: { Sid: string }) => s.Sid === 'ListOwnPrefix');
+      expect(list.Condition.StringLike['s3:prefix']).toBe(`${env}/*`);
+      const kms = statements.find((s: { Sid: string }) => s.Sid === 'UseOwnKey');
+      expect(kms.Resource).toBe(
+        `\${aws_kms_key.${keys[`alias/hub/terraform-state/${env}`].match(/aws_kms_key\.([^.]+)\./)[1]}.arn}`,
+      );
+      // No statement reaches beyond the environment's prefix and key.
+      expect(JSON.stringify(statements)).not.toMatch(/"Resource":"\*"/);
+    }
+  });
+
+  it("refuses writes of an environment's state under any key but its own", () => {
+    const statements = JSON.parse(only('aws_s3_bucket_policy').policy).Statement;
+    for (const env of ['staging', 'prod', 'hackweek']) {
+      const deny = statements.find((s: { Resource: string; Action: string }) =>
+        String(s.Resource).endsWith(`/${env}/*`),
+      );
+      expect(deny).toMatchObject({ Effect: 'Deny', Action: 's3:PutObject' });
+      expect(deny.Condition.StringNotEquals['s3:x-amz-server-side-encryption-aws-kms-key-id']).toEqual([
+        expect.stringMatching(/^\$\{aws_kms_key\./),
+        expect.stringMatching(new RegExp(`:alias/hub/terraform-state/${env}$`)),
+      ]);
+    }
   });
 
   it('refuses every request that does not use TLS', () => {

@@ -50,4 +50,63 @@ describe('synthesize', () => {
     expect(existsSync(join(outdir, 'stacks', 'kept', 'cdk.tf.json'))).toBe(true);
     expect(existsSync(terraformDir)).toBe(true);
   });
+
+  it('removes the folders of stacks the last synth wrote and this one did not, keeping its own', () => {
+    const outdir = join(workdir(), 'out');
+    mkdirSync(join(outdir, 'stacks', 'gone', '.terraform'), { recursive: true });
+    writeFileSync(join(outdir, 'stacks', 'gone', 'cdk.tf.json'), '{}');
+    mkdirSync(join(outdir, 'stacks', 'kept', '.terraform'), { recursive: true });
+    build.mockImplementation((app) => {
+      new TerraformStack(app, 'kept');
+      return new Map();
+    });
+    synthesize({ environments: ENVIRONMENTS, outdir, only: ['dev'] });
+    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['kept']);
+    expect(existsSync(join(outdir, 'stacks', 'kept', '.terraform'))).toBe(true);
+  });
+
+  it('reports problems of the values folder with those of the configuration, before building anything', () => {
+    const valuesDir = workdir();
+    mkdirSync(join(valuesDir, 'jupyterhb'));
+    build.mockClear();
+    const broken = { ...structuredClone(ENVIRONMENTS.dev), region: 'mars' };
+    const problems = (() => {
+      try {
+        synthesize({
+          environments: { ...ENVIRONMENTS, dev: broken },
+          outdir: join(valuesDir, 'out'),
+          valuesDir,
+        });
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+      return [];
+    })();
+    expect(problems).toEqual([
+      expect.stringMatching(/^dev\.region: must be an AWS region/),
+      expect.stringMatching(
+        /jupyterhb: not read by the synth; values folders are the charts' names: jupyterhub, /,
+      ),
+    ]);
+    expect(build).not.toHaveBeenCalled();
+  });
+
+  it("reports every environment's build problems at once, not only the first one's", () => {
+    const dir = workdir();
+    // As a construct's check does: the build stops at the first environment it fails in.
+    build.mockImplementation((_app, environments) => {
+      const broken = environments.find((env) => env.name !== 'dev');
+      if (broken) throw new ConfigError([`${broken.name}.platform: a cross-layer check failed`]);
+      return new Map();
+    });
+    expect(() =>
+      synthesize({ environments: ENVIRONMENTS, outdir: join(dir, 'out'), only: ['dev', 'prod', 'hackweek'] }),
+    ).toThrow(
+      new ConfigError([
+        'prod.platform: a cross-layer check failed',
+        'hackweek.platform: a cross-layer check failed',
+      ]),
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  });
 });

@@ -7,10 +7,10 @@
  * stacks share one synth instead of paying one each. synthStacks() reads the result
  * through HUB_TEST_SYNTH_DIR.
  */
-import { mkdtempSync } from 'fs';
+import { existsSync, mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
-import { ENVIRONMENTS } from '../../config';
+import { ENVIRONMENTS, MONITORING } from '../../config';
 import { chartDataHelp, expectedChartDir, pinnedChartDir } from '../../lib/platform/chart-data';
 import { CHARTS } from '../../lib/platform/charts';
 import { synthesize } from '../../stacks/synthesize';
@@ -27,12 +27,16 @@ export function missingChartData(): string | undefined {
 }
 
 export default function globalSetup(): void {
+  // The synth and the policy guard find chart data through chart-data.ts; the tests' default
+  // (../shared/upstream-charts) applies to them too.
+  const charts = join(__dirname, '..', '..', '..', 'shared', 'upstream-charts');
+  if (!process.env.UPSTREAM_CHARTS_DIR && existsSync(charts)) process.env.UPSTREAM_CHARTS_DIR = charts;
   const missing = missingChartData();
   if (missing) throw new Error(missing);
   const runDir = mkdtempSync(join(tmpdir(), 'hub-test-run-'));
   process.env.HUB_TEST_RUN_DIR = runDir;
   process.env.TMPDIR = runDir;
   const outdir = join(runDir, 'synth');
-  synthesize({ environments: ENVIRONMENTS, outdir });
+  synthesize({ environments: ENVIRONMENTS, monitoring: MONITORING, outdir });
   process.env.HUB_TEST_SYNTH_DIR = outdir;
 }

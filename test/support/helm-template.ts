@@ -7,7 +7,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { ChartPin } from '../../lib/platform/charts';
 import { StackJson } from './synth';
 import { goTool } from './tools';
-import { upstreamChartsDir } from './upstream-charts';
+import { pinnedChartDir } from '../../lib/platform/chart-data';
 
 /** Every object `helm template` renders from the pinned chart with `values`, for a cluster of `kubeVersion` (e.g. 1.35). */
 export function helmTemplate(
@@ -20,7 +20,9 @@ export function helmTemplate(
   try {
     const file = join(dir, 'values.yaml');
     writeFileSync(file, stringify(values));
-    const chart = join(upstreamChartsDir(), `${pin.chart}-${pin.version}`);
+    const chart = pinnedChartDir(pin);
+    if (!chart)
+      throw new Error(`${pin.chart} ${pin.version}: no chart data (npm run charts, or UPSTREAM_CHARTS_DIR)`);
     const out = execFileSync(
       goTool('helm'),
       ['template', 'release', chart, '-n', namespace, '-f', file, '--kube-version', kubeVersion],

@@ -9,8 +9,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse } from 'yaml';
-import { ENVIRONMENTS } from '../../config';
-import { loadEnvironments } from '../../config/load';
+import { ENVIRONMENTS, MONITORING } from '../../config';
+import { loadConfig, loadEnvironments } from '../../config/load';
+import { MonitoringConfig } from '../../config/monitoring-schema';
 import { Environment } from '../../config/schema';
 import { buildStacks } from '../../stacks/build';
 
@@ -29,16 +30,20 @@ function readStacks(outdir: string): Map<string, StackJson> {
 }
 
 /** Synthesizes `environments` (default: every environment in config/) and returns stack JSON by id. */
-export function synthStacks(environments?: readonly Environment[]): Map<string, StackJson> {
+export function synthStacks(
+  environments?: readonly Environment[],
+  monitoring: readonly MonitoringConfig[] = [],
+): Map<string, StackJson> {
   if (!environments) {
     const shared = process.env.HUB_TEST_SYNTH_DIR;
-    cached ??= shared ? readStacks(shared) : synthStacks(loadEnvironments(ENVIRONMENTS));
+    const config = loadConfig(ENVIRONMENTS, MONITORING);
+    cached ??= shared ? readStacks(shared) : synthStacks(config.environments, config.monitoring);
     return cached;
   }
   const outdir = mkdtempSync(join(tmpdir(), 'hub-synth-'));
   try {
     const app = new App({ outdir });
-    buildStacks(app, environments);
+    buildStacks(app, environments, monitoring);
     app.synth();
     return readStacks(outdir);
   } finally {

@@ -16,6 +16,7 @@ import { installInterrupts } from './interrupt';
 import { Logger, openLogFile } from './log';
 import { mayRemainMessage } from './names';
 import { preflight } from './preflight';
+import { ConfiguredHub, configuredHubs, hubOfEndpoint, profileProblem } from './profiles';
 import { Report, exitCode, formatText } from './report';
 
 const COMMANDS: Record<Options['command'], (ctx: RunContext) => Promise<Report>> = {
@@ -30,7 +31,35 @@ const PREFLIGHT_POLICY = { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 2_000, 
 /** How long exiting at once (a second Ctrl-C) may wait for the log file to be written out. */
 const FLUSH_ON_EXIT_MS = 1_000;
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** A --profile the hub does not offer hub-stress users is bad input, found before anything is created. */
+function checkProfile(options: Options, hubs: readonly ConfiguredHub[], log: Logger): void {
+  const hub = hubOfEndpoint(options.endpoint, hubs);
+  if (!hub) {
+    log.warn(
+      `hub-stress: --profile ${options.profile} is not checked: ${new URL(options.endpoint).hostname} is not the hub of an environment in config/`,
+    );
+    return;
+  }
+  const problem = profileProblem(options.profile!, hub);
+  if (problem) throw new UsageError(problem);
+}
+
+/** Bad input: one line on stderr, and with --json an `{"error": ...}` on stdout, as the policy guard does. */
+function badInput(err: UsageError, json: boolean, say: (line: string) => void): number {
+  say(`hub-stress: ${err.message}`);
+  if (json) process.stdout.write(`${JSON.stringify({ error: err.message }, null, 2)}\n`);
+  return err.exitCode;
+}
+
+/**
+ * Runs a command; `hubs` are the product's hubs whose profile lists a --profile is checked
+ * against (default: the environments in config/).
+ */
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  hubs: () => readonly ConfiguredHub[] = configuredHubs,
+): Promise<number> {
   let options: Options;
   let file: Writable | undefined;
   try {
@@ -42,10 +71,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       process.stdout.write(USAGE);
       return 0;
     }
-    if (err instanceof UsageError) {
-      process.stderr.write(`hub-stress: ${err.message}\n`);
-      return err.exitCode;
-    }
+    if (err instanceof UsageError)
+      return badInput(err, argv.includes('--json'), (line) => process.stderr.write(`${line}\n`));
     throw err;
   }
 
@@ -72,6 +99,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     },
   });
   try {
+    if (options.command === 'stress' && options.profile !== undefined) checkProfile(options, hubs(), log);
     await preflight(
       new HubClient(options.endpoint, options.token, transport, log, PREFLIGHT_POLICY),
       options.command,
@@ -88,10 +116,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     log.debug(`report ${JSON.stringify(report)}`);
     return exitCode(report);
   } catch (err) {
-    if (err instanceof UsageError) {
-      log.warn(`hub-stress: ${err.message}`);
-      return err.exitCode;
-    }
+    if (err instanceof UsageError) return badInput(err, options.json, (line) => log.warn(line));
     const error = err instanceof Error ? err.message : String(err);
     const mayRemain = [...ledger].sort();
     log.warn(`hub-stress: ${error}`);

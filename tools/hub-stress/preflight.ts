@@ -26,8 +26,30 @@ export function missingScopes(command: Command, granted: readonly string[]): str
   return REQUIRED_SCOPES[command].filter((scope) => !have.has(scope));
 }
 
+/** Socket errors that mean the URL's host name does not resolve. */
+const UNKNOWN_HOST = ['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME'];
+
+/** The host of a URL, for messages; the URL itself when it does not parse. */
+function hostOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return endpoint;
+  }
+}
+
 export async function preflight(client: HubClient, command: Command, endpoint: string): Promise<void> {
   const version = await client.version();
+  if (!version.ok && UNKNOWN_HOST.includes(version.code)) {
+    throw new UsageError(
+      `--endpoint: the host ${JSON.stringify(hostOf(endpoint))} is unknown (DNS lookup failed: ${version.code}); check the hub's name in the URL`,
+    );
+  }
+  if (!version.ok && version.code === 'ECONNREFUSED') {
+    throw new UsageError(
+      `--endpoint: nothing listens at ${JSON.stringify(hostOf(endpoint))} (ECONNREFUSED); check the port and that the hub is running`,
+    );
+  }
   const body = version.ok ? (version.body as { version?: unknown } | undefined) : undefined;
   if (!version.ok || version.status !== 200 || typeof body?.version !== 'string') {
     throw new UsageError(

@@ -36,6 +36,11 @@ export function glob(pattern: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
+/** Whether the risk is about `stackId` (its stack glob matches). */
+export function riskCoversStack(risk: AcceptedRisk, stackId: string): boolean {
+  return glob(risk.stack).test(stackId);
+}
+
 export function matchesRisk(
   risk: AcceptedRisk,
   violation: Pick<Violation, 'rule' | 'stack' | 'address'>,

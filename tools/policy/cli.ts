@@ -14,16 +14,22 @@ export interface PolicyArgs {
   readonly accepted: string;
 }
 
-export const USAGE = `usage: npm run policy [-- [<synth dir, default cdktf.out>] [--json] [--accepted <file>]]
-  --json             the report as JSON on stdout
+export const USAGE = `usage: npm run --silent policy [-- [<synth dir, default cdktf.out>] [--json] [--accepted <file>]]
+  --json             the report as JSON on stdout (npm prints its banner on stdout unless --silent;
+                     \`npm run policy --json\` also works: npm passes it on and prints no banner)
   --accepted <file>  accepted risks (default policy/accepted-risks.json); the file must exist
 exit codes: 0 passed; 1 violations or stale accepted risks;
   2 bad arguments or unreadable input (synth output, accepted-risks file).
 Errors go to stderr; with --json, stdout also gets {"error": "..."}.`;
 
-export function parseArgs(argv: readonly string[]): PolicyArgs {
+/** Whether npm was given `--json` itself (`npm run policy --json`), which it passes on as npm_config_json. */
+function npmJson(env: NodeJS.ProcessEnv): boolean {
+  return env.npm_config_json === 'true';
+}
+
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): PolicyArgs {
   let dir: string | undefined;
-  let json = false;
+  let json = npmJson(env);
   let accepted = ACCEPTED_RISKS_FILE;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -49,14 +55,18 @@ export interface Output {
 const CONSOLE: Output = { out: (t) => console.log(t), err: (t) => console.error(t) };
 
 /** Runs the guard and returns the exit code (see USAGE). */
-export function main(argv: readonly string[], io: Output = CONSOLE): number {
+export function main(
+  argv: readonly string[],
+  io: Output = CONSOLE,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out(USAGE);
     return 0;
   }
-  const json = argv.includes('--json');
+  const json = argv.includes('--json') || npmJson(env);
   try {
-    const args = parseArgs(argv);
+    const args = parseArgs(argv, env);
     const synth = loadSynthDir(args.dir);
     const risks = loadAcceptedRisks(args.accepted, new Set(RULES.map((r) => r.id)));
     if (risks.errors.length > 0) throw new Error(`accepted risks:\n  ${risks.errors.join('\n  ')}`);

@@ -2,7 +2,7 @@
  * Evaluates rules on every stack of a synth output and sets the violations against the
  * accepted risks.
  */
-import { AcceptedRisk, matchesRisk } from './accepted-risks';
+import { AcceptedRisk, matchesRisk, riskCoversStack } from './accepted-risks';
 import { SynthOutput } from './synth-output';
 import { Rule, Violation } from './types';
 
@@ -38,7 +38,11 @@ export interface PolicyReport {
   /** Violations no accepted risk covers: any of these fails the run. */
   readonly violations: readonly Violation[];
   readonly accepted: ReadonlyArray<{ readonly violation: Violation; readonly justification: string }>;
-  /** Accepted risks that matched no violation: fixed, or their address changed. Any of these fails the run too. */
+  /**
+   * Accepted risks about a stack of this synth that matched no violation: fixed, or their
+   * address changed. Any of these fails the run too. A risk about stacks this synth did not
+   * write (`HUB_ENVIRONMENTS=prod`) is not stale: nothing was checked there.
+   */
   readonly stale: readonly AcceptedRisk[];
   readonly examined: ReadonlyMap<string, number>;
 }
@@ -64,7 +68,7 @@ export function runPolicy(
     stacks: synth.stacks.map((s) => s.id),
     violations: unaccepted,
     accepted,
-    stale: risks.filter((r) => !used.has(r)),
+    stale: risks.filter((r) => !used.has(r) && synth.stacks.some((s) => riskCoversStack(r, s.id))),
     examined,
   };
 }

@@ -82,7 +82,11 @@ export class SynthOutput {
   }
 }
 
-/** Reads every stack of a cdktf synth output directory. */
+/**
+ * Reads the stacks of a cdktf synth output directory: the ones its manifest.json lists,
+ * which are the ones the last synth wrote (a folder it did not write is not checked).
+ * Without a manifest, every folder under stacks/ with a cdk.tf.json.
+ */
 export function loadSynthDir(dir: string): SynthOutput {
   const stacksDir = join(dir, 'stacks');
   if (!existsSync(stacksDir)) {
@@ -90,11 +94,32 @@ export function loadSynthDir(dir: string): SynthOutput {
       `${dir}: no stacks/ folder; run \`npm run synth\` first or pass a synth output directory`,
     );
   }
-  const ids = readdirSync(stacksDir)
-    .filter((id) => existsSync(join(stacksDir, id, 'cdk.tf.json')))
-    .sort();
+  const listed = manifestStacks(dir);
+  const ids = (
+    listed ?? readdirSync(stacksDir).filter((id) => existsSync(join(stacksDir, id, 'cdk.tf.json')))
+  ).sort();
   if (ids.length === 0) throw new Error(`${stacksDir}: no stack has a cdk.tf.json`);
+  const missing = ids.filter((id) => !existsSync(join(stacksDir, id, 'cdk.tf.json')));
+  if (missing.length > 0)
+    throw new Error(
+      `${join(dir, 'manifest.json')} lists ${missing.join(', ')}, but ${stacksDir} has no cdk.tf.json for it`,
+    );
   return SynthOutput.fromJson(
     ids.map((id) => [id, JSON.parse(readFileSync(join(stacksDir, id, 'cdk.tf.json'), 'utf8'))]),
   );
+}
+
+/** The stack ids of the synth's manifest.json, or undefined when it has none. */
+function manifestStacks(dir: string): string[] | undefined {
+  const file = join(dir, 'manifest.json');
+  if (!existsSync(file)) return undefined;
+  let manifest: { stacks?: unknown };
+  try {
+    manifest = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file}: not valid JSON: ${(error as Error).message}`);
+  }
+  if (manifest === null || typeof manifest.stacks !== 'object' || manifest.stacks === null)
+    throw new Error(`${file}: has no "stacks" map`);
+  return Object.keys(manifest.stacks);
 }

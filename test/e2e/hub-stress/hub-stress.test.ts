@@ -1,5 +1,5 @@
 /**
- * hub-stress against a real JupyterHub 3 (Debian package) on loopback, with
+ * hub-stress against a real JupyterHub 5.5 (the hub's Python environment) on loopback, with
  * concurrent_spawn_limit 3 so that the hub's 429 throttle is really met. Every assertion
  * about servers and leftovers is made through the hub's own REST API, metrics or log.
  * Install what it needs and run it with `bash .ci/e2e-hub.sh`.
@@ -26,7 +26,11 @@ async function eventually(check: () => Promise<boolean>, what: string, timeoutMs
 }
 
 beforeAll(async () => {
-  hub = await TestHub.start({ concurrentSpawnLimit: 3 });
+  hub = await TestHub.start({
+    concurrentSpawnLimit: 3,
+    adminService: 'hub-stress',
+    readonlyService: 'hub-stress-readonly',
+  });
   env = { JUPYTERHUB_API_URL: hub.apiUrl, JUPYTERHUB_API_TOKEN: hub.token };
 });
 

@@ -1,31 +1,26 @@
 /**
- * The hub's Python hooks: they compile, their logic holds against stand-in spawners and
- * the real traitlets Config (hub_hooks_test.py, run with python3), and the release ships
- * exactly these files and imports them by the names they are mounted under.
+ * The hub's Python hooks: they compile, their logic holds against the real objects of the
+ * hub (hub_hooks_test.py, run by pytest in the hub's Python environment: KubeSpawner 7 in
+ * mock mode with the hackweek release's synthesized profile list, JupyterHub 5.5's User
+ * and groups, the traitlets Config, oauthenticator's GitHubOAuthenticator), and the release
+ * ships exactly these files and imports them by the names they are mounted under.
  */
 import { profileStartTimeout } from '../../../config/hub-checks';
 import { spawnSync } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { HOOKS_DIR, HOOK_MODULES, hubHookValues } from '../../../lib/jupyterhub/hub-hooks';
-import { configuredEnvironments } from '../../support/synth';
+import { configuredEnvironments, releaseOf, synthStacks } from '../../support/synth';
+import { hubPython } from '../../support/tools';
 
-/**
- * A python3 that has traitlets, as the hub image does: the one on the PATH, else Debian's
- * (`apt-get install python3-traitlets`, which .ci/run does).
- */
-const PYTHON = ['python3', '/usr/bin/python3'].find(
-  (candidate) => spawnSync(candidate, ['-c', 'import traitlets']).status === 0,
-);
-
-function python(args: string[]) {
-  if (!PYTHON)
-    throw new Error('the hook tests need python3 with traitlets: apt-get install python3-traitlets');
-  const run = spawnSync(PYTHON, args, {
+function python(args: string[], env: Record<string, string> = {}) {
+  const run = spawnSync(hubPython(), args, {
     encoding: 'utf8',
-    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env },
+    timeout: 300_000,
   });
+  if (run.error) throw run.error;
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
@@ -57,12 +52,23 @@ describe('hub hooks', () => {
     }
   });
 
-  it('pass their unit tests against stand-in spawners and a real traitlets Config', () => {
-    const result = python([join(__dirname, 'hub_hooks_test.py'), HOOKS_DIR]);
-    expect(result.output).toMatch(/Ran 15 tests/);
-    expect(result.output).toMatch(/\nOK\s*$/);
-    expect(result.status).toBe(0);
-  });
+  it("hold against KubeSpawner, JupyterHub's users and the hackweek release's profiles (pytest)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-hooks-'));
+    try {
+      const release = join(dir, 'hackweek-jupyterhub-values.json');
+      const { values } = releaseOf(synthStacks().get('hub-platform-hackweek')!, 'jupyterhub');
+      writeFileSync(release, JSON.stringify(values));
+      const result = python(
+        ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', join(__dirname, 'hub_hooks_test.py')],
+        { HUB_HOOKS_DIR: HOOKS_DIR, HUB_HOOKS_RELEASE: release },
+      );
+      expect(result.output).toMatch(/\b21 passed\b/);
+      expect(result.output).not.toMatch(/\b(failed|error|skipped)\b/);
+      expect(result.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 
   it('are mounted next to jupyterhub_config.py under their module names and imported by them', () => {
     const values = hackweekHooks();
@@ -94,5 +100,39 @@ describe('hub hooks', () => {
     // The ICESat-2 profile has no timeout of its own: its CPU pool's need, node boot from
     // zero plus image pull (600 s, what the 2020 hackweek ran with); the GPU profile 900 s.
     expect(custom.hubAccess).toMatchObject({ startTimeouts: { icesat2: 600, gpu: 900 } });
+  });
+});
+
+describe('capacity-schedule hooks', () => {
+  it("give the idle hook each profile's own idle timeout, and none to profiles without one", () => {
+    const { custom } = hackweekHooks();
+    expect(custom.profileIdle).toEqual({ idleTimeouts: { gpu: 1800 }, defaultProfile: 'icesat2' });
+  });
+
+  it("give night mode the hackweek's night in Seattle time, its opt-out team, and no group to create (GitHub supplies teams)", () => {
+    const { custom } = hackweekHooks();
+    expect(custom.nightMode).toEqual({
+      timeZone: 'America/Los_Angeles',
+      start: '22:00',
+      end: '07:00',
+      idleSeconds: 1800,
+      optOutGroup: 'ICESAT-2HackWeek:night-owls',
+      announceMinutesBefore: 60,
+      checkIntervalSeconds: 300,
+      createOptOutGroup: false,
+    });
+  });
+
+  it('leave night mode out of an environment without one', () => {
+    const prod = configuredEnvironments().find((env) => env.name === 'prod')!;
+    const { custom, extraConfig } = hubHookValues({
+      hub: prod.hub,
+      startTimeouts: {},
+      profileAccess: {},
+      defaultProfile: prod.hub.profiles[0].slug,
+      githubTeamGroups: false,
+    });
+    expect(custom.nightMode).toBeUndefined();
+    expect(Object.values(extraConfig).join('\n')).toContain('if get_config("custom.nightMode"):');
   });
 });

@@ -1,171 +1,348 @@
-"""Tests of the hub's Python hooks against stand-in spawners and users, and the real
-traitlets Config that jupyterhub_config.py hands them as `c`.
+"""Tests of the hub's Python hooks (values/jupyterhub/files) against the objects they meet in
+the hub: KubeSpawner 7 in its mock mode (no cluster), JupyterHub 5.5's User over a real
+(in-memory) database with real groups, the traitlets Config that jupyterhub_config.py hands
+them as `c`, and oauthenticator 17's GitHubOAuthenticator.
 
-Run by test/lib/jupyterhub/hub-hooks.test.ts with the hooks folder as the first
-argument: python3 hub_hooks_test.py <values/jupyterhub/files>. Needs traitlets
-(Debian's python3-traitlets); without it the run fails rather than skips.
+A spawn is driven in JupyterHub 5.5's order (jupyterhub/user.py, User.spawn): user_options
+set, the pre_spawn_hook run, the hub's start timeout read, and then KubeSpawner's own
+start begins with load_user_options, which picks and applies the profile. The pod manifest
+is KubeSpawner's own.
+
+Run by test/lib/jupyterhub/hub-hooks.test.ts with the hub's Python environment:
+    HUB_HOOKS_DIR=values/jupyterhub/files HUB_HOOKS_RELEASE=<values.json> python -m pytest <this file>
+HUB_HOOKS_RELEASE is the hackweek environment's synthesized jupyterhub release values.
 """
 
+import asyncio
+import functools
+import json
+import os
 import sys
-import unittest
-from types import SimpleNamespace
+import tempfile
 
-from traitlets import Dict, HasTraits, Integer
-from traitlets.config import Config
+# KubeSpawner loads a kube config when it is constructed, even in mock mode, from the
+# KUBECONFIG that kubernetes_asyncio read when it was imported. This one points at a closed
+# loopback port: any request to Kubernetes would fail the test.
+_KUBECONFIG = tempfile.NamedTemporaryFile("w", suffix=".kubeconfig", delete=False)
+_KUBECONFIG.write(
+    json.dumps(
+        {
+            "apiVersion": "v1",
+            "kind": "Config",
+            "clusters": [{"name": "none", "cluster": {"server": "https://127.0.0.1:9"}}],
+            "users": [{"name": "none", "user": {"token": "none"}}],
+            "contexts": [{"name": "none", "context": {"cluster": "none", "user": "none"}}],
+            "current-context": "none",
+        }
+    )
+)
+_KUBECONFIG.close()
+os.environ["KUBECONFIG"] = _KUBECONFIG.name
 
-sys.path.insert(0, sys.argv.pop(1))
+import pytest  # noqa: E402
+from jupyterhub import orm  # noqa: E402
+from jupyterhub.user import User  # noqa: E402
+from jupyterhub.utils import maybe_future  # noqa: E402
+from kubespawner import KubeSpawner  # noqa: E402
+from oauthenticator.github import GitHubOAuthenticator  # noqa: E402
+from traitlets.config import Config  # noqa: E402
+
+sys.path.insert(0, os.environ["HUB_HOOKS_DIR"])
+
 
 import hub_access  # noqa: E402
 import shared_folder  # noqa: E402
 
-SETTINGS = {
-    "volume": "shared",
-    "claim": "shared",
-    "readWriteMountPath": "/home/jovyan/shared-readwrite",
-    "instructors": {"users": ["lead"], "groups": ["org:tutorial-leads"]},
-}
+with open(os.environ["HUB_HOOKS_RELEASE"]) as f:
+    RELEASE = json.load(f)
+
+SHARED = RELEASE["custom"]["sharedFolder"]
+ACCESS = RELEASE["custom"]["hubAccess"]
+PROFILES = RELEASE["singleuser"]["profileList"]
+# The chart's form (jupyterhub_config.py): volume mounts as a dict keyed by name.
 HOME = {"name": "home", "mountPath": "/home/jovyan", "subPath": "{username}"}
-SHARED_RO = {"name": "shared", "mountPath": "/home/jovyan/shared", "readOnly": True}
+MOUNTS = {"home": HOME, **{f"{i}-{m['name']}": m for i, m in enumerate(RELEASE["singleuser"]["storage"]["extraVolumeMounts"])}}
 
 
-def user(name, *groups):
-    return SimpleNamespace(name=name, groups=[SimpleNamespace(name=g) for g in groups])
+def in_loop(test):
+    """Runs an async test in a fresh event loop: KubeSpawner makes its Kubernetes client,
+    which never connects here, in the running loop when it is constructed."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return run
 
 
-def spawner(u, mounts):
-    return SimpleNamespace(user=u, volume_mounts=mounts)
+@pytest.fixture
+def db():
+    session = orm.new_session_factory("sqlite://")()
+    yield session
+    session.close()
 
 
-class SharedFolderTest(unittest.TestCase):
-    def test_participant_gets_no_writable_mount(self):
-        s = spawner(user("participant", "org:everyone"), {"home": HOME, "0-shared": SHARED_RO})
-        self.assertFalse(shared_folder.add_instructor_mount(s, SETTINGS))
-        self.assertEqual(s.volume_mounts, {"home": HOME, "0-shared": SHARED_RO})
+@pytest.fixture
+def make_user(db):
+    def make(name, *groups):
+        orm_user = orm.User(name=name)
+        db.add(orm_user)
+        for group_name in groups:
+            group = orm.Group.find(db, group_name) or orm.Group(name=group_name)
+            db.add(group)
+            orm_user.groups.append(group)
+        db.commit()
+        return User(orm_user, settings={}, db=db)
 
-    def test_listed_user_gets_writable_mount_in_the_charts_dict_form(self):
-        before = {"home": HOME, "0-shared": SHARED_RO}
-        s = spawner(user("lead"), before)
-        self.assertTrue(shared_folder.add_instructor_mount(s, SETTINGS))
-        self.assertEqual(
-            s.volume_mounts["shared-readwrite"],
-            {"name": "shared", "mountPath": "/home/jovyan/shared-readwrite", "readOnly": False},
-        )
-        self.assertEqual(s.volume_mounts["0-shared"]["readOnly"], True)
-        self.assertNotIn("shared-readwrite", before, "the configured mounts must not change")
+    return make
 
-    def test_group_member_gets_writable_mount_in_list_form(self):
-        s = spawner(user("ta", "org:tutorial-leads"), [HOME, SHARED_RO])
-        self.assertTrue(shared_folder.add_instructor_mount(s, SETTINGS))
-        self.assertEqual([m["mountPath"] for m in s.volume_mounts][-1], "/home/jovyan/shared-readwrite")
 
-    def test_configure_chains_an_existing_hook(self):
+def chart_config():
+    """What jupyterhub_config.py has set on `c` when hub.extraConfig runs: the profile list
+    and the mounts, from the synthesized release."""
+    c = Config()
+    c.KubeSpawner.profile_list = PROFILES
+    c.KubeSpawner.volume_mounts = MOUNTS
+    c.KubeSpawner.start_timeout = RELEASE["singleuser"]["startTimeout"]
+    return c
+
+
+def configured():
+    """The chart's config with the hooks installed as hub.extraConfig installs them."""
+    c = chart_config()
+    shared_folder.configure(c, SHARED)
+    hub_access.configure(c, ACCESS)
+    return c
+
+
+def spawner_for(user, c):
+    return KubeSpawner(_mock=True, user=user, config=c)
+
+
+async def prepare_spawn(spawner, options):
+    """JupyterHub 5.5's steps before the start timer, then KubeSpawner's first step.
+    Returns the timeout the hub waits for start() with."""
+    spawner.user_options = options
+    await spawner.apply_group_overrides()
+    await maybe_future(spawner.run_pre_spawn_hook())
+    hub_timeout = spawner.start_timeout
+    await spawner.load_user_options()
+    return hub_timeout
+
+
+def profile(slug):
+    return next(p for p in PROFILES if p["slug"] == slug)
+
+
+INSTRUCTOR_GROUP = SHARED["instructors"]["groups"][0]
+RESTRICTED = next(slug for slug in ACCESS["profileAccess"])
+OPEN = ACCESS["defaultProfile"]
+
+
+def test_the_release_under_test_has_a_restricted_profile_and_instructor_groups():
+    # What the tests below rely on: hackweek's GPU profile is for a group, which instructs.
+    assert ACCESS["profileAccess"][RESTRICTED]["groups"] == [INSTRUCTOR_GROUP]
+    assert OPEN != RESTRICTED
+    assert ACCESS["startTimeouts"][RESTRICTED] != ACCESS["startTimeouts"][OPEN]
+
+
+class TestProfileList:
+    async def offered(self, user):
+        spawner = spawner_for(user, configured())
+        return [p["slug"] for p in await maybe_list(spawner.profile_list, spawner)]
+
+    @in_loop
+    async def test_participants_get_the_open_profiles_only(self, make_user):
+        assert await self.offered(make_user("participant", "someone:else")) == [OPEN]
+
+    @in_loop
+    async def test_members_of_the_allowed_group_also_get_the_restricted_one(self, make_user):
+        assert await self.offered(make_user("lead", INSTRUCTOR_GROUP)) == [OPEN, RESTRICTED]
+
+    @in_loop
+    async def test_a_user_named_in_the_rule_gets_it(self, make_user):
+        c = chart_config()
+        hub_access.configure(c, {**ACCESS, "profileAccess": {RESTRICTED: {"users": ["alice"], "groups": []}}})
+        spawner = spawner_for(make_user("alice"), c)
+        assert [p["slug"] for p in await maybe_list(spawner.profile_list, spawner)] == [OPEN, RESTRICTED]
+
+    @in_loop
+    async def test_the_options_form_kubespawner_renders_lists_only_what_the_user_may_pick(self, make_user):
+        participant = spawner_for(make_user("participant"), configured())
+        form = await participant.get_options_form()
+        assert profile(OPEN)["display_name"] in form
+        assert profile(RESTRICTED)["display_name"] not in form
+        lead = spawner_for(make_user("lead", INSTRUCTOR_GROUP), configured())
+        assert profile(RESTRICTED)["display_name"] in await lead.get_options_form()
+
+    @in_loop
+    async def test_kubespawner_refuses_a_restricted_profile_asked_for_by_someone_else(self, make_user):
+        spawner = spawner_for(make_user("participant"), configured())
+        with pytest.raises(ValueError, match=f"No such profile: {RESTRICTED}"):
+            await prepare_spawn(spawner, {"profile": RESTRICTED})
+
+    @in_loop
+    async def test_without_a_profile_list_none_is_offered(self, make_user):
+        c = Config()
+        hub_access.configure(c, ACCESS)
+        spawner = spawner_for(make_user("alice"), c)
+        assert await maybe_list(spawner.profile_list, spawner) == []
+
+
+async def maybe_list(profile_list, spawner):
+    result = profile_list(spawner) if callable(profile_list) else profile_list
+    return await result if asyncio.iscoroutine(result) else result
+
+
+class TestSpawn:
+    @in_loop
+    async def test_the_chosen_profile_sets_the_hubs_timeout_and_kubespawner_applies_its_size(self, make_user):
+        spawner = spawner_for(make_user("lead", INSTRUCTOR_GROUP), configured())
+        hub_timeout = await prepare_spawn(spawner, {"profile": RESTRICTED})
+        override = profile(RESTRICTED)["kubespawner_override"]
+        assert hub_timeout == ACCESS["startTimeouts"][RESTRICTED] == override["start_timeout"]
+        assert spawner.cpu_guarantee == override["cpu_guarantee"]
+        assert spawner.node_selector == override["node_selector"]
+        assert spawner.extra_resource_guarantees == override["extra_resource_guarantees"]
+
+    @in_loop
+    async def test_a_spawn_naming_no_profile_gets_kubespawners_default_and_its_timeout(self, make_user):
+        spawner = spawner_for(make_user("lead", INSTRUCTOR_GROUP), configured())
+        hub_timeout = await prepare_spawn(spawner, {})
+        override = profile(OPEN)["kubespawner_override"]
+        # KubeSpawner's default profile is the one our release calls the default.
+        assert spawner.cpu_guarantee == override["cpu_guarantee"]
+        assert spawner.node_selector == override["node_selector"]
+        assert hub_timeout == ACCESS["startTimeouts"][OPEN] == spawner.start_timeout
+
+    @in_loop
+    async def test_without_the_hook_the_hub_would_wait_the_chart_wide_timeout(self, make_user):
+        # Why the hook exists: the profile's timeout reaches the spawner only after the hub's
+        # timer has started with the chart-wide one.
+        spawner = spawner_for(make_user("participant"), chart_config())
+        hub_timeout = await prepare_spawn(spawner, {"profile": OPEN})
+        assert hub_timeout == RELEASE["singleuser"]["startTimeout"]
+        assert spawner.start_timeout == profile(OPEN)["kubespawner_override"]["start_timeout"]
+        assert hub_timeout != spawner.start_timeout
+
+    @in_loop
+    async def test_an_unknown_profile_keeps_the_chart_wide_timeout_and_kubespawner_refuses_it(self, make_user):
+        spawner = spawner_for(make_user("lead", INSTRUCTOR_GROUP), configured())
+        spawner.user_options = {"profile": "a100"}
+        await maybe_future(spawner.run_pre_spawn_hook())
+        assert spawner.start_timeout == RELEASE["singleuser"]["startTimeout"]
+        with pytest.raises(ValueError, match="No such profile: a100"):
+            await spawner.load_user_options()
+
+
+async def mounts_in_pod(spawner):
+    pod = await spawner.get_pod_manifest()
+    container = pod.spec.containers[0]
+    return {m.mount_path: (m.name, bool(m.read_only)) for m in container.volume_mounts}
+
+
+class TestSharedFolder:
+    @in_loop
+    async def test_an_instructors_pod_mounts_the_shared_volume_writable_too(self, make_user):
+        spawner = spawner_for(make_user("lead", INSTRUCTOR_GROUP), configured())
+        await prepare_spawn(spawner, {})
+        mounts = await mounts_in_pod(spawner)
+        assert mounts[SHARED["readWriteMountPath"]] == (SHARED["volume"], False)
+        shared_ro = RELEASE["singleuser"]["storage"]["extraVolumeMounts"][0]
+        assert mounts[shared_ro["mountPath"]] == (SHARED["volume"], True)
+
+    @in_loop
+    async def test_a_participants_pod_has_the_read_only_mount_only(self, make_user):
+        spawner = spawner_for(make_user("participant"), configured())
+        await prepare_spawn(spawner, {})
+        mounts = await mounts_in_pod(spawner)
+        assert SHARED["readWriteMountPath"] not in mounts
+        assert [v for v in mounts.values() if v[0] == SHARED["volume"]] == [(SHARED["volume"], True)]
+
+    @in_loop
+    async def test_a_user_listed_by_name_gets_it(self, make_user):
+        settings = {**SHARED, "instructors": {"users": ["ta"], "groups": []}}
+        c = chart_config()
+        shared_folder.configure(c, settings)
+        spawner = spawner_for(make_user("ta"), c)
+        await prepare_spawn(spawner, {})
+        assert (await mounts_in_pod(spawner))[SHARED["readWriteMountPath"]] == (SHARED["volume"], False)
+
+    @in_loop
+    async def test_other_spawners_configuration_is_not_changed(self, make_user):
+        c = configured()
+        lead = spawner_for(make_user("lead", INSTRUCTOR_GROUP), c)
+        await prepare_spawn(lead, {})
+        participant = spawner_for(make_user("participant"), c)
+        assert "shared-readwrite" not in participant.volume_mounts
+        assert dict(c.KubeSpawner.volume_mounts) == MOUNTS
+
+    @in_loop
+    async def test_the_list_form_of_volume_mounts_is_handled(self, make_user):
+        c = chart_config()
+        c.KubeSpawner.volume_mounts = list(MOUNTS.values())
+        shared_folder.configure(c, SHARED)
+        spawner = spawner_for(make_user("lead", INSTRUCTOR_GROUP), c)
+        await prepare_spawn(spawner, {})
+        assert (await mounts_in_pod(spawner))[SHARED["readWriteMountPath"]] == (SHARED["volume"], False)
+
+
+class TestHookChaining:
+    @in_loop
+    async def test_both_hooks_run_and_one_configured_before_them_still_runs(self, make_user):
         calls = []
+        c = chart_config()
+        c.KubeSpawner.pre_spawn_hook = lambda spawner: calls.append(spawner.user.name)
+        shared_folder.configure(c, SHARED)
+        hub_access.configure(c, ACCESS)
+        spawner = spawner_for(make_user("lead", INSTRUCTOR_GROUP), c)
+        hub_timeout = await prepare_spawn(spawner, {"profile": RESTRICTED})
+        assert calls == ["lead"]
+        assert hub_timeout == ACCESS["startTimeouts"][RESTRICTED]
+        assert SHARED["readWriteMountPath"] in await mounts_in_pod(spawner)
+
+    @in_loop
+    async def test_a_hook_set_on_spawner_not_kubespawner_is_kept(self, make_user):
+        calls = []
+        c = chart_config()
+        c.Spawner.pre_spawn_hook = lambda spawner: calls.append(spawner.user.name)
+        shared_folder.configure(c, SHARED)
+        hub_access.configure(c, ACCESS)
+        spawner = spawner_for(make_user("participant"), c)
+        await prepare_spawn(spawner, {})
+        assert calls == ["participant"]
+
+
+class TestGitHubTeams:
+    AUTH_STATE = {
+        "teams": [
+            {"slug": INSTRUCTOR_GROUP.split(":")[1], "organization": {"login": INSTRUCTOR_GROUP.split(":")[0]}},
+            {"slug": "organisers", "organization": {"login": "ICESAT-2HackWeek"}},
+        ]
+    }
+
+    def authenticator(self, github_team_groups=True):
+        c = chart_config()
+        c.GitHubOAuthenticator.manage_groups = True
+        c.GitHubOAuthenticator.admin_groups = ["ICESAT-2HackWeek:organisers"]
+        hub_access.configure(c, {**ACCESS, "githubTeamGroups": github_team_groups})
+        return GitHubOAuthenticator(config=c)
+
+    @in_loop
+    async def test_teams_become_org_team_groups_in_the_real_authenticator(self):
+        groups = await self.authenticator().get_user_groups(self.AUTH_STATE)
+        assert groups == {INSTRUCTOR_GROUP, "ICESAT-2HackWeek:organisers"}
+        assert await self.authenticator().get_user_groups({}) == set()
+
+    @in_loop
+    async def test_admin_groups_written_as_org_team_match(self):
+        # As oauthenticator builds it: admin is None unless admin_users names the user.
+        model = {"name": "lead", "admin": None, "auth_state": self.AUTH_STATE}
+        await self.authenticator()._apply_managed_groups(model)
+        assert model["groups"] == sorted([INSTRUCTOR_GROUP, "ICESAT-2HackWeek:organisers"])
+        assert model["admin"] is True
+
+    def test_other_logins_leave_the_key_alone(self):
         c = Config()
-        c.KubeSpawner.pre_spawn_hook = lambda sp: calls.append(sp.user.name)
-        shared_folder.configure(c, SETTINGS)
-        s = spawner(user("lead"), [HOME])
-        c.KubeSpawner.pre_spawn_hook(s)
-        self.assertEqual(calls, ["lead"])
-        self.assertEqual(len(s.volume_mounts), 2)
-
-    def test_configure_without_an_existing_hook(self):
-        c = Config()
-        shared_folder.configure(c, SETTINGS)
-        s = spawner(user("participant"), [HOME])
-        c.KubeSpawner.pre_spawn_hook(s)
-        self.assertEqual(s.volume_mounts, [HOME])
-
-
-PROFILES = [{"slug": "default"}, {"slug": "gpu"}, {"slug": "big"}]
-ACCESS = {"gpu": {"users": [], "groups": ["org:tutorial-leads"]}, "big": {"users": ["alice"], "groups": []}}
-
-
-class HubAccessTest(unittest.TestCase):
-    def slugs(self, u):
-        c = Config()
-        c.KubeSpawner.profile_list = PROFILES
-        hub_access.configure(c, {"profileAccess": ACCESS, "githubTeamGroups": False})
-        return [p["slug"] for p in c.KubeSpawner.profile_list(spawner(u, []))]
-
-    def test_unrestricted_profiles_for_everyone(self):
-        self.assertEqual(self.slugs(user("bob")), ["default"])
-
-    def test_group_restricted_profile_for_members(self):
-        self.assertEqual(self.slugs(user("ta", "org:tutorial-leads")), ["default", "gpu"])
-
-    def test_user_restricted_profile_for_that_user(self):
-        self.assertEqual(self.slugs(user("alice")), ["default", "big"])
-
-    def test_github_teams_become_org_team_groups(self):
-        auth_state = {
-            "teams": [
-                {"slug": "tutorial-leads", "organization": {"login": "ICESAT-2HackWeek"}},
-                {"slug": "organisers", "organization": {"login": "ICESAT-2HackWeek"}},
-            ]
-        }
-        self.assertEqual(
-            hub_access.github_team_groups(auth_state),
-            ["ICESAT-2HackWeek:organisers", "ICESAT-2HackWeek:tutorial-leads"],
-        )
-        self.assertEqual(hub_access.github_team_groups({}), [])
-
-    def test_configure_without_a_profile_list_offers_none(self):
-        c = Config()
-        hub_access.configure(c, {"profileAccess": ACCESS, "githubTeamGroups": False})
-        self.assertEqual(c.KubeSpawner.profile_list(spawner(user("alice"), [])), [])
-
-    def test_configure_sets_the_group_mapping_only_for_github(self):
-        c = Config()
-        c.KubeSpawner.profile_list = PROFILES
-        hub_access.configure(c, {"profileAccess": {}, "githubTeamGroups": True})
-        self.assertIs(c.GitHubOAuthenticator.auth_state_groups_key, hub_access.github_team_groups)
-        other = Config()
-        hub_access.configure(other, {"profileAccess": {}, "githubTeamGroups": False})
-        self.assertNotIn("GitHubOAuthenticator", other)
-
-
-class TimedSpawner(HasTraits):
-    """The traits of a Spawner the start-timeout hook touches, typed as JupyterHub's are."""
-
-    start_timeout = Integer(900)  # the chart's: the longest profile's
-    user_options = Dict()
-
-    def __init__(self, options, name="participant"):
-        super().__init__(user_options=options)
-        self.user = user(name)
-        self.volume_mounts = [HOME]
-
-
-TIMEOUTS = {"profileAccess": {}, "startTimeouts": {"default": 300, "gpu": 900}, "defaultProfile": "default"}
-
-
-class StartTimeoutTest(unittest.TestCase):
-    def spawn(self, options):
-        s = TimedSpawner(options)
-        hub_access.make_start_timeout_hook(TIMEOUTS)(s)
-        return s.start_timeout
-
-    def test_the_chosen_profile_sets_the_timeout(self):
-        self.assertEqual(self.spawn({"profile": "gpu"}), 900)
-        self.assertEqual(self.spawn({"profile": "default"}), 300)
-
-    def test_a_spawn_without_a_profile_gets_the_default_profiles(self):
-        self.assertEqual(self.spawn({}), 300)
-        self.assertEqual(self.spawn({"profile": ""}), 300)
-
-    def test_an_unknown_profile_keeps_the_hub_wide_timeout(self):
-        self.assertEqual(self.spawn({"profile": "a100"}), 900)
-
-    def test_configure_installs_it_after_the_shared_folder_hook_as_extra_config_does(self):
-        c = Config()
-        c.KubeSpawner.profile_list = PROFILES
-        shared_folder.configure(c, SETTINGS)
-        hub_access.configure(c, TIMEOUTS)
-        s = TimedSpawner({"profile": "default"}, name="lead")
-        c.KubeSpawner.pre_spawn_hook(s)
-        self.assertEqual(s.start_timeout, 300)
-        self.assertEqual(len(s.volume_mounts), 2, "the instructor mount hook still runs")
-
-
-if __name__ == "__main__":
-    unittest.main(verbosity=2)
+        hub_access.configure(c, {**ACCESS, "githubTeamGroups": False})
+        assert "GitHubOAuthenticator" not in c

@@ -254,6 +254,12 @@ describe.each(names)('the %s JupyterHub release', (env) => {
     }
   });
 
+  it("labels each profile's server pods with the profile (KubeSpawner merges it into the chart's labels)", () => {
+    for (const p of valuesOf(env).singleuser.profileList) {
+      expect(p.kubespawner_override.extra_labels).toEqual({ 'hub.jupyter.org/profile': p.slug });
+    }
+  });
+
   it('guarantees the memory each profile advertises, and lets it use the CPU it advertises', () => {
     const checked: string[] = [];
     for (const p of valuesOf(env).singleuser.profileList) {
@@ -365,10 +371,13 @@ describe('the user scheduler', () => {
         'resource.k8s.io/resourceslices:watch',
         'resource.k8s.io/deviceclasses:watch',
         'storage.k8s.io/volumeattachments:watch',
-        '/pods/finalizers:update',
-        'coordination.k8s.io/leasecandidates:watch',
       ]),
     );
+    // No more than the upstream role grants with EKS's default feature gates: claims are
+    // written only through their status; no pods/finalizers, no leader-election candidates.
+    for (const grant of ['resource.k8s.io/resourceclaims:patch', 'resource.k8s.io/resourceclaims:update'])
+      expect(granted).not.toContain(grant);
+    expect(granted.filter((g: string) => /pods\/finalizers|leasecandidates/.test(g))).toEqual([]);
     const binding = resourceAt(
       stack,
       'kubernetes_cluster_role_binding_v1',
@@ -392,11 +401,11 @@ describe('the user scheduler', () => {
 });
 
 describe.each(['dev', 'staging', 'prod'])('the service-guide sizes in %s', (env) => {
-  // seed 002: default 2 CPU / 1.5 GB, large memory 8 CPU / 7.5 GB; the GPU profile 4 CPU / 13 GB (what a g4dn.xlarge holds).
+  // seed 002: default 2 CPU / 1.5 GB, large memory 8 CPU / 7.5 GB; the GPU profile 4 CPU / 12 GB (what a g4dn.xlarge holds).
   it.each([
     ['default', { cpu_guarantee: 0.5, cpu_limit: 2, mem_guarantee: '1.5G', mem_limit: '1.5G' }],
     ['large-memory', { cpu_guarantee: 2, cpu_limit: 8, mem_guarantee: '7.5G', mem_limit: '7.5G' }],
-    ['gpu', { cpu_guarantee: 2, cpu_limit: 4, mem_guarantee: '13G', mem_limit: '13G' }],
+    ['gpu', { cpu_guarantee: 2, cpu_limit: 4, mem_guarantee: '12G', mem_limit: '12G' }],
   ])('%s', (slug, size) => {
     expect(profileNamed(env, slug).kubespawner_override).toMatchObject(size);
   });
@@ -425,8 +434,12 @@ describe('the hackweek release', () => {
 
   it('logs in with GitHub, teams as groups, the client secret read from Secrets Manager into a Kubernetes Secret', () => {
     const v = valuesOf('hackweek');
-    expect(v.hub.config.JupyterHub.authenticator_class).toBe('github');
+    // hub_login's subclass, which re-checks organisations and teams on every refresh.
+    expect(v.hub.config.JupyterHub.authenticator_class).toBe('hub_login.GitHubOAuthenticator');
+    // Admin from the organisers' team only: no GitHub login is an admin by name.
+    expect(v.hub.config.Authenticator.admin_users).toBeUndefined();
     expect(v.hub.config.GitHubOAuthenticator).toMatchObject({
+      admin_groups: ['ICESAT-2HackWeek:organisers'],
       allowed_organizations: ['ICESAT-2HackWeek'],
       populate_teams_in_auth_state: true,
       manage_groups: true,
@@ -449,10 +462,15 @@ describe('the hackweek release', () => {
       'jupyterhub/client-secret/secret',
     );
     expect(secret.metadata).toEqual({ name: 'hub-oauth-client', namespace: 'jupyterhub' });
-    expect(secret.data['client-secret']).toMatch(
-      /^\$\{data\.aws_secretsmanager_secret_version\.jupyterhub_client-secret_value_\w+\.secret_string\}$/,
+    // Written write-only from an ephemeral read: neither the plan nor the state holds it.
+    expect(secret.data).toBeUndefined();
+    expect(secret.data_wo['client-secret']).toMatch(
+      /^\$\{ephemeral\.aws_secretsmanager_secret_version\.[\w-]+\.secret_string\}$/,
     );
-    const read = Object.values(platform('hackweek').data.aws_secretsmanager_secret_version)[0] as StackJson;
+    expect(platform('hackweek').data?.aws_secretsmanager_secret_version).toBeUndefined();
+    const read = Object.values(
+      platform('hackweek').ephemeral.aws_secretsmanager_secret_version,
+    )[0] as StackJson;
     expect(read.secret_id).toBe('hub-hackweek/github-client-secret');
     expect(release('hackweek').depends_on).toEqual(
       expect.arrayContaining([expect.stringMatching(/^kubernetes_secret_v1\.jupyterhub_client-secret_/)]),
@@ -493,35 +511,56 @@ describe('HTTPS and login per environment', () => {
     ]);
   });
 
-  it('keeps dev on an internal NLB with the dummy login and no client secret', () => {
+  it('keeps dev on an internal NLB with a generated shared password and no admins', () => {
     const v = valuesOf('dev');
     expect(v.proxy.service.annotations['service.beta.kubernetes.io/aws-load-balancer-internal']).toBe('true');
-    expect(v.hub.config.JupyterHub.authenticator_class).toBe('dummy');
+    expect(v.hub.config.JupyterHub.authenticator_class).toBe('shared-password');
+    expect(v.hub.config.Authenticator?.admin_users).toBeUndefined();
+    expect(v.hub.config.SharedPasswordAuthenticator).toEqual({ allow_all: true });
     expect(release('dev').set_sensitive).toBeUndefined();
-    expect(v.hub.extraEnv).toBeUndefined();
-    expect(platform('dev').resource.kubernetes_secret_v1).toBeUndefined();
+    expect(v.hub.extraEnv.HUB_SHARED_PASSWORD.valueFrom.secretKeyRef).toEqual({
+      name: 'hub-oauth-client',
+      key: 'client-secret',
+    });
+    expect(v.custom.hubLogin).toEqual({ sharedPasswordEnv: 'HUB_SHARED_PASSWORD' });
+    // The cluster stack generates it write-only; the platform reads it ephemerally.
+    const generated = Object.values(
+      cluster('dev').resource.aws_secretsmanager_secret_version,
+    )[0] as StackJson;
+    expect(generated.secret_string).toBeUndefined();
+    expect(generated.secret_string_wo).toMatch(
+      /^\$\{ephemeral\.aws_secretsmanager_random_password\.[\w-]+\.random_password\}$/,
+    );
+    expect(Object.values(cluster('dev').resource.aws_secretsmanager_secret)).toEqual([
+      expect.objectContaining({ name: 'hub-dev/shared-password' }),
+    ]);
+    const read = Object.values(platform('dev').ephemeral.aws_secretsmanager_secret_version)[0] as StackJson;
+    expect(read.secret_id).toBe('hub-dev/shared-password');
   });
 
   it('uses the OIDC groups claim for access and admins in staging, the secret read from SSM', () => {
     const v = valuesOf('staging');
-    expect(v.hub.config.JupyterHub.authenticator_class).toBe('generic-oauth');
+    expect(v.hub.config.JupyterHub.authenticator_class).toBe('hub_login.GenericOAuthenticator');
     expect(v.hub.config.GenericOAuthenticator).toMatchObject({
+      // The one claim OIDC guarantees unique and never reassigned.
+      username_claim: 'sub',
       manage_groups: true,
       auth_state_groups_key: 'oauth_user.groups',
       allowed_groups: ['jupyterhub-users'],
       admin_groups: ['jupyterhub-admins'],
     });
-    const parameter = Object.values(platform('staging').data.aws_ssm_parameter)[0] as StackJson;
-    expect(parameter).toMatchObject({ name: '/hub-staging/oauth-client-secret', with_decryption: true });
+    const parameter = Object.values(platform('staging').ephemeral.aws_ssm_parameter)[0] as StackJson;
+    expect(parameter).toMatchObject({
+      arn: expect.stringMatching(/:parameter\/hub-staging\/oauth-client-secret$/),
+      with_decryption: true,
+    });
     expect(v.hub.config.GenericOAuthenticator.client_secret).toBeUndefined();
     expect(v.hub.extraEnv.OAUTH_CLIENT_SECRET.valueFrom.secretKeyRef).toEqual({
       name: 'hub-oauth-client',
       key: 'client-secret',
     });
     const secret = resourceAt(platform('staging'), 'kubernetes_secret_v1', 'jupyterhub/client-secret/secret');
-    expect(secret.data['client-secret']).toMatch(
-      /^\$\{data\.aws_ssm_parameter\.jupyterhub_client-secret_value_\w+\.value\}$/,
-    );
+    expect(secret.data_wo['client-secret']).toMatch(/^\$\{ephemeral\.aws_ssm_parameter\.[\w-]+\.value\}$/);
   });
 });
 

@@ -23,6 +23,7 @@ describe('EfsCsiDriver', () => {
     envName: 'probe',
     roleArn: ROLE,
     serversPerNode: 4,
+    accessPointTags: { 'hub/efs-csi-cluster': 'hub-probe' },
   });
   const { body, values } = releaseOf(synthJson(stack), 'aws-efs-csi-driver');
 
@@ -108,6 +109,14 @@ describe('EfsCsiDriver', () => {
     for (const sidecar of ['livenessProbe', 'nodeDriverRegistrar', 'csiProvisioner']) {
       expect(values.sidecars[sidecar].image.tag).toBe(chart.sidecars[sidecar].image.tag);
     }
+  });
+
+  it('has the controller tag the access points it creates with this cluster (the pinned chart rendered by helm)', () => {
+    const controller = helmTemplate(CHARTS.efsCsiDriver, values, 'kube-system').find(
+      (d) => d.kind === 'Deployment' && d.metadata.name === 'efs-csi-controller',
+    )!;
+    const plugin = controller.spec.template.spec.containers.find((c: StackJson) => c.name === 'efs-plugin');
+    expect(plugin.args).toContain('--tags=hub/efs-csi-cluster:hub-probe');
   });
 
   it('sets only keys of the pinned chart', () => {

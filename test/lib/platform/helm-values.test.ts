@@ -4,6 +4,7 @@ import { join } from 'path';
 import {
   fileLayers,
   mergeValues,
+  parseValuesFile,
   readValuesFile,
   withChartDefaults,
 } from '../../../lib/platform/helm-values';
@@ -86,8 +87,18 @@ describe('values files', () => {
     expect(fileLayers('chart', 'dev', dir)[1]).toEqual({});
   });
 
-  it('names the file when its YAML is broken or not a map', () => {
-    expect(() => readValuesFile(join(dir, 'chart', 'broken.yaml'))).toThrow(/broken\.yaml: not valid YAML/);
-    expect(() => readValuesFile(join(dir, 'chart', 'list.yaml'))).toThrow(/list\.yaml: must be a YAML map/);
+  it('names the file and line when its YAML is broken or not a map, in one line', () => {
+    expect(() => readValuesFile(join(dir, 'chart', 'broken.yaml'))).toThrow(
+      /broken\.yaml:2: not valid YAML: [^\n]+$/,
+    );
+    expect(() => readValuesFile(join(dir, 'chart', 'list.yaml'))).toThrow(/list\.yaml:1: must be a YAML map/);
+  });
+
+  it('finds the line of the deepest key a file sets', () => {
+    const file = parseValuesFile(join(dir, 'chart', 'base.yaml'));
+    expect(file.line(['image', 'tag'])).toBe(3);
+    expect(file.line(['image', 'tagg'])).toBe(2);
+    expect(file.line(['replicas'])).toBe(1);
+    expect(file.line(['other'])).toBeUndefined();
   });
 });

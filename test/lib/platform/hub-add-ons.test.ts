@@ -186,7 +186,7 @@ describe('HubAddOns fails the synth when the layers disagree', () => {
     });
     const dir = context[VALUES_DIR_CONTEXT];
     expect(configProblems(() => buildStacks(Testing.app({ context }), [hackweek]))).toEqual([
-      `${dir}/cluster-autoscaler/hackweek.yaml: autoDiscovery.clusterName is "hub-prod", but the cluster-autoscaler ` +
+      `${dir}/cluster-autoscaler/hackweek.yaml:2: autoDiscovery.clusterName is "hub-prod", but the cluster-autoscaler ` +
         'construct sets it to "hub-hackweek"; remove it from the file (typed code owns the values other layers must agree with)',
     ]);
   });
@@ -218,7 +218,7 @@ describe('HubAddOns fails the synth when the layers disagree', () => {
     });
     expect(configProblems(() => buildStacks(Testing.app({ context }), [hackweek]))).toEqual([
       expect.stringMatching(
-        /\/cluster-autoscaler\/hackweek\.yaml: extraArgs\.expendable-pods-priority-cutoff is 0, but the cluster-autoscaler construct sets it to -10;/,
+        /\/cluster-autoscaler\/hackweek\.yaml:2: extraArgs\.expendable-pods-priority-cutoff is 0, but the cluster-autoscaler construct sets it to -10;/,
       ),
     ]);
   });

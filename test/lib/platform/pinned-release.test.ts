@@ -59,7 +59,7 @@ describe('PinnedRelease', () => {
     expect(construct.mergedValues).toEqual(parse(release.values[0]));
   });
 
-  it('rejects a file that sets a value the typed code sets differently, naming file, path and both values', () => {
+  it('rejects a file that sets a value the typed code sets differently, naming file, line, path and both values', () => {
     const overlay = onlyValues({
       'cluster-autoscaler/base.yaml': { awsRegion: 'eu-west-1' },
       'cluster-autoscaler/lab.yaml': { autoDiscovery: { clusterName: 'hub-prod' }, tolerations: null },
@@ -67,13 +67,23 @@ describe('PinnedRelease', () => {
     const typed = { awsRegion: 'us-west-2', autoDiscovery: { clusterName: 'hub-lab' }, tolerations: [] };
     const dir = overlay[VALUES_DIR_CONTEXT];
     expect(configProblems(() => build(overlay, typed))).toEqual([
-      `${dir}/cluster-autoscaler/base.yaml: awsRegion is "eu-west-1", but the cluster-autoscaler construct sets it ` +
+      `${dir}/cluster-autoscaler/base.yaml:1: awsRegion is "eu-west-1", but the cluster-autoscaler construct sets it ` +
         'to "us-west-2"; remove it from the file (typed code owns the values other layers must agree with)',
-      `${dir}/cluster-autoscaler/lab.yaml: autoDiscovery.clusterName is "hub-prod", but the cluster-autoscaler ` +
+      `${dir}/cluster-autoscaler/lab.yaml:2: autoDiscovery.clusterName is "hub-prod", but the cluster-autoscaler ` +
         'construct sets it to "hub-lab"; remove it from the file (typed code owns the values other layers must agree with)',
-      `${dir}/cluster-autoscaler/lab.yaml: tolerations is null, but the cluster-autoscaler construct sets it to []; ` +
+      `${dir}/cluster-autoscaler/lab.yaml:3: tolerations is null, but the cluster-autoscaler construct sets it to a list; ` +
         'remove it from the file (typed code owns the values other layers must agree with)',
     ]);
+  });
+
+  it('keeps the message short when a file replaces a typed map with a scalar, whatever the map holds', () => {
+    const overlay = onlyValues({ 'cluster-autoscaler/lab.yaml': { extraArgs: 5 } });
+    const hooks = 'x'.repeat(6000);
+    const [problem] = configProblems(() => build(overlay, { extraArgs: { hook: hooks } }));
+    expect(problem).toMatch(
+      /lab\.yaml:1: extraArgs is 5, but the cluster-autoscaler construct sets it to a map;/,
+    );
+    expect(problem.length).toBeLessThan(300);
   });
 
   it('accepts a file that repeats a typed value exactly, or sets other keys of the same map', () => {

@@ -69,6 +69,13 @@ describe('SharedVolumes', () => {
     });
   });
 
+  it('mounts every EFS volume with TLS and IAM authorization, which the file-system policy requires', () => {
+    const volumes = only('kubernetes_persistent_volume_v1');
+    expect(volumes).toHaveLength(2);
+    for (const volume of volumes) expect(volume.spec[0].mount_options).toEqual(['tls', 'iam']);
+    expect(byName('kubernetes_storage_class_v1', 'efs').mount_options).toEqual(['tls', 'iam']);
+  });
+
   it('waits for the CSI driver before anything that mounts EFS', () => {
     const mountsEfs = [
       ...only('kubernetes_persistent_volume_v1'),

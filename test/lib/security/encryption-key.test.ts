@@ -21,13 +21,25 @@ describe('EncryptionKey', () => {
     }
   });
 
-  it("lets CloudWatch Logs use the log key only for this account's log groups", () => {
+  it('lets CloudWatch Logs use the log key only for the control-plane and flow-log groups', () => {
     const logKey = keys.find((k) => k.description.includes('logs'))!;
     const statement = JSON.parse(logKey.policy).Statement.find(
       (s: { Sid: string }) => s.Sid === 'CloudWatchLogsEncrypts',
     );
     expect(statement.Principal.Service).toMatch(/^logs\..+\.amazonaws\.com$/);
-    expect(statement.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']).toMatch(/:log-group:\*$/);
+    expect(statement.Condition.ArnLike).toBeUndefined();
+    const arns = statement.Condition.ArnEquals['kms:EncryptionContext:aws:logs:arn'];
+    expect(arns).toEqual([
+      expect.stringMatching(/:log-group:\/aws\/eks\/hub-prod\/cluster$/),
+      expect.stringMatching(/:log-group:\/aws\/vpc\/hub-prod\/flow-logs$/),
+    ]);
+    // The groups that really use the key are the ones named.
+    const named = arns.map((arn: string) => arn.split(':log-group:')[1]).sort();
+    const encrypted = resourcesOf(prod, 'aws_cloudwatch_log_group')
+      .filter(([, g]) => g.kms_key_id)
+      .map(([, g]) => g.name)
+      .sort();
+    expect(named).toEqual(encrypted);
   });
 
   it('gives each key an alias', () => {

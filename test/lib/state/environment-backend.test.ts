@@ -19,8 +19,13 @@ describe('useEnvironmentBackend', () => {
       key: 'prod/hub-probe.tfstate',
       encrypt: true,
       // Without a key id, Terraform asks S3 for SSE-S3 on every write.
-      kms_key_id: 'arn:aws:kms:us-west-2:123456789012:alias/hub/terraform-state',
+      kms_key_id: 'arn:aws:kms:us-west-2:123456789012:alias/hub/terraform-state/prod',
       use_lockfile: true,
     });
+  });
+
+  it("gives every environment its own state key, so one environment's deployer cannot read another's state", () => {
+    const keys = ['staging', 'prod', 'hackweek'].map((env) => synthBackend(env).s3.kms_key_id);
+    expect(new Set(keys).size).toBe(3);
   });
 });

@@ -1,5 +1,5 @@
 import { NOTEBOOK_GID, NOTEBOOK_UID } from '../../../lib/hub-storage';
-import { configuredEnvironments, resourcesOf, synthStacks } from '../../support/synth';
+import { configuredEnvironments, releaseOf, resourcesOf, synthStacks } from '../../support/synth';
 
 const stacks = synthStacks();
 const environments = configuredEnvironments();
@@ -82,10 +82,54 @@ describe('SharedFileSystem', () => {
     )!;
     const statements = JSON.parse(inline.policy).Statement;
     const [[fsId]] = resourcesOf(stack, 'aws_efs_file_system');
-    const create = statements.find((s: { Sid: string }) => s.Sid === 'CreateTaggedAccessPoints');
+    const create = statements.find((s: { Sid: string }) => s.Sid === 'CreateClusterTaggedAccessPoints');
+    expect(create.Action).toBe('elasticfilesystem:CreateAccessPoint');
     expect(create.Resource).toContain(`\${aws_efs_file_system.${fsId}.arn}`);
-    expect(create.Condition.StringLike).toEqual({ 'aws:RequestTag/efs.csi.aws.com/cluster': 'true' });
-    const remove = statements.find((s: { Sid: string }) => s.Sid === 'DeleteOwnAccessPoints');
-    expect(remove.Condition.StringEquals).toEqual({ 'aws:ResourceTag/efs.csi.aws.com/cluster': 'true' });
+    // This cluster's own tag: the driver's constant efs.csi.aws.com/cluster=true is every cluster's.
+    expect(create.Condition).toEqual({ StringEquals: { 'aws:RequestTag/hub/efs-csi-cluster': 'hub-prod' } });
+    const tag = statements.find((s: { Sid: string }) => s.Sid === 'TagOnCreateOnly');
+    expect(tag.Action).toBe('elasticfilesystem:TagResource');
+    expect(tag.Condition.StringEquals).toEqual({
+      'aws:RequestTag/hub/efs-csi-cluster': 'hub-prod',
+      'elasticfilesystem:CreateAction': 'CreateAccessPoint',
+    });
+    const remove = statements.find((s: { Sid: string }) => s.Sid === 'DeleteClusterTaggedAccessPoints');
+    expect(remove.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/hub/efs-csi-cluster': 'hub-prod' } });
+    // No statement grants tagging or deleting without this cluster's tag.
+    for (const statement of statements) {
+      const actions = [statement.Action].flat();
+      if (actions.some((a: string) => /TagResource|DeleteAccessPoint/.test(a)))
+        expect(JSON.stringify(statement.Condition)).toContain('hub/efs-csi-cluster');
+    }
+  });
+
+  it("hands the platform's CSI controller the tag its role is conditioned on", () => {
+    const { values } = releaseOf(stacks.get('hub-platform-prod')!, 'aws-efs-csi-driver');
+    expect(values.controller.tags).toEqual({ 'hub/efs-csi-cluster': 'hub-prod' });
+  });
+
+  it('lets only the node role mount, through a mount target, over TLS, through an access point, never as root', () => {
+    const stack = cluster('prod');
+    const [[fsId]] = resourcesOf(stack, 'aws_efs_file_system');
+    const [[, policy]] = resourcesOf(stack, 'aws_efs_file_system_policy');
+    expect(policy.file_system_id).toBe(`\${aws_efs_file_system.${fsId}.id}`);
+    const statements = JSON.parse(policy.policy).Statement;
+    const allows = statements.filter((s: { Effect: string }) => s.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    const [nodeRole] = resourcesOf(stack, 'aws_iam_role').find(([, r]) => r.name === 'hub-prod-node')!;
+    expect(allows[0]).toMatchObject({
+      Principal: { AWS: `\${aws_iam_role.${nodeRole}.arn}` },
+      Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+      Condition: {
+        Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true', 'aws:SecureTransport': 'true' },
+        Null: { 'elasticfilesystem:AccessPointArn': 'false' },
+      },
+    });
+    expect(JSON.stringify(allows)).not.toContain('ClientRootAccess');
+    const denies = statements.filter((s: { Effect: string }) => s.Effect === 'Deny');
+    expect(denies.map((s: { Condition: unknown }) => s.Condition)).toEqual([
+      { Bool: { 'aws:SecureTransport': 'false' } },
+      { Null: { 'elasticfilesystem:AccessPointArn': 'true' } },
+    ]);
   });
 });

@@ -7,9 +7,12 @@ import { CHARTS } from '../../../lib/platform/charts';
 import { CHART_MIN_KUBERNETES_MINOR } from '../../../tools/policy/rules/eks';
 import { chartMetadata } from '../../support/upstream-charts';
 
-/** The lowest 1.<minor> of a lower-bound-only constraint such as ">=1.28.0-0" or ">= 1.16-0". */
+/**
+ * The lowest 1.<minor> of a lower-bound constraint such as ">=1.28.0-0" or ">= 1.16-0", or a
+ * caret range "^1.25.0-0" (any 1.x from 1.25 on).
+ */
 function lowestMinor(kubeVersion: string): number {
-  const match = /^>=\s*1\.(\d+)(\.\d+)?(-0)?$/.exec(kubeVersion.trim());
+  const match = /^(?:>=\s*|\^)1\.(\d+)(\.\d+)?(-0)?$/.exec(kubeVersion.trim());
   if (!match)
     throw new Error(`kubeVersion ${JSON.stringify(kubeVersion)} is not a plain lower bound; extend the rule`);
   return Number(match[1]);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -378,6 +379,40 @@ describe('npm run policy', () => {
       code: 2,
       err: expect.stringContaining('--accepted needs a file'),
     });
+  });
+
+  it("checks the stacks the synth's manifest lists, and no accepted risk of a stack it did not write is stale", () => {
+    const written = ['hub-cluster-prod', 'hub-platform-prod', 'state-bootstrap'];
+    const manifest = {
+      version: 'stacks',
+      stacks: Object.fromEntries(written.map((id) => [id, { name: id }])),
+    };
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    // The checked-in risks include ones for dev's single NAT gateway, whose stacks are on disk but not listed.
+    expect(checkedIn().acceptedRisks.some((r: Json) => r.stack.includes('dev'))).toBe(true);
+    const { code, out } = run(dir, '--json', '--accepted', risksFile());
+    expect(JSON.parse(out)).toMatchObject({ passed: true, stacks: written, stale: [] });
+    expect(code).toBe(0);
+  });
+
+  it('refuses a manifest that lists a stack without its Terraform JSON', () => {
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ stacks: { 'hub-cluster-moon': {} } }));
+    expect(run(dir)).toMatchObject({ code: 2, err: expect.stringContaining('lists hub-cluster-moon, but') });
+  });
+
+  it("gives parseable JSON through npm, as the README runs it: --silent, or npm's own --json", () => {
+    const root = join(__dirname, '..', '..', '..');
+    const npm = (...args: string[]) =>
+      spawnSync('npm', args, {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, npm_config_json: undefined },
+      });
+    const silent = npm('run', '--silent', 'policy', '--', dir, '--json', '--accepted', risksFile());
+    expect(JSON.parse(silent.stdout)).toMatchObject({ passed: true });
+    const ofNpm = npm('run', 'policy', '--json', '--', dir, '--accepted', risksFile());
+    expect(JSON.parse(ofNpm.stdout)).toMatchObject({ passed: true });
+    expect(ofNpm.status).toBe(0);
   });
 
   it('prints its usage, with the exit codes, for --help', () => {

@@ -2,6 +2,7 @@
  * Ways around a rule that the audit found, each as a mutation of a real stack: the rule
  * must fire on it (and only it, unless the comment says why another rule is coupled).
  */
+import { parse, stringify } from 'yaml';
 import { evaluate, runPolicy } from '../../../tools/policy/engine';
 import { releaseValues } from '../../../tools/policy/helm';
 import { RULES } from '../../../tools/policy/rules';
@@ -14,6 +15,7 @@ import {
   changedSynth,
   checkedInRisks,
   deleteRelease,
+  find,
   firedBy,
   realSynth,
   release,
@@ -315,5 +317,78 @@ describe('jupyterhub.singleton-disruption', () => {
   it('requires the safe-to-evict annotation on the proxy pod too', () => {
     const unannotated = hubValues((v) => delete v.proxy.annotations);
     expect(firedBy([PLATFORM, unannotated])).toEqual(['jupyterhub.singleton-disruption']);
+  });
+});
+
+describe('helm.chart-values', () => {
+  const ruleOnly = RULES.filter((r) => r.id === 'helm.chart-values');
+  const messages = (synth: SynthOutput) => evaluate(synth, ruleOnly).violations.map((v) => v.message);
+
+  it('names a wrong type and a misspelt nested key of a chart with a schema', () => {
+    const synth = changedSynth([
+      PLATFORM,
+      hubValues((v) => {
+        v.singleuser.storagee = { capacity: '10Gi' };
+        v.cull = 5;
+      }),
+    ]);
+    expect(messages(synth)).toEqual([
+      'singleuser.storagee is not a key of the chart (chart jupyterhub 4.4.0); cull must be object (chart jupyterhub 4.4.0)',
+    ]);
+  });
+
+  it('checks key paths of a chart without a schema', () => {
+    const synth = changedSynth([
+      PLATFORM,
+      (j) => {
+        const autoscaler = release(j, 'cluster-autoscaler');
+        autoscaler.values = [stringify({ ...parse(autoscaler.values[0]), awsRegoin: 'x' })];
+      },
+    ]);
+    expect(messages(synth)).toEqual([
+      'awsRegoin is not a key of the chart (chart cluster-autoscaler 9.59.0)',
+    ]);
+  });
+
+  it('reports every pinned release as unchecked when the chart data is not on this machine', () => {
+    const saved = { charts: process.env.UPSTREAM_CHARTS_DIR };
+    process.env.UPSTREAM_CHARTS_DIR = '/nonexistent/charts';
+    try {
+      const unchecked = evaluate(realSynth(), ruleOnly).violations.filter((v) => v.stack === PLATFORM);
+      expect(unchecked.map((v) => v.message)).toContain(
+        'the data of chart jupyterhub 4.4.0 is not on this machine, so its values are unchecked; set UPSTREAM_CHARTS_DIR or fill the chart cache',
+      );
+      expect(unchecked).toHaveLength(all(realSynth().stack(PLATFORM)!.json, 'helm_release').length);
+    } finally {
+      if (saved.charts === undefined) delete process.env.UPSTREAM_CHARTS_DIR;
+      else process.env.UPSTREAM_CHARTS_DIR = saved.charts;
+    }
+  });
+});
+
+describe('jupyterhub.placeholder-scaler-role edges', () => {
+  const HACKWEEK = 'hub-platform-hackweek';
+  const role = (j: Json) => find(j, 'kubernetes_role_v1', 'placeholder-schedule/role');
+  const binding = (j: Json) => find(j, 'kubernetes_role_binding_v1', 'placeholder-schedule/binding');
+
+  it.each<[string, (j: Json) => void]>([
+    ['a verb beyond get and patch', (j) => role(j).rule[0].verbs.push('update')],
+    ['the StatefulSets themselves, not their scale', (j) => (role(j).rule[0].resources = ['statefulsets'])],
+    [
+      'a second rule on pods',
+      (j) => role(j).rule.push({ api_groups: [''], resources: ['pods'], verbs: ['list'] }),
+    ],
+    ['a wildcard name', (j) => (role(j).rule[0].resource_names = ['*'])],
+    [
+      'a binding to the cluster-admin ClusterRole',
+      (j) =>
+        (binding(j).role_ref = {
+          api_group: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'cluster-admin',
+        }),
+    ],
+  ])('fires on %s', (_label, edit) => {
+    expect(firedBy([HACKWEEK, edit])).toEqual(['jupyterhub.placeholder-scaler-role']);
   });
 });

@@ -41,7 +41,26 @@ const changesOf = (c: Case): readonly Change[] =>
   typeof c[0] === 'string' ? [c as Change] : (c as readonly Change[]);
 
 /** Rule id -> the minimal mutation of real stacks that must make exactly that rule fire. */
+const MONITORING_PLATFORM = 'monitoring-platform-central';
+
 const FAILING: Record<string, Case> = {
+  'monitoring.grafana-login': [
+    MONITORING_PLATFORM,
+    (j) => editValues(release(j, 'grafana'), (v) => (v['grafana.ini']['auth.anonymous'].enabled = true)),
+  ],
+  'monitoring.remote-write-secure': [
+    PLATFORM,
+    (j) =>
+      editValues(
+        release(j, 'prometheus'),
+        (v) =>
+          (v.serverFiles['prometheus.yml'].remote_write[0].url = 'http://metrics.example.org/api/v1/write'),
+      ),
+  ],
+  'monitoring.guaranteed-pods': [
+    MONITORING_PLATFORM,
+    (j) => editValues(release(j, 'prometheus'), (v) => (v.alertmanager.resources.requests.memory = '100Mi')),
+  ],
   'eks.control-plane-logs': [CLUSTER, (j) => cluster(j).enabled_cluster_log_types.pop()],
   'eks.public-endpoint-restricted': [CLUSTER, (j) => (cluster(j).vpc_config.endpoint_public_access = true)],
   'eks.private-endpoint': [CLUSTER, (j) => (cluster(j).vpc_config.endpoint_private_access = false)],
@@ -341,6 +360,68 @@ const FAILING: Record<string, Case> = {
         (p: Json) => p.kubespawner_override && (p.kubespawner_override.start_timeout = 300),
       ),
     ),
+  ],
+  'jupyterhub.stable-username-claim': [
+    PLATFORM,
+    hubValues((v) => (v.hub.config.GenericOAuthenticator.username_claim = 'preferred_username')),
+  ],
+  'jupyterhub.login-refresh': [
+    PLATFORM,
+    hubValues((v) => (v.hub.config.Authenticator.enable_auth_state = false)),
+  ],
+  'jupyterhub.admins-from-groups': [
+    PLATFORM,
+    hubValues((v) => (v.hub.config.Authenticator.admin_users = ['research-lead'])),
+  ],
+  'jupyterhub.user-scheduler-least-privilege': [
+    PLATFORM,
+    (j) =>
+      find(j, 'kubernetes_cluster_role_v1', 'user-scheduler-access/role').rule.push({
+        api_groups: [''],
+        resources: ['pods/finalizers'],
+        verbs: ['update'],
+      }),
+  ],
+  'efs.file-system-policy': [CLUSTER, (j) => delete j.resource.aws_efs_file_system_policy],
+  'efs.iam-mounts': [
+    PLATFORM,
+    (j) => (find(j, 'kubernetes_storage_class_v1', 'shared-volumes/efs').mount_options = ['tls']),
+  ],
+  'iam.efs-csi-own-access-points': [
+    CLUSTER,
+    (j) =>
+      editJson(find(j, 'aws_iam_role_policy', 'csi-controller-role'), 'policy', (doc) => {
+        const tag = doc.Statement.find((s: Json) => s.Sid === 'TagOnCreateOnly');
+        delete tag.Condition.StringEquals['elasticfilesystem:CreateAction'];
+      }),
+  ],
+  'state.no-secrets': [
+    PLATFORM,
+    (j) => (find(j, 'kubernetes_secret_v1', 'client-secret/secret').data = { 'client-secret': 'in-state' }),
+  ],
+  'state.per-environment-key': [
+    PLATFORM,
+    (j) =>
+      (j.terraform.backend.s3.kms_key_id =
+        'arn:aws:kms:us-west-2:123456789012:alias/hub/terraform-state/staging'),
+  ],
+  'kms.logs-key-scoped': [
+    CLUSTER,
+    (j) =>
+      editJson(find(j, 'aws_kms_key', 'log-key'), 'policy', (doc) => {
+        const logs = doc.Statement.find((s: Json) => s.Sid === 'CloudWatchLogsEncrypts');
+        logs.Condition = {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-west-2:123456789012:log-group:*',
+          },
+        };
+      }),
+  ],
+  'helm.chart-values': [PLATFORM, hubValues((v) => (v.proxyy = { chp: {} }))],
+  // Scaling every StatefulSet of the namespace instead of the placeholders alone.
+  'jupyterhub.placeholder-scaler-role': [
+    'hub-platform-hackweek',
+    (j) => delete find(j, 'kubernetes_role_v1', 'placeholder-schedule/role').rule[0].resource_names,
   ],
   'jupyterhub.hub-database': [
     PLATFORM,

@@ -21,6 +21,9 @@ export const CHART_MIN_KUBERNETES_MINOR: Readonly<Partial<Record<keyof typeof CH
   nodeTerminationHandler: 16,
   efsCsiDriver: 17,
   nvidiaDevicePlugin: 10,
+  prometheus: 19,
+  grafana: 25,
+  dcgmExporter: 19,
 };
 const chartMinimums = Object.entries(CHART_MIN_KUBERNETES_MINOR).map(([key, minor]) => ({
   pin: CHARTS[key as keyof typeof CHARTS],
@@ -274,6 +277,35 @@ export const EKS_RULES: Rule[] = [
         yield outcome(key.address, [
           open.length > 0 && 'the key policy allows Principal "*" without a condition',
         ]);
+      }
+    },
+  },
+  {
+    id: 'kms.logs-key-scoped',
+    severity: 'must',
+    title: 'CloudWatch Logs may use a key only for the log groups it encrypts',
+    rationale:
+      'A key policy for logs.<region>.amazonaws.com with log-group:* lets any log group in the account be encrypted with, and read through, the key.',
+    anchors: [
+      'Amazon CloudWatch Logs User Guide: Encrypt log data using AWS KMS (kms:EncryptionContext:aws:logs:arn)',
+    ],
+    *check(stack) {
+      for (const key of stack.resources('aws_kms_key')) {
+        const logs = (statementsOf(stack, key.body.policy) ?? []).filter(
+          (s) => s.effect === 'Allow' && list(s.principals.Service).some((p) => /^logs\./.test(String(p))),
+        );
+        for (const statement of logs) {
+          const arns = statement.conditions
+            .filter((c) => c.variable === 'kms:EncryptionContext:aws:logs:arn')
+            .flatMap((c) => c.values);
+          const wild = arns.filter((arn) => /[*?]/.test(arn));
+          yield outcome(key.address, [
+            arns.length === 0 &&
+              'lets CloudWatch Logs use the key with no kms:EncryptionContext:aws:logs:arn condition',
+            wild.length > 0 &&
+              `lets CloudWatch Logs use the key for ${wild.join(', ')}, not named log groups`,
+          ]);
+        }
       }
     },
   },

@@ -1,5 +1,7 @@
 /** Helm releases of the platform: pins, the autoscaler's wiring, infrastructure pod resources. */
 import { GPU_TAINT } from '../../../lib/node-scheduling';
+import { chartValueProblems, pinnedChartData } from '../../../lib/platform/chart-values';
+import { CHARTS, ChartPin } from '../../../lib/platform/charts';
 import { HelmRelease, helmReleases, releasesOf, valueAt } from '../helm';
 import { StackView } from '../stack-view';
 import { Json, Rule } from '../types';
@@ -75,6 +77,38 @@ export const HELM_RULES: Rule[] = [
     ],
     *check(stack) {
       for (const release of helmReleases(stack)) yield outcome(release.resource.address, release.unreadable);
+    },
+  },
+  {
+    id: 'helm.chart-values',
+    severity: 'must',
+    title: "Every release's values fit its pinned chart: its schema where it ships one, its keys where not",
+    rationale:
+      'Helm ignores a misspelt key (proxyy:) and rejects a schema violation only at deploy, after the cluster stack is built.',
+    anchors: [
+      'Helm docs: Charts, Schema Files (values.schema.json)',
+      'zero-to-jupyterhub values.schema.yaml (additionalProperties: false)',
+    ],
+    *check(stack) {
+      for (const release of helmReleases(stack)) {
+        const pin = Object.values(CHARTS).find(
+          (p: ChartPin) => p.chart === release.chart && p.version === release.version,
+        );
+        if (!pin) continue; // not a chart the product pins: helm.exact-chart-version and the platform rules speak
+        const data = pinnedChartData(pin);
+        yield outcome(
+          release.resource.address,
+          data
+            ? chartValueProblems(pin.chart, data, release.values).map(
+                (p) =>
+                  `${p.path.join('.') || '(top level)'} ${p.message} (chart ${pin.chart} ${pin.version})`,
+              )
+            : [
+                `the data of chart ${pin.chart} ${pin.version} is not on this machine, so its values are unchecked; ` +
+                  'set UPSTREAM_CHARTS_DIR or fill the chart cache',
+              ],
+        );
+      }
     },
   },
   {

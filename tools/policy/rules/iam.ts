@@ -10,6 +10,9 @@ const statementsOfKind = (stack: StackView, kind: PolicyDocumentSite['kind']) =>
     .filter((site) => site.kind === kind)
     .map((site) => ({ site, allows: site.statements!.filter((s) => s.effect === 'Allow') }));
 
+/** The tag the EFS CSI driver puts on every access point it creates, in every cluster. */
+const EFS_CSI_CONSTANT_TAG = 'efs.csi.aws.com/cluster';
+
 const IRSA_SUBJECT = /^system:serviceaccount:[a-z0-9-]+:[a-z0-9.-]+$/;
 const AUTOSCALER_WRITES = [
   'autoscaling:SetDesiredCapacity',
@@ -220,6 +223,44 @@ export const IAM_RULES: Rule[] = [
             !byArn &&
               !tagged.includes('owned') &&
               `${writes.join(', ')} on ${show(statement.resources)} without aws:ResourceTag/k8s.io/cluster-autoscaler/${cluster ?? '<cluster>'} = owned`,
+          ]);
+        }
+      }
+    },
+  },
+  {
+    id: 'iam.efs-csi-own-access-points',
+    severity: 'must',
+    title: 'The EFS CSI role tags only on creation, and creates and deletes only its cluster’s access points',
+    rationale:
+      "The driver's efs.csi.aws.com/cluster=true tag is the same in every cluster; a role that may set it on any access point and delete by it can delete another environment's or Terraform's access points.",
+    anchors: [
+      'Amazon EFS User Guide: elasticfilesystem:CreateAction condition (tag on create)',
+      'aws-efs-csi-driver chart controller.tags (--tags)',
+    ],
+    *check(stack) {
+      for (const { site, allows } of statementsOfKind(stack, 'identity')) {
+        for (const statement of allows) {
+          const grantsAny = (action: string) =>
+            statement.notActions.length === 0 && statement.actions.some((p) => grants(p, action));
+          // Tag conditions other than the driver's constant tag name something cluster-specific.
+          const ownTag = (kind: 'RequestTag' | 'ResourceTag') =>
+            statement.conditions.some(
+              (c) =>
+                /^StringEquals/.test(c.test) &&
+                c.variable.startsWith(`aws:${kind}/`) &&
+                c.variable !== `aws:${kind}/${EFS_CSI_CONSTANT_TAG}`,
+            );
+          yield outcome(site.resource.address, [
+            grantsAny('elasticfilesystem:TagResource') &&
+              !conditionValues(statement, 'StringEquals', 'elasticfilesystem:CreateAction').length &&
+              'allows elasticfilesystem:TagResource on existing resources (no elasticfilesystem:CreateAction condition)',
+            grantsAny('elasticfilesystem:CreateAccessPoint') &&
+              !ownTag('RequestTag') &&
+              'allows CreateAccessPoint without a cluster-specific aws:RequestTag condition',
+            grantsAny('elasticfilesystem:DeleteAccessPoint') &&
+              !ownTag('ResourceTag') &&
+              'allows DeleteAccessPoint without a cluster-specific aws:ResourceTag condition',
           ]);
         }
       }

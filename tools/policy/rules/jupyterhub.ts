@@ -1,7 +1,7 @@
 /** The zero-to-jupyterhub release: users' resources, culling, scheduling and isolation. */
 import { GPU_RESOURCE, GPU_TAINT, NODE_PURPOSE_LABEL } from '../../../lib/node-scheduling';
 import { HelmRelease, releasesOf, valueAt } from '../helm';
-import { StackView, list } from '../stack-view';
+import { StackView, block, blocks, list } from '../stack-view';
 import { SynthOutput } from '../synth-output';
 import { Json, Rule } from '../types';
 import { addonsOf } from './eks';
@@ -48,6 +48,51 @@ const AUTOSCALER_DEFAULT_CUTOFF = -10;
 const GPU_START_TIMEOUT = 600;
 const AWS_LB_CERT = 'service.beta.kubernetes.io/aws-load-balancer-ssl-cert';
 const SAFE_TO_EVICT = 'cluster-autoscaler.kubernetes.io/safe-to-evict';
+
+/** The hub.config section of a release (traitlets config by class name). */
+function hubConfig(release: HelmRelease): Json {
+  return (valueAt(release.values, 'hub.config') ?? {}) as Json;
+}
+
+/** Authenticators that log in through an OAuth provider, by the names the chart's config may use. */
+const OAUTH_AUTHENTICATOR =
+  /(oauth|github|generic|oidc|azuread|google|gitlab|cilogon|globus|bitbucket|openshift|auth0)/i;
+const DUMMY_AUTHENTICATOR = /^(dummy|(jupyterhub\.auth\.)?DummyAuthenticator)$/;
+/** Authenticator classes that re-run the allow check on every refreshed login (values/jupyterhub/files/hub_login.py). */
+const REAUTHORIZING_AUTHENTICATOR = /^hub_login\./;
+/** The most days a login cookie may be honoured. */
+const MAX_SESSION_DAYS = 1;
+
+const READ = ['get', 'list', 'watch'];
+/**
+ * Upstream system:kube-scheduler grants per Kubernetes minor with EKS's (default) feature
+ * gates, as `group/resource` -> verbs, for what a user-scheduler role may hold: the chart's
+ * 1.30 role plus what newer minors added. A user-scheduler role may grant no more.
+ */
+const KUBE_SCHEDULER_GRANTS: Record<string, Record<string, readonly string[]>> = Object.fromEntries(
+  ['1.34', '1.35'].map((minor) => [
+    minor,
+    {
+      'coordination.k8s.io/leases': ['create', 'get', 'update'],
+      'storage.k8s.io/volumeattachments': READ,
+      'storage.k8s.io/csinodes': READ,
+      'storage.k8s.io/csidrivers': READ,
+      'storage.k8s.io/csistoragecapacities': READ,
+      'resource.k8s.io/deviceclasses': READ,
+      'resource.k8s.io/resourceclaims': READ,
+      'resource.k8s.io/resourceclaims/status': [...READ, 'patch', 'update'],
+      'resource.k8s.io/resourceslices': READ,
+      '/pods': [...READ, 'delete'],
+      '/pods/status': ['patch', 'update'],
+      '/bindings': ['create'],
+      '/pods/binding': ['create'],
+      '/nodes': READ,
+      '/namespaces': READ,
+      '/persistentvolumeclaims': READ,
+      '/persistentvolumes': READ,
+    },
+  ]),
+);
 
 function setting(release: HelmRelease, path: string): unknown {
   return valueAt(release.values, path) ?? CHART_DEFAULTS[path];
@@ -499,6 +544,134 @@ export const JUPYTERHUB_RULES: Rule[] = [
             `hub.db.pvc.storageClassName ${show(storageClass)} is EFS; sqlite on NFS corrupts`,
           coreZones.size > 1 &&
             `the core pool spans ${coreZones.size} AZs, so a new core node may not be in the volume's AZ`,
+        ]);
+      }
+    },
+  },
+  {
+    id: 'jupyterhub.stable-username-claim',
+    severity: 'must',
+    title: 'OIDC users are named by the sub claim',
+    rationale:
+      "Only sub is unique and never reassigned (OIDC Core 5.7); whoever gets another claim's value inherits a server and home folder.",
+    anchors: [
+      'OpenID Connect Core 1.0, sections 5.1 and 5.7',
+      'oauthenticator GenericOAuthenticator.username_claim',
+    ],
+    *check(stack) {
+      for (const release of hubs(stack)) {
+        const generic = hubConfig(release).GenericOAuthenticator;
+        if (!generic) continue;
+        const claim = generic.username_claim ?? 'username';
+        yield outcome(release.resource.address, [
+          claim !== 'sub' &&
+            `hub.config.GenericOAuthenticator.username_claim is ${show(claim)}; only sub is stable ` +
+              '(record the decision in hub.authentication.usernameClaimDecision and accept this risk)',
+        ]);
+      }
+    },
+  },
+  {
+    id: 'jupyterhub.login-refresh',
+    severity: 'must',
+    title: 'OAuth logins are refreshed and re-authorized, sessions bounded',
+    rationale:
+      'Without auth state and a re-check on refresh, someone removed from the allowed or admin groups keeps logging in, and admin, until the cookie expires.',
+    anchors: [
+      'oauthenticator 17.4 OAuthenticator.refresh_user (returns early without auth state)',
+      'JupyterHub 5.5 BaseHandler.refresh_auth (applies refreshed info without check_allowed)',
+      'JupyterHub cookie_max_age_days',
+    ],
+    *check(stack) {
+      for (const release of hubs(stack)) {
+        const config = hubConfig(release);
+        const authenticator = String(config.JupyterHub?.authenticator_class ?? '');
+        const days = config.JupyterHub?.cookie_max_age_days ?? 14;
+        const oauth = OAUTH_AUTHENTICATOR.test(authenticator);
+        const auth = config.Authenticator ?? {};
+        yield outcome(release.resource.address, [
+          Number(days) > MAX_SESSION_DAYS &&
+            `hub.config.JupyterHub.cookie_max_age_days is ${show(days)}, above ${MAX_SESSION_DAYS}`,
+          oauth && auth.enable_auth_state !== true && 'Authenticator.enable_auth_state is not true',
+          oauth && auth.refresh_pre_spawn !== true && 'Authenticator.refresh_pre_spawn is not true',
+          oauth && auth.auth_refresh_age === 0 && 'Authenticator.auth_refresh_age is 0 (never refreshed)',
+          oauth &&
+            !REAUTHORIZING_AUTHENTICATOR.test(authenticator) &&
+            `authenticator_class ${show(authenticator)} does not re-check allowed groups on refresh (use hub_login's)`,
+        ]);
+      }
+    },
+  },
+  {
+    id: 'jupyterhub.admins-from-groups',
+    severity: 'must',
+    title: 'No hub admin by user name, and no login that takes any name',
+    rationale:
+      'A login can be renamed and claimed by someone else, and admins pass the organisation check first; the dummy login lets anyone who reaches the hub in as anyone.',
+    anchors: [
+      'oauthenticator 17.4 OAuthenticator.check_allowed (admins are allowed first)',
+      'JupyterHub DummyAuthenticator docs (not for production)',
+    ],
+    *check(stack) {
+      for (const release of hubs(stack)) {
+        const config = hubConfig(release);
+        const authenticator = String(config.JupyterHub?.authenticator_class ?? '');
+        const named = Object.entries<Json>(config)
+          .filter(([, section]) => list(section?.admin_users).length > 0)
+          .map(([name, section]) => `${name}.admin_users ${show(section.admin_users)}`);
+        yield outcome(release.resource.address, [
+          named.length > 0 && `hub.config names admins by user name: ${named.join(', ')}; use admin groups`,
+          DUMMY_AUTHENTICATOR.test(authenticator) &&
+            'authenticator_class is dummy: any name and password logs in',
+          config.SharedPasswordAuthenticator?.admin_password !== undefined &&
+            'SharedPasswordAuthenticator.admin_password makes anyone with it an admin under any name',
+        ]);
+      }
+    },
+  },
+  {
+    id: 'jupyterhub.user-scheduler-least-privilege',
+    severity: 'must',
+    title: "The user scheduler's ClusterRole grants no more than upstream kube-scheduler",
+    rationale:
+      'Cluster-wide writes beyond what system:kube-scheduler holds (claims, pod finalizers, lease candidates) widen what a compromised scheduler pod can change.',
+    anchors: [
+      'kubernetes plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go (system:kube-scheduler)',
+      'kubernetes/kubernetes#123512',
+    ],
+    *check(stack, synth) {
+      const minor = String(synth.clusterOf(stack)?.resource.body.version ?? '');
+      const upstream = KUBE_SCHEDULER_GRANTS[minor];
+      // An unsupported minor is eks.supported-version's finding; there is nothing to compare with.
+      if (!upstream) return;
+      const roles = stack.resourcesOf('kubernetes_cluster_role_v1', 'kubernetes_cluster_role');
+      const bindings = stack.resourcesOf(
+        'kubernetes_cluster_role_binding_v1',
+        'kubernetes_cluster_role_binding',
+      );
+      for (const binding of bindings) {
+        const toScheduler = blocks(binding.body.subject).some(
+          (s: Json) => s.kind === 'ServiceAccount' && s.name === 'user-scheduler',
+        );
+        if (!toScheduler) continue;
+        const ref = block(binding.body.role_ref);
+        const role = roles.find(
+          (r) => stack.refersTo(ref?.name, r) || block(r.body.metadata)?.name === ref?.name,
+        );
+        if (!role) continue;
+        const granted = (group: string, resource: string): readonly string[] =>
+          upstream[`${group}/${resource}`] ?? [];
+        const extra = blocks(role.body.rule).flatMap((rule: Json) =>
+          list(rule.api_groups).flatMap((group: string) =>
+            list(rule.resources).flatMap((resource: string) =>
+              list(rule.verbs)
+                .filter((verb: string) => !granted(group, resource).includes(verb))
+                .map((verb: string) => `${group || 'core'}/${resource}:${verb}`),
+            ),
+          ),
+        );
+        yield outcome(role.address, [
+          extra.length > 0 && `grants beyond system:kube-scheduler ${minor}: ${extra.join(', ')}`,
         ]);
       }
     },

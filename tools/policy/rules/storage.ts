@@ -24,7 +24,11 @@ function zoneOf(stack: StackView, subnetId: unknown): string | undefined {
   return subnet && JSON.stringify(subnet.body.availability_zone);
 }
 
-/** Whether a security-group reference is a node security group: the cluster's, or one on a node launch template. */
+/**
+ * Whether a security-group reference is a node security group: the cluster's, or one on a
+ * node launch template. Pods hold these groups too (the VPC CNI gives pods their node's
+ * groups), so admitting one admits every pod; efs.file-system-policy covers that.
+ */
 function isNodeSecurityGroup(stack: StackView, synth: SynthOutput, value: string): boolean {
   const found = synth.locate(stack, value);
   if (!found) return false;
@@ -160,8 +164,9 @@ export const STORAGE_RULES: Rule[] = [
   {
     id: 'efs.nfs-from-nodes-only',
     severity: 'must',
-    title: 'NFS reaches EFS only from the node security group',
-    rationale: 'Open NFS exposes every home directory to whatever else runs in, or can reach, the VPC.',
+    title: 'NFS reaches EFS only from the node security group (which every pod also holds)',
+    rationale:
+      'Open NFS exposes every home directory to whatever else runs in, or can reach, the VPC; the VPC CNI gives pods their node groups too, so only efs.file-system-policy confines mounts to the nodes.',
     anchors: ['EKS Best Practices: networking/subnets, Configure Security Groups Carefully'],
     reference: 'RC-25',
     *check(stack, synth) {
@@ -191,6 +196,70 @@ export const STORAGE_RULES: Rule[] = [
             );
           }),
         ]);
+      }
+    },
+  },
+  {
+    id: 'efs.file-system-policy',
+    severity: 'must',
+    title: 'EFS file-system policy: named principals, mount target, TLS, access point, no root',
+    rationale:
+      'The VPC CNI gives pods their node security groups, so the network admits every pod; without a policy any client that reaches a mount target mounts / as root.',
+    anchors: [
+      'Amazon EFS User Guide: IAM to control file system data access (ClientMount, ClientRootAccess, AccessedViaMountTarget, AccessPointArn)',
+      'CKV2_AWS_55 (EFS file system policy)',
+    ],
+    *check(stack) {
+      for (const fs of fileSystems(stack)) {
+        const policies = pointingAt(stack, 'aws_efs_file_system_policy', 'file_system_id', fs);
+        const statements = policies.flatMap((p) => statementsOf(stack, p.body.policy) ?? []);
+        const allows = statements.filter((s) => s.effect === 'Allow');
+        const denies = statements.filter((s) => s.effect === 'Deny');
+        const clientAllows = allows.filter((s) =>
+          s.actions.some((a) => /^elasticfilesystem:Client|^\*$/.test(a)),
+        );
+        const open = clientAllows.filter((s) => list(s.principals.AWS).includes('*'));
+        const root = allows.filter((s) =>
+          s.actions.some((a) => a === 'elasticfilesystem:ClientRootAccess' || a === '*'),
+        );
+        const viaMountTarget = clientAllows.every((s) =>
+          conditionValues(s, 'Bool', 'elasticfilesystem:AccessedViaMountTarget').includes('true'),
+        );
+        const tls = denies.some((s) => conditionValues(s, 'Bool', 'aws:SecureTransport').includes('false'));
+        const accessPoint = denies.some((s) =>
+          conditionValues(s, 'Null', 'elasticfilesystem:AccessPointArn').includes('true'),
+        );
+        yield outcome(fs.address, [
+          policies.length === 0 &&
+            'no aws_efs_file_system_policy: anyone who reaches a mount target mounts as root',
+          policies.length > 0 && open.length > 0 && 'allows client access to Principal "*"',
+          policies.length > 0 && root.length > 0 && 'grants elasticfilesystem:ClientRootAccess',
+          policies.length > 0 &&
+            !viaMountTarget &&
+            'allows client access not conditioned on AccessedViaMountTarget',
+          policies.length > 0 && !tls && 'no statement denies aws:SecureTransport false',
+          policies.length > 0 && !accessPoint && 'no statement denies mounts without an access point',
+        ]);
+      }
+    },
+  },
+  {
+    id: 'efs.iam-mounts',
+    severity: 'must',
+    title: 'EFS volumes mount with IAM authorization',
+    rationale:
+      'The file-system policy can admit only named roles when mounts present IAM credentials; without the iam option the mount is anonymous.',
+    anchors: ['aws-efs-csi-driver docs: IAM authorization (mountOptions iam)', 'efs-utils mount option iam'],
+    *check(stack) {
+      for (const pv of stack.resourcesOf('kubernetes_persistent_volume_v1', 'kubernetes_persistent_volume')) {
+        const spec = block(pv.body.spec);
+        const csi = block(block(spec?.persistent_volume_source)?.csi);
+        if (csi?.driver !== EFS_CSI_DRIVER) continue;
+        yield outcome(pv.address, [!list(spec?.mount_options).includes('iam') && 'mount_options lack iam']);
+      }
+      for (const sc of stack.resourcesOf('kubernetes_storage_class_v1', 'kubernetes_storage_class')) {
+        if (sc.body.storage_provisioner !== EFS_CSI_DRIVER) continue;
+        yield outcome(sc.address, [!list(sc.body.mount_options).includes('iam') && 'mount_options lack iam']);
       }
     },
   },

@@ -74,13 +74,23 @@ def make_start_timeout_hook(settings, previous=None):
     return pre_spawn_hook
 
 
+def configured_pre_spawn_hook(c):
+    """The pre_spawn_hook configured so far: KubeSpawner's own, else one set on Spawner
+    (which KubeSpawner inherits until a KubeSpawner one replaces it). A traitlets Config
+    answers an unset key with a placeholder, not None: ask first."""
+    for section in ("KubeSpawner", "Spawner"):
+        if section in c and "pre_spawn_hook" in c[section]:
+            return c[section].pre_spawn_hook
+    return None
+
+
 def configure(c, settings):
     """Restricts the configured profile list, installs the start-timeout hook, and maps
     GitHub teams to groups when GitHub is used."""
     # A traitlets Config answers an unset key with a placeholder, not None: ask first.
     profiles = list(c.KubeSpawner.profile_list) if "profile_list" in c.KubeSpawner else []
     c.KubeSpawner.profile_list = restrict_profiles(profiles, settings.get("profileAccess") or {})
-    previous = c.KubeSpawner.pre_spawn_hook if "pre_spawn_hook" in c.KubeSpawner else None
+    previous = configured_pre_spawn_hook(c)
     c.KubeSpawner.pre_spawn_hook = make_start_timeout_hook(settings, previous)
     if settings.get("githubTeamGroups"):
         c.GitHubOAuthenticator.auth_state_groups_key = github_team_groups

@@ -61,7 +61,17 @@ def make_pre_spawn_hook(settings, previous=None):
     return pre_spawn_hook
 
 
+def configured_pre_spawn_hook(c):
+    """The pre_spawn_hook configured so far: KubeSpawner's own, else one set on Spawner
+    (which KubeSpawner inherits until a KubeSpawner one replaces it). A traitlets Config
+    answers an unset key with a placeholder, not None: ask first."""
+    for section in ("KubeSpawner", "Spawner"):
+        if section in c and "pre_spawn_hook" in c[section]:
+            return c[section].pre_spawn_hook
+    return None
+
+
 def configure(c, settings):
     """Installs the hook on KubeSpawner, chaining an existing pre_spawn_hook."""
-    previous = c.KubeSpawner.pre_spawn_hook if "pre_spawn_hook" in c.KubeSpawner else None
+    previous = configured_pre_spawn_hook(c)
     c.KubeSpawner.pre_spawn_hook = make_pre_spawn_hook(settings, previous)

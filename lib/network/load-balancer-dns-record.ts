@@ -3,10 +3,10 @@ import { DataKubernetesServiceV1 } from '@cdktf/provider-kubernetes/lib/data-kub
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 
-export interface HubDnsRecordProps {
-  /** Route 53 zone id of the hub's zone. */
+export interface LoadBalancerDnsRecordProps {
+  /** Route 53 zone id of the name's zone. */
   readonly zoneId: string;
-  /** The hub's DNS name. */
+  /** The DNS name, e.g. the hub's. */
   readonly name: string;
   /** Namespace and name of the LoadBalancer Service whose NLB serves the hub. */
   readonly namespace: string;
@@ -16,16 +16,17 @@ export interface HubDnsRecordProps {
 }
 
 /**
- * Points the hub's name at the NLB that Kubernetes created for the proxy Service, read
- * back from the Service's status after the release is applied. No external-dns: one
- * record, owned by Terraform, removed with the platform stack before the NLB goes.
+ * Points a name (the hub's, Grafana's, the metrics receiver's) at the NLB that Kubernetes
+ * created for a LoadBalancer Service, read back from the Service's status after it is
+ * applied. No external-dns: one record, owned by Terraform, removed with the platform
+ * stack before the NLB goes.
  * A CNAME, since the NLB's address can change when the Service is recreated and its
  * zone id is not in the Service status (the name is never a zone apex; config checks it).
  */
-export class HubDnsRecord extends Construct {
+export class LoadBalancerDnsRecord extends Construct {
   readonly record: Route53Record;
 
-  constructor(scope: Construct, id: string, props: HubDnsRecordProps) {
+  constructor(scope: Construct, id: string, props: LoadBalancerDnsRecordProps) {
     super(scope, id);
     const service = new DataKubernetesServiceV1(this, 'service', {
       metadata: { name: props.serviceName, namespace: props.namespace },

@@ -5,8 +5,8 @@ import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { TerraformIterator, Token } from 'cdktf';
 import { Construct } from 'constructs';
 
-export interface HubDomainProps {
-  /** The hub's DNS name, e.g. hub.example.org. */
+export interface DomainNameProps {
+  /** The DNS name, e.g. hub.example.org or grafana.example.org. */
   readonly name: string;
   /** The public Route 53 zone that holds it. */
   readonly hostedZone: string;
@@ -15,16 +15,17 @@ export interface HubDomainProps {
 }
 
 /**
- * The hub's place in DNS: its public Route 53 zone and, for HTTPS through ACM, a
- * certificate for its name validated with DNS records in that zone. AWS provider only,
- * so it lives in the cluster stack; the platform stack points the name at the NLB.
+ * A service's place in DNS (the hub, Grafana, the metrics receiver): its public Route 53
+ * zone and, for HTTPS through ACM, a certificate for its name validated with DNS records
+ * in that zone. AWS provider only, so it lives in a cluster stack; the platform stack
+ * points the name at the NLB (LoadBalancerDnsRecord).
  */
-export class HubDomain extends Construct {
+export class DomainName extends Construct {
   readonly zone: DataAwsRoute53Zone;
   /** ARN of the validated certificate: referencing it waits for validation. Undefined without one. */
   readonly certificateArn?: string;
 
-  constructor(scope: Construct, id: string, props: HubDomainProps) {
+  constructor(scope: Construct, id: string, props: DomainNameProps) {
     super(scope, id);
     this.zone = new DataAwsRoute53Zone(this, 'zone', { name: props.hostedZone, privateZone: false });
     if (props.certificate === false) return;

@@ -1,14 +1,14 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { HubDomain } from '../../../lib/jupyterhub/hub-domain';
+import { DomainName } from '../../../lib/network/domain-name';
 import { StackJson } from '../../support/synth';
 
 function synth(certificate?: boolean): StackJson {
   const stack = new TerraformStack(Testing.app(), 'probe');
-  new HubDomain(stack, 'domain', { name: 'hub.example.org', hostedZone: 'example.org', certificate });
+  new DomainName(stack, 'domain', { name: 'hub.example.org', hostedZone: 'example.org', certificate });
   return JSON.parse(Testing.synth(stack));
 }
 
-describe('HubDomain', () => {
+describe('DomainName', () => {
   const json = synth();
   const only = (group: StackJson) => {
     const bodies = Object.values(group ?? {}) as StackJson[];

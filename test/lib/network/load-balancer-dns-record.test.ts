@@ -1,10 +1,10 @@
 import { Testing, TerraformStack } from 'cdktf';
-import { HubDnsRecord } from '../../../lib/jupyterhub/hub-dns-record';
+import { LoadBalancerDnsRecord } from '../../../lib/network/load-balancer-dns-record';
 import { StackJson } from '../../support/synth';
 
-describe('HubDnsRecord', () => {
+describe('LoadBalancerDnsRecord', () => {
   const stack = new TerraformStack(Testing.app(), 'probe');
-  new HubDnsRecord(stack, 'dns', {
+  new LoadBalancerDnsRecord(stack, 'dns', {
     zoneId: 'Z0PROBE',
     name: 'hub.example.org',
     namespace: 'jupyterhub',

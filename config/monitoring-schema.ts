@@ -1,0 +1,94 @@
+/**
+ * The typed shape of a monitoring deployment: its own VPC and EKS cluster, the central
+ * Prometheus, Alertmanager and Grafana, and which hub environments report to it. Network,
+ * cluster and state fields are the environments' own, so the monitoring cluster is built
+ * and hardened the same way. Rules between it and the environments live in
+ * config/monitoring-checks.ts.
+ */
+import { z } from 'zod';
+import { isMemoryQuantity } from '../lib/quantities';
+import { clientSecret, githubAuthentication, hostname, oidcAuthentication, people } from './hub-schema';
+import { ENVIRONMENT_FIELDS, corePool, resolveZones } from './schema';
+
+const memory = z.string().refine(isMemoryQuantity, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a memory size such as 8Gi`,
+});
+
+/** CPU and memory of a pod, given as both request and limit (Guaranteed QoS). */
+const size = (cpu: number, memoryDefault: string) =>
+  z
+    .strictObject({
+      /** Cores. */
+      cpu: z.number().positive().default(cpu),
+      memory: memory.default(memoryDefault),
+    })
+    .prefault({});
+
+const domain = z.strictObject({ name: hostname, hostedZone: hostname });
+
+const monitoringFields = z.strictObject({
+  /** Names the stacks (`monitoring-cluster-<name>`) and the cluster (`monitoring-<name>`). */
+  name: ENVIRONMENT_FIELDS.name,
+  region: ENVIRONMENT_FIELDS.region,
+  state: ENVIRONMENT_FIELDS.state,
+  tags: ENVIRONMENT_FIELDS.tags,
+  /** Its own VPC: the range must overlap no reporting environment's, they are peered. */
+  network: ENVIRONMENT_FIELDS.network,
+  cluster: ENVIRONMENT_FIELDS.cluster,
+  /** The only pool: Prometheus, Alertmanager and Grafana run here. @default m5.xlarge, 1 to 3 */
+  corePool: corePool.prefault({}),
+  /**
+   * Names of the hub environments whose metrics agents remote-write here. An environment
+   * listed nowhere (dev) reports nowhere and gets no agent.
+   */
+  environments: z.array(z.string().min(1)).min(1, { error: 'must list at least one environment' }),
+  prometheus: z
+    .strictObject({
+      /** Days of history; long enough to keep a hackweek's data after its teardown. @default 400 */
+      retentionDays: z.number().int().min(1).max(3650).default(400),
+      /** The gp3 volume. @default 200 */
+      volumeSizeGiB: z.number().int().min(10).max(16384).default(200),
+      /** @default 2 cores, 8Gi */
+      resources: size(2, '8Gi'),
+    })
+    .prefault({}),
+  /** Where hub agents send metrics: an internal NLB with TLS, reached through VPC peering. */
+  receiver: z.strictObject({
+    /** The receiver's DNS name (a certificate is issued for it) and its public zone. */
+    domain,
+    /**
+     * Prefix of the Secrets Manager secrets holding each user's credentials: the JSON
+     * `{"password": ..., "bcrypt": ...}` at `<prefix>/<environment>` for every reporting
+     * environment and at `<prefix>/grafana` for Grafana (docs/monitoring.md).
+     */
+    credentialsPrefix: z.string().regex(/^[\w/+=.@-]{1,400}$/, {
+      error: 'must be a Secrets Manager name prefix such as monitoring-central/remote-write',
+    }),
+  }),
+  alertmanager: z.strictObject({
+    /** The Slack-compatible incoming-webhook URL, kept in AWS: never in the repository. */
+    slackWebhook: clientSecret,
+    /** @default 100m, 256Mi */
+    resources: size(0.1, '256Mi'),
+    /** @default 10 */
+    volumeSizeGiB: z.number().int().min(1).default(10),
+  }),
+  grafana: z.strictObject({
+    /** Grafana's HTTPS name and its public Route 53 zone. */
+    domain,
+    /** The same kind of login the hubs use: GitHub organisations/teams or OIDC groups. */
+    authentication: z.discriminatedUnion('type', [githubAuthentication, oidcAuthentication]),
+    /** Grafana admins: login names, and GitHub `org:team` teams or OIDC groups. @default no one */
+    admins: people.default({ users: [], groups: [] }),
+    /** @default 10 */
+    volumeSizeGiB: z.number().int().min(1).default(10),
+    /** @default 500m, 1Gi */
+    resources: size(0.5, '1Gi'),
+  }),
+});
+
+export const monitoringSchema = monitoringFields.transform(resolveZones);
+
+export type MonitoringInput = z.input<typeof monitoringSchema>;
+/** A validated monitoring deployment with every default resolved. */
+export type MonitoringConfig = z.output<typeof monitoringSchema>;

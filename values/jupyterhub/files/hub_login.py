@@ -1,0 +1,67 @@
+"""Logins that end when the identity provider says so, and the shared-password login.
+
+JupyterHub refreshes a user's login every `Authenticator.auth_refresh_age` seconds and
+before each spawn (`refresh_pre_spawn`), and applies what `refresh_user` returns (admin
+flag, groups, auth state), but it never re-runs the allow check: with oauthenticator 17
+alone, a person dropped from the allowed groups or organisation stays logged in until
+the cookie expires. The authenticators here re-run `check_allowed` on every refreshed
+login and answer False (log in again, which then fails) when it no longer passes or the
+login now names a different user.
+
+The hub's config names them as `JupyterHub.authenticator_class`
+(`hub_login.GenericOAuthenticator`, `hub_login.GitHubOAuthenticator`); they keep the
+class names, so `hub.config.GenericOAuthenticator` and friends still configure them.
+
+Loaded through hub.extraFiles and wired up in hub.extraConfig:
+
+    import hub_login
+    hub_login.configure(c, get_config("custom.hubLogin"))
+"""
+
+import os
+from inspect import isawaitable
+
+from oauthenticator.generic import GenericOAuthenticator as _GenericOAuthenticator
+from oauthenticator.github import GitHubOAuthenticator as _GitHubOAuthenticator
+
+
+async def _resolve(value):
+    return await value if isawaitable(value) else value
+
+
+class ReauthorizeOnRefresh:
+    """Mixin for an OAuthenticator: a refreshed login must pass the allow check again."""
+
+    async def refresh_user(self, user, handler=None, **kwargs):
+        refreshed = await super().refresh_user(user, handler, **kwargs)
+        if not isinstance(refreshed, dict):
+            return refreshed
+        name = refreshed.get("name", user.name)
+        if name != user.name:
+            self.log.warning(
+                "Login of %s now names %s; requiring a new login", user.name, name
+            )
+            return False
+        if not await _resolve(self.check_blocked_users(name, refreshed)):
+            self.log.warning("%s is blocked; ending the login", name)
+            return False
+        if not await _resolve(self.check_allowed(name, refreshed)):
+            self.log.warning("%s is no longer allowed; ending the login", name)
+            return False
+        return refreshed
+
+
+class GenericOAuthenticator(ReauthorizeOnRefresh, _GenericOAuthenticator):
+    """GenericOAuthenticator whose refreshed logins pass allowed_groups again."""
+
+
+class GitHubOAuthenticator(ReauthorizeOnRefresh, _GitHubOAuthenticator):
+    """GitHubOAuthenticator whose refreshed logins pass allowed_organizations again."""
+
+
+def configure(c, settings):
+    """Hands SharedPasswordAuthenticator its password from the environment variable
+    named by `sharedPasswordEnv`, when the hub uses that login."""
+    env = (settings or {}).get("sharedPasswordEnv")
+    if env:
+        c.SharedPasswordAuthenticator.user_password = os.environ[env]
