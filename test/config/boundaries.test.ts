@@ -4,6 +4,7 @@
  */
 import { ENVIRONMENTS } from '../../config';
 import { ConfigError, parseEnvironment } from '../../config/load';
+import { efsNodePluginSizing } from '../../config/hub-checks';
 import { EnvironmentInput } from '../../config/schema';
 import { nodesForUsers, usersPerNode } from '../../lib/capacity';
 
@@ -159,8 +160,9 @@ describe('hub check boundaries', () => {
     const chosen = env.hub.profiles.find((p) => p.default)!;
     const pool = env.nodePools.user[chosen.pool];
     const guarantee = { cpu: chosen.cpu.guarantee!, memory: chosen.memory.guarantee!, gpus: chosen.gpus };
-    const fit = usersPerNode(pool.instanceType, guarantee) * pool.maxSize;
-    expect(nodesForUsers(fit, pool.instanceType, guarantee)).toBe(pool.maxSize);
+    const efsNode = efsNodePluginSizing(env).requests;
+    const fit = usersPerNode(pool.instanceType, guarantee, efsNode) * pool.maxSize;
+    expect(nodesForUsers(fit, pool.instanceType, guarantee, efsNode)).toBe(pool.maxSize);
     expect(problemsOf('staging', (e) => (e.hub.peakUsers = fit))).toEqual([]);
     expect(problemsOf('staging', (e) => (e.hub.peakUsers = fit + 1))).toEqual([
       expect.stringMatching(
