@@ -30,8 +30,10 @@ describe('main.ts', () => {
       'hub-platform-dev',
       'state-bootstrap',
     ]);
+    // The state bootstrap and the account's cost allocation tags always; no monitoring stacks,
+    // as dev reports to no monitoring deployment.
     expect(run.stdout).toContain(
-      `synthesized 3 stacks into ${join(run.outdir, 'stacks')}/: state-bootstrap, hub-cluster-dev, hub-platform-dev`,
+      `synthesized 4 stacks into ${join(run.outdir, 'stacks')}/: state-bootstrap, cost-allocation-tags, hub-cluster-dev, hub-platform-dev`,
     );
     // dev: core 2 x m5.large, user 2 x m5.2xlarge and 1 x m5.4xlarge, GPU 1 x g4dn.xlarge.
     expect(run.stdout).toContain(

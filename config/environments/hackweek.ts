@@ -102,7 +102,7 @@ export const hackweek: EnvironmentInput = {
     event: 'icesat2-hackweek',
     // Five days of sessions, 8 hours each; about 7.5 GiB of EFS per person (600 GB for 80).
     plan: { days: 5, activeHoursPerDay: 8, efsGiBPerUser: 7.5 },
-    // The plan comes to about 530 USD (npm run cost -- --env hackweek); the margin covers
+    // The plan comes to about 505 USD (npm run cost -- --env hackweek); the margin covers
     // longer days or a slow teardown.
     budget: { monthlyUsd: 800, notify: { emails: ['hackweek-organisers@example.org'] } },
   },

@@ -159,6 +159,8 @@ export class ApiAccess extends Construct {
         vpcSecurityGroupIds: [group.id],
         iamInstanceProfile: profile.name,
         associatePublicIpAddress: false,
+        // t3 instances are EBS-optimized at no charge; saying so keeps it true for any type chosen.
+        ebsOptimized: true,
         metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
         rootBlockDevice: { volumeType: 'gp3', encrypted: true },
         tags: { Name: `${props.name}-api-port-forward` },

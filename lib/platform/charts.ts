@@ -73,7 +73,7 @@ export const CHARTS = {
   },
   grafana: {
     chart: 'grafana',
-    repository: 'https://grafana.github.io/helm-charts',
+    repository: 'https://grafana-community.github.io/helm-charts',
     version: '12.11.1',
     // The chart's tag is "" (its appVersion, 13.2.0).
     imageTags: { grafana: '13.2.0' },

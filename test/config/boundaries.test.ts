@@ -62,13 +62,17 @@ describe('environment check boundaries', () => {
     );
   });
 
+  // On the core pool: a user or GPU pool's minSize must stay 0 (config/checks.ts raisedMinimum),
+  // so only the core pool has a minimum above 0 for desiredSize to sit on or fall below.
+  const corePool = (env: EnvironmentInput) => env.nodePools.core!;
+
   it.each([
     ['at minSize', 1],
     ['at maxSize', 4],
   ])('accepts desiredSize %s', (_name, desired) => {
     expect(
       problemsOf('staging', (env) =>
-        Object.assign(userPool(env), { minSize: 1, maxSize: 4, desiredSize: desired }),
+        Object.assign(corePool(env), { minSize: 1, maxSize: 4, desiredSize: desired }),
       ),
     ).toEqual([]);
   });
@@ -76,15 +80,26 @@ describe('environment check boundaries', () => {
   it.each([0, 5])('rejects desiredSize %i outside minSize 1 .. maxSize 4', (desired) => {
     expect(
       problemsOf('staging', (env) =>
-        Object.assign(userPool(env), { minSize: 1, maxSize: 4, desiredSize: desired }),
+        Object.assign(corePool(env), { minSize: 1, maxSize: 4, desiredSize: desired }),
       ),
-    ).toEqual([`staging.nodePools.user.user.desiredSize: ${desired} is outside minSize 1 .. maxSize 4`]);
+    ).toEqual([`staging.nodePools.core.desiredSize: ${desired} is outside minSize 1 .. maxSize 4`]);
   });
 
   it('accepts a pool whose minSize equals its maxSize', () => {
-    expect(problemsOf('staging', (env) => Object.assign(userPool(env), { minSize: 4, maxSize: 4 }))).toEqual(
+    expect(problemsOf('staging', (env) => Object.assign(corePool(env), { minSize: 4, maxSize: 4 }))).toEqual(
       [],
     );
+  });
+
+  it('accepts a user pool at minSize 0 and refuses a minSize of 1', () => {
+    expect(
+      problemsOf('staging', (env) => Object.assign(userPool(env), { minSize: 0, desiredSize: 0 })),
+    ).toEqual([]);
+    expect(problemsOf('staging', (env) => Object.assign(userPool(env), { minSize: 1 }))).toEqual([
+      expect.stringMatching(
+        /^staging\.nodePools\.user\.user\.minSize: 1 is refused: user pools scale from zero/,
+      ),
+    ]);
   });
 
   it('rejects a maxSize one below minSize', () => {
@@ -181,10 +196,11 @@ describe('hub check boundaries', () => {
     ]);
   });
 
-  it('accepts a GPU profile with exactly 600 s to start, and rejects 599', () => {
-    expect(problemsOf('staging', (env) => (profile(env, 'gpu').startTimeoutSeconds = 600))).toEqual([]);
-    expect(problemsOf('staging', (env) => (profile(env, 'gpu').startTimeoutSeconds = 599))).toEqual([
-      expect.stringMatching(/^staging\.hub\.profiles\.2\.startTimeoutSeconds: profile 'gpu' allows 599 s/),
+  // A GPU node from zero needs 600 s to boot and 300 s to pull the image (lib/start-times.ts).
+  it('accepts a GPU profile with exactly 900 s to start, and rejects 899', () => {
+    expect(problemsOf('staging', (env) => (profile(env, 'gpu').startTimeoutSeconds = 900))).toEqual([]);
+    expect(problemsOf('staging', (env) => (profile(env, 'gpu').startTimeoutSeconds = 899))).toEqual([
+      expect.stringMatching(/^staging\.hub\.profiles\.2\.startTimeoutSeconds: .*899/),
     ]);
   });
 
@@ -208,7 +224,7 @@ describe('hub check boundaries', () => {
   it('requires JupyterHub admins only in production', () => {
     const none = (env: EnvironmentInput) => (env.hub.admins = { users: [], groups: [] });
     expect(problemsOf('staging', none)).toEqual([]);
-    expect(problemsOf('prod', (env) => (env.hub.admins = { users: ['alice'], groups: [] }))).toEqual([]);
     expect(problemsOf('prod', (env) => (env.hub.admins = { users: [], groups: ['hub-admins'] }))).toEqual([]);
+    expect(problemsOf('prod', none)).toEqual([expect.stringMatching(/^prod\.hub\.admins/)]);
   });
 });

@@ -61,7 +61,7 @@ describe('example values', () => {
     expect(problems).toEqual([
       "staging.account: '123456789012' uses the example account 123456789012",
       "staging.state.bucket: 'jupyterhub-aws-tfstate-123456789012' uses the example account 123456789012",
-      "staging.state.kmsKeyId: 'arn:aws:kms:us-west-2:123456789012:alias/hub/terraform-state' uses the example account 123456789012",
+      "staging.state.kmsKeyId: 'arn:aws:kms:us-west-2:123456789012:alias/hub/terraform-state/staging' uses the example account 123456789012",
       "staging.cluster.admins.0: 'arn:aws:iam::123456789012:role/HubAdmin' uses the example account 123456789012",
       "staging.hub.domain.name: 'staging.hub.example.org' is an example domain",
       "staging.hub.domain.hostedZone: 'hub.example.org' is an example domain",
@@ -79,12 +79,17 @@ describe('example values', () => {
       backend: 's3',
       bucket: 'hackweek-tfstate',
       region: 'us-west-2',
-      kmsKeyId: 'arn:aws:kms:us-west-2:210987654321:alias/hub/terraform-state',
+      kmsKeyId: 'arn:aws:kms:us-west-2:210987654321:alias/hub/terraform-state/hackweek',
     };
     real.cluster.admins = ['arn:aws:iam::210987654321:role/Organisers'];
     real.hub.domain = { name: 'hub.icesat2.hackweek.io', hostedZone: 'icesat2.hackweek.io' };
-    // A name that merely contains "example" is not an example domain.
-    real.hub.admins = { users: ['example-organiser'] };
+    // A name that merely contains "example" is not an example domain. With GitHub login admins
+    // come from teams only (hub.admins.users is refused), and every team must be listed in teams.
+    const organisers = 'ICESAT-2HackWeek:example-organisers';
+    if (real.hub.authentication.type !== 'github') throw new Error('hackweek logs in with GitHub');
+    real.hub.authentication.teams = [...(real.hub.authentication.teams ?? []), organisers];
+    real.hub.admins = { groups: [organisers] };
+    real.cost = { ...real.cost, budget: { monthlyUsd: 800, notify: { emails: ['organisers@hackweek.io'] } } };
     expect(placeholderProblems(loadEnvironments({ hackweek: real }))).toEqual([]);
   });
 });

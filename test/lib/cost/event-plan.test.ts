@@ -34,7 +34,20 @@ describe('planEvent', () => {
   it('keeps nodes up after a session for the idle timeout, half the cull interval and the scale-down delay', () => {
     // (3600 + 300) s + 10 min = 1.0833 h + 0.1667 h
     expect(tailHours(SHAPE)).toBeCloseTo(1.25, 6);
-    expect(tailHours({ ...SHAPE, culling: undefined })).toBe(0);
+    // neither the culler nor night mode stops idle servers: no tail, nodes stay up overnight
+    expect(tailHours({ ...SHAPE, culling: undefined })).toBeUndefined();
+  });
+
+  it('ends the tail when night mode stops idle servers, if that is sooner than the culler', () => {
+    // night mode stops them 0.5 h after the session, before the culler's 1.0833 h: 0.5 h + 10 min
+    expect(tailHours({ ...SHAPE, nightModeStopHours: 0.5 })).toBeCloseTo(0.5 + 10 / 60, 6);
+    // and the culler's stop still wins when night mode comes later
+    expect(tailHours({ ...SHAPE, nightModeStopHours: 3 })).toBeCloseTo(1.25, 6);
+    // night mode alone, without a culler
+    expect(tailHours({ ...SHAPE, culling: undefined, nightModeStopHours: 0.5 })).toBeCloseTo(
+      0.5 + 10 / 60,
+      6,
+    );
   });
 
   it('counts user node-hours: session nodes for users and placeholders, the tail, and the placeholder node all day', () => {

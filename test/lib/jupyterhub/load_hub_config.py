@@ -101,6 +101,7 @@ report = {
     },
     "authenticator": {
         "class": f"{authenticator_class.__module__}.{authenticator_class.__name__}",
+        "bases": [f"{cls.__module__}.{cls.__name__}" for cls in authenticator_class.__mro__],
         "allow_all": authenticator.allow_all,
         "admin_users": names(authenticator.admin_users),
         "allowed_users": names(authenticator.allowed_users),

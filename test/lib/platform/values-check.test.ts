@@ -69,7 +69,7 @@ describe('checkValuesFolder', () => {
       'jupyterhub/.gitkeep': '',
     });
     expect(check(dir)).toEqual([
-      "jupyterhb: not read by the synth; values folders are the charts' names: jupyterhub, cluster-autoscaler, aws-node-termination-handler, aws-efs-csi-driver, nvidia-device-plugin",
+      "jupyterhb: not read by the synth; values folders are the charts' names: jupyterhub, cluster-autoscaler, aws-node-termination-handler, aws-efs-csi-driver, nvidia-device-plugin, prometheus, grafana, dcgm-exporter",
       "jupyterhub/moon.yaml: no environment is named 'moon'; overlays are named after one of: dev, staging, prod, hackweek",
       "jupyterhub/notes.txt: not read by the synth; jupyterhub's values are base.yaml and <env>.yaml",
       'jupyterhub/prod.yml: not read by the synth, which reads only .yaml; rename it prod.yaml',

@@ -157,6 +157,8 @@ describe('npm run diff on real changes', () => {
   });
 
   it('reports a new profile as a Helm values change of the hub only', () => {
+    // A profile no smaller than the pool's default: a smaller one would fit more servers on a
+    // node, and the EFS node plugin, sized for the mounts of a full node, would change too.
     const head = change(
       'profile',
       'config/environments/dev.ts',
@@ -164,12 +166,12 @@ describe('npm run diff on real changes', () => {
       `profiles: [
       ...STANDARD_PROFILES,
       {
-        slug: 'small',
-        displayName: 'Small: 1 CPU, 1 GB',
-        description: 'For a quick look.',
+        slug: 'medium',
+        displayName: 'Medium: 4 CPU, 3 GB',
+        description: 'For larger notebooks.',
         pool: 'user',
-        cpu: { guarantee: 0.25, limit: 1 },
-        memory: { guarantee: '1G', limit: '1G' },
+        cpu: { guarantee: 1, limit: 4 },
+        memory: { guarantee: '3G', limit: '3G' },
       },
     ],`,
     );

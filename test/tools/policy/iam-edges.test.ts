@@ -20,9 +20,12 @@ const flowLogRole = (j: Json) =>
 
 describe('iam.no-wildcard-actions', () => {
   it('fails a bare "Action": "*"', () => {
-    // Coupled by design: "*" also grants the autoscaler's write actions, on any resource.
+    // Coupled by design: "*" also grants the autoscaler's write actions, on any resource, and
+    // the EFS CSI driver's TagResource, CreateAccessPoint and DeleteAccessPoint with no
+    // CreateAction or cluster tag condition, so the rules guarding those fire with it.
     expect(firedBy([CLUSTER, flowLogPolicy((doc) => (doc.Statement[0].Action = '*'))])).toEqual([
       'iam.autoscaler-scoped',
+      'iam.efs-csi-own-access-points',
       'iam.no-wildcard-actions',
     ]);
   });
