@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
-import { ENVIRONMENTS } from '../../config';
+import { ENVIRONMENTS, MONITORING } from '../../config';
 import { synthesize } from '../../stacks/synthesize';
 
 const outdir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
 try {
-  const stacks = synthesize({ environments: ENVIRONMENTS, outdir });
+  const stacks = synthesize({ environments: ENVIRONMENTS, monitoring: MONITORING, outdir });
   const report = {
     stacks: stacks.length,
     processMs: performance.now(),
