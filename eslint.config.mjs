@@ -5,7 +5,20 @@ import tseslint from 'typescript-eslint';
 const providerRoots = ['@cdktf/provider-aws', '@cdktf/provider-helm', '@cdktf/provider-kubernetes'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdktf.out/**', 'dist/**', 'coverage/**', 'reports/**', '.stryker-tmp/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'cdktf.out/**',
+      'dist/**',
+      'coverage/**',
+      'reports/**',
+      '.stryker-tmp/**',
+      '.venv/**',
+      '.venv-checkov/**',
+      '.tools/**',
+      'event-logs/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
