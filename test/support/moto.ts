@@ -4,8 +4,8 @@
  * SDK at it with AWS_ENDPOINT_URL and any credentials.
  */
 import { ChildProcess, spawn } from 'child_process';
-import { createServer } from 'net';
 import { venvBin } from './tools';
+import { freePort } from './free-port';
 
 export interface Moto {
   readonly url: string;
@@ -14,19 +14,6 @@ export interface Moto {
   /** Queues results for Cost Explorer's GetCostAndUsage, one per distinct request. */
   seedCostAndUsage(results: readonly unknown[]): Promise<void>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 async function waitUntilUp(url: string, child: ChildProcess, output: () => string): Promise<void> {

@@ -15,7 +15,6 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -30,23 +29,11 @@ import { Values } from '../../../lib/platform/helm-values';
 import { systemTool } from '../../support/tools';
 import { TestHub } from '../support/jupyterhub';
 import { runTool } from '../support/run-tool';
+import { freePort } from '../../support/free-port';
 
 const ENVIRONMENT = 'prod';
 const CLUSTER = 'hub-prod';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /** Debian's python3, where the python3-bcrypt package installs the bcrypt module. */
 const DEBIAN_PYTHON = '/usr/bin/python3';

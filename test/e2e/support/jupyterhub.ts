@@ -27,10 +27,10 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, venvBin } from '../../support/tools';
+import { freePort } from '../../support/free-port';
 
 /**
  * A JupyterHub service the fixture registers. The fixture gives it an API token
@@ -88,19 +88,6 @@ export interface HubUserModel {
   readonly name: string;
   readonly last_activity: string | null;
   readonly servers?: Record<string, { readonly ready: boolean; readonly pending: string | null }>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

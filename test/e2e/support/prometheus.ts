@@ -4,11 +4,11 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { systemTool } from '../../support/tools';
+import { freePort } from '../../support/free-port';
 
 export interface PrometheusOptions {
   /** prometheus.yml, without rule_files (set from `ruleFiles`). */
@@ -28,19 +28,6 @@ export interface PromAlert {
   readonly labels: Record<string, string>;
   readonly annotations: Record<string, string>;
   readonly state: 'pending' | 'firing' | 'inactive';
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
