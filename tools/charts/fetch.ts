@@ -1,20 +1,26 @@
 /**
- * Downloads a locked chart package, verifies its sha256 against the lock, and unpacks it
- * into the chart cache as `<cache>/<name>-<version>/` (the layout lib/platform/chart-data.ts
- * reads). The package is unpacked into a temporary folder inside the cache and renamed into
- * place only once it is whole and is the chart it claims to be, so a failed download or a
- * wrong package leaves no half chart behind.
+ * Downloads a locked chart package (over HTTP(S) from a chart repository, or from an OCI
+ * registry), verifies its sha256 against the lock where the lock has one, unpacks it, and
+ * verifies the unpacked chart's tree digest where the lock has one; then moves it into the
+ * chart cache as `<cache>/<name>-<version>/` (the layout lib/platform/chart-data.ts reads).
+ * An entry with neither digest is refused. The package is unpacked into a temporary folder
+ * inside the cache and renamed into place only once it is whole, is the chart it claims to
+ * be and has the locked tree, so a failed download or a wrong package leaves nothing behind.
  */
 import { createHash } from 'crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
 import { LockedChart } from './lock';
+import { pullOciChart } from './oci';
 import { extractTgz } from './tar';
+import { treeDigest } from './tree-digest';
 
 export interface FetchOptions {
   /** Milliseconds a download may take. @default 120000 */
   readonly timeoutMs?: number;
+  /** Talk HTTP, not HTTPS, to OCI registries (helm's `--plain-http`). @default false */
+  readonly plainHttp?: boolean;
 }
 
 export type FetchOutcome = 'fetched' | 'up to date';
@@ -24,9 +30,13 @@ export function chartFolder(cacheDir: string, chart: Pick<LockedChart, 'name' | 
   return join(cacheDir, `${chart.name}-${chart.version}`);
 }
 
-/** Beside each unpacked chart: the digest of the package it came from. */
+/** Beside each unpacked chart: the digests it was verified against. */
 function stampFile(cacheDir: string, chart: LockedChart): string {
   return `${chartFolder(cacheDir, chart)}.sha256`;
+}
+
+function stamp(chart: LockedChart): string {
+  return `package ${chart.digest ?? 'unpinned'}\ntree ${chart.treeDigest ?? 'unpinned'}\n`;
 }
 
 function describe(chart: LockedChart): string {
@@ -45,17 +55,18 @@ async function download(chart: LockedChart, timeoutMs: number): Promise<Buffer> 
   if (!response.ok) {
     throw new Error(
       `${describe(chart)}: ${chart.url} answered ${response.status} ${response.statusText}; ` +
-        `expected the chart package with sha256 ${chart.digest}`,
+        `expected the chart package${chart.digest ? ` with sha256 ${chart.digest}` : ''}`,
     );
   }
   return Buffer.from(await response.arrayBuffer());
 }
 
 /**
- * Makes `<cacheDir>/<name>-<version>/` hold the locked chart: does nothing when it already
- * came from a package with the locked digest, else downloads, verifies and unpacks it.
- * Throws, naming the chart, version, URL and what was expected, on a chart without a
- * digest, a failed download, a digest mismatch or a package that is not that chart.
+ * Makes `<cacheDir>/<name>-<version>/` hold the locked chart: does nothing when it is
+ * already there, verified against the locked digests and with the locked tree, else
+ * downloads, verifies and unpacks it. Throws, naming the chart, version, URL and what was
+ * expected, on an entry with neither digest, a failed download, a package or tree digest
+ * mismatch, or a package that is not that chart.
  */
 export async function fetchChart(
   chart: LockedChart,
@@ -63,31 +74,44 @@ export async function fetchChart(
   options: FetchOptions = {},
 ): Promise<FetchOutcome> {
   const target = chartFolder(cacheDir, chart);
-  if (chart.digest === null) {
+  const elsewhere = `set UPSTREAM_CHARTS_DIR to a folder holding ${chart.name}-${chart.version}/`;
+  if (chart.digest === null && chart.treeDigest === null) {
     throw new Error(
-      `${describe(chart)}: charts.lock.json records no verified digest for ${chart.url} (${chart.note}); ` +
-        `refusing to fetch it unverified. Record the package's sha256 as ${chart.repository} lists it, ` +
-        `or set UPSTREAM_CHARTS_DIR to a folder holding ${chart.name}-${chart.version}/`,
+      `${describe(chart)}: charts.lock.json records neither a package digest nor a tree digest for ${chart.url} ` +
+        `(${chart.note}); refusing to fetch it unverified. Record the package's sha256 as ${chart.repository} lists it ` +
+        `(npm run charts -- --update-lock), or its tree digest from a trusted copy (npm run charts -- --record-tree-digests), or ${elsewhere}`,
     );
   }
-  if (!/^https?:\/\//.test(chart.url)) {
+  const oci = chart.url.startsWith('oci://');
+  if (!oci && !/^https?:\/\//.test(chart.url)) {
     throw new Error(
-      `${describe(chart)}: ${chart.url} is not an http(s) URL; npm run charts downloads from chart repositories only. ` +
-        `Unpack the chart into ${target}, or set UPSTREAM_CHARTS_DIR to a folder holding ${chart.name}-${chart.version}/`,
+      `${describe(chart)}: ${chart.url} is neither an http(s) nor an oci:// URL. ` +
+        `Unpack the chart into ${target}, or ${elsewhere}`,
     );
   }
-  const stamp = stampFile(cacheDir, chart);
+  const stampPath = stampFile(cacheDir, chart);
   if (
     existsSync(join(target, 'Chart.yaml')) &&
-    existsSync(stamp) &&
-    readFileSync(stamp, 'utf8').trim() === chart.digest
+    existsSync(stampPath) &&
+    readFileSync(stampPath, 'utf8') === stamp(chart) &&
+    (chart.treeDigest === null || treeDigest(target) === chart.treeDigest)
   ) {
     return 'up to date';
   }
 
-  const archive = await download(chart, options.timeoutMs ?? 120_000);
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  let archive: Buffer;
+  if (oci) {
+    try {
+      archive = (await pullOciChart(chart.url, { timeoutMs, plainHttp: options.plainHttp })).archive;
+    } catch (error) {
+      throw new Error(`${describe(chart)}: ${(error as Error).message}`);
+    }
+  } else {
+    archive = await download(chart, timeoutMs);
+  }
   const actual = createHash('sha256').update(archive).digest('hex');
-  if (actual !== chart.digest) {
+  if (chart.digest !== null && actual !== chart.digest) {
     throw new Error(
       `${describe(chart)}: the package at ${chart.url} has sha256 ${actual}, but charts.lock.json expects ${chart.digest}; ` +
         'nothing was unpacked',
@@ -111,10 +135,19 @@ export async function fetchChart(
         `${describe(chart)}: the package at ${chart.url} holds ${found}, not ${describe(chart)}`,
       );
     }
-    rmSync(stamp, { force: true });
+    if (chart.treeDigest !== null) {
+      const tree = treeDigest(unpacked);
+      if (tree !== chart.treeDigest) {
+        throw new Error(
+          `${describe(chart)}: the chart unpacked from ${chart.url} (package sha256 ${actual}) has tree digest ${tree}, ` +
+            `but charts.lock.json expects ${chart.treeDigest}; nothing was kept`,
+        );
+      }
+    }
+    rmSync(stampPath, { force: true });
     rmSync(target, { recursive: true, force: true });
     renameSync(unpacked, target);
-    writeFileSync(stamp, `${chart.digest}\n`);
+    writeFileSync(stampPath, stamp(chart));
     return 'fetched';
   } finally {
     rmSync(incoming, { recursive: true, force: true });

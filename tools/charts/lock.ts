@@ -1,8 +1,10 @@
 /**
  * The chart lock file (charts.lock.json at the repository root): every chart the product
- * installs, pinned by name, version and repository, with the URL of its package and the
- * sha256 digest the repository's index.yaml lists for it. A chart whose digest could not
- * be confirmed has `digest: null` and a `note` saying why; `npm run charts` refuses it.
+ * installs, pinned by name, version and repository, with the URL of its package and two
+ * independent digests: the sha256 of the package as its repository lists it (index.yaml,
+ * or the chart layer of an OCI manifest), and the tree digest of the unpacked chart
+ * (tree-digest.ts). A digest that could not be confirmed is null, and the `note` says why;
+ * `npm run charts` refuses an entry with neither.
  */
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
@@ -14,8 +16,13 @@ export interface LockedChart {
   readonly repository: string;
   /** The package's URL, as the repository's index.yaml lists it for this version. */
   readonly url: string;
-  /** sha256 of the package (64 hex digits), as the index lists it; null when unconfirmed. */
+  /**
+   * sha256 of the package (64 hex digits), as the index lists it (for an OCI chart: the
+   * digest of the manifest's chart layer, the same sha256 of the .tgz); null when unconfirmed.
+   */
   readonly digest: string | null;
+  /** The tree digest of the unpacked chart (tree-digest.ts); null when not recorded. */
+  readonly treeDigest: string | null;
   /** Where the digest comes from, or why it is missing. */
   readonly note: string;
 }
@@ -45,9 +52,11 @@ export function parseLock(text: string, file = LOCK_FILE): ChartLock {
       if (typeof entry?.[key] !== 'string' || entry[key] === '')
         problems.push(`${at}.${key} must be a non-empty string`);
     }
-    const digest = entry?.digest;
-    if (digest !== null && !(typeof digest === 'string' && SHA256.test(digest))) {
-      problems.push(`${at}.digest: ${JSON.stringify(digest)} is neither 64 lower-case hex digits nor null`);
+    for (const key of ['digest', 'treeDigest'] as const) {
+      const digest = entry?.[key];
+      if (digest !== null && !(typeof digest === 'string' && SHA256.test(digest))) {
+        problems.push(`${at}.${key}: ${JSON.stringify(digest)} is neither 64 lower-case hex digits nor null`);
+      }
     }
   });
   const seen = new Set<string>();

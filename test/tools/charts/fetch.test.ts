@@ -1,9 +1,10 @@
 /**
  * The chart downloader against a real chart repository served on 127.0.0.1: charts made
  * by `helm create` and `helm package`, indexed by `helm repo index`, so the digests in the
- * lock are the ones a repository's index.yaml lists. Covers a good package, a digest
- * mismatch, a 404, an unreachable host, a package that is another chart, and a chart the
- * lock has no digest for; after every failure the cache holds no half chart.
+ * lock are the ones a repository's index.yaml lists. Covers a good package, a package or
+ * tree digest mismatch, a 404, an unreachable host, a package that is another chart, and a
+ * chart the lock has no digest for; after every failure the cache holds nothing.
+ * (OCI registries: oci.test.ts.)
  */
 import { execFileSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'fs';
@@ -17,6 +18,7 @@ import { chartFolder, fetchChart } from '../../../tools/charts/fetch';
 import { LockedChart, readLock, writeLock } from '../../../tools/charts/lock';
 import { lockFromIndex } from '../../../tools/charts/repo-index';
 import { extractTgz } from '../../../tools/charts/tar';
+import { treeDigest } from '../../../tools/charts/tree-digest';
 import { helmEnv } from '../../support/helm';
 import { goTool } from '../../support/tools';
 
@@ -24,6 +26,8 @@ let server: Server;
 let baseUrl: string;
 let repoDir: string;
 let index: { entries: Record<string, Array<{ version: string; digest: string; urls: string[] }>> };
+/** The tree digest of the demo chart's package, unpacked. */
+let demoTree: string;
 
 /** A chart named `name` at `version`, packaged into the repository folder. */
 function packageChart(helm: string, work: string, name: string, version: string, into = repoDir): void {
@@ -59,6 +63,9 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${await listen(server)}`;
   execFileSync(helm, ['repo', 'index', repoDir, '--url', baseUrl], { stdio: 'pipe', env: helmEnv() });
   index = parse(readFileSync(join(repoDir, 'index.yaml'), 'utf8'));
+  const unpacked = mkdtempSync(join(tmpdir(), 'chart-unpacked-'));
+  extractTgz(readFileSync(join(repoDir, 'demo-1.2.3.tgz')), unpacked);
+  demoTree = treeDigest(join(unpacked, 'demo'));
 }, 60_000);
 
 afterAll(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
@@ -72,6 +79,7 @@ function locked(name: string, version: string): LockedChart {
     repository: baseUrl,
     url: entry.urls[0],
     digest: entry.digest,
+    treeDigest: name === 'demo' ? demoTree : null,
     note: 'test repository',
   };
 }
@@ -161,6 +169,7 @@ describe('fetchChart', () => {
       repository: baseUrl,
       url,
       digest,
+      treeDigest: null,
       note: '',
     };
     await expect(fetchChart(impostor, cache)).rejects.toThrow(
@@ -169,20 +178,55 @@ describe('fetchChart', () => {
     expect(cacheContents(cache)).toEqual([]);
   });
 
-  it('refuses, before any download, a chart the lock has no digest for', async () => {
+  it('refuses a package whose unpacked tree is not the locked one, and keeps nothing', async () => {
     const cache = emptyCache();
-    const unverified = { ...locked('demo', '1.2.3'), digest: null, note: 'not confirmed' };
-    await expect(fetchChart(unverified, cache)).rejects.toThrow(
-      `demo 1.2.3: charts.lock.json records no verified digest for ${unverified.url} (not confirmed); refusing to fetch it unverified`,
+    const demo = { ...locked('demo', '1.2.3'), treeDigest: 'b'.repeat(64) };
+    await expect(fetchChart(demo, cache)).rejects.toThrow(
+      `demo 1.2.3: the chart unpacked from ${demo.url} (package sha256 ${demo.digest}) has tree digest ${demoTree}, ` +
+        `but charts.lock.json expects ${'b'.repeat(64)}; nothing was kept`,
     );
     expect(cacheContents(cache)).toEqual([]);
   });
 
-  it('refuses a package that is not at an http(s) URL, such as an OCI artifact', async () => {
+  it('fetches a chart pinned by its tree digest alone, and refuses it when the tree differs', async () => {
+    const treeOnly = { ...locked('demo', '1.2.3'), digest: null };
     const cache = emptyCache();
-    const oci = { ...locked('demo', '1.2.3'), url: 'oci://registry.example/charts/demo:1.2.3' };
-    await expect(fetchChart(oci, cache)).rejects.toThrow(
-      'demo 1.2.3: oci://registry.example/charts/demo:1.2.3 is not an http(s) URL; npm run charts downloads from chart repositories only',
+    await expect(fetchChart(treeOnly, cache)).resolves.toBe('fetched');
+    expect(treeDigest(chartFolder(cache, treeOnly))).toBe(demoTree);
+
+    const other = emptyCache();
+    await expect(fetchChart({ ...treeOnly, treeDigest: 'c'.repeat(64) }, other)).rejects.toThrow(
+      `has tree digest ${demoTree}, but charts.lock.json expects ${'c'.repeat(64)}; nothing was kept`,
+    );
+    expect(cacheContents(other)).toEqual([]);
+  });
+
+  it('fetches again when the cached chart was changed after it was verified', async () => {
+    const cache = emptyCache();
+    const demo = locked('demo', '1.2.3');
+    await expect(fetchChart(demo, cache)).resolves.toBe('fetched');
+    const values = join(chartFolder(cache, demo), 'values.yaml');
+    const original = readFileSync(values, 'utf8');
+    writeFileSync(values, `${original}\nextra: true\n`);
+    await expect(fetchChart(demo, cache)).resolves.toBe('fetched');
+    expect(readFileSync(values, 'utf8')).toBe(original);
+  });
+
+  it('refuses, before any download, a chart the lock has neither digest for', async () => {
+    const cache = emptyCache();
+    const unverified = { ...locked('demo', '1.2.3'), digest: null, treeDigest: null, note: 'not confirmed' };
+    await expect(fetchChart(unverified, cache)).rejects.toThrow(
+      `demo 1.2.3: charts.lock.json records neither a package digest nor a tree digest for ${unverified.url} ` +
+        '(not confirmed); refusing to fetch it unverified',
+    );
+    expect(cacheContents(cache)).toEqual([]);
+  });
+
+  it('refuses a package URL that is neither http(s) nor oci://', async () => {
+    const cache = emptyCache();
+    const ftp = { ...locked('demo', '1.2.3'), url: 'ftp://registry.example/charts/demo-1.2.3.tgz' };
+    await expect(fetchChart(ftp, cache)).rejects.toThrow(
+      'demo 1.2.3: ftp://registry.example/charts/demo-1.2.3.tgz is neither an http(s) nor an oci:// URL',
     );
     expect(cacheContents(cache)).toEqual([]);
   });
@@ -237,6 +281,7 @@ describe('npm run charts -- --update-lock', () => {
       repository: `${baseUrl}/`,
       url: `${baseUrl}/elsewhere/demo-1.2.3.tgz`,
       digest: null,
+      treeDigest: null,
       note: 'not confirmed',
     };
     const other: LockedChart = {
@@ -263,7 +308,12 @@ describe('npm run charts -- --update-lock', () => {
   });
 
   it('names the chart, version and index when the index lacks the version, and leaves the entry', async () => {
-    const missing: LockedChart = { ...locked('demo', '1.2.3'), version: '9.9.9', digest: null };
+    const missing: LockedChart = {
+      ...locked('demo', '1.2.3'),
+      version: '9.9.9',
+      digest: null,
+      treeDigest: null,
+    };
     const { charts, failures } = await lockFromIndex([missing], ['demo']);
     expect(failures).toEqual([
       `demo 9.9.9: ${baseUrl}/index.yaml lists no demo 9.9.9 (newest listed: 1.2.3)`,

@@ -28,10 +28,17 @@ describe('charts.lock.json', () => {
     }
   });
 
-  it('says, for every chart without a digest, why', () => {
+  it('says, for every chart without a package digest, why, and pins it by its tree digest', () => {
     for (const c of lock.charts.filter((entry) => entry.digest === null)) {
-      expect(c.note).toMatch(/not confirmed|not supported/);
+      expect({ chart: c.name, note: c.note }).toEqual({
+        chart: c.name,
+        note: expect.stringMatching(/^package digest not confirmed: .*; pinned by its tree digest only$/),
+      });
     }
+  });
+
+  it('records a tree digest for every chart', () => {
+    expect(lock.charts.filter((c) => c.treeDigest === null).map((c) => c.name)).toEqual([]);
   });
 });
 
@@ -42,7 +49,7 @@ describe('parseLock', () => {
   it('names the entry and field of a bad digest, a missing field and a duplicate', () => {
     const bad = {
       charts: [
-        { ...entry, digest: 'sha256:abc' },
+        { ...entry, digest: 'sha256:abc', treeDigest: 'ABC' },
         { ...entry, name: 'x', url: undefined },
         { ...entry, name: 'y' },
         { ...entry, name: 'y' },
@@ -51,6 +58,7 @@ describe('parseLock', () => {
     expect(() => parseLock(JSON.stringify(bad), 'lock.json')).toThrow(
       [
         'lock.json: charts[0].digest: "sha256:abc" is neither 64 lower-case hex digits nor null',
+        'lock.json: charts[0].treeDigest: "ABC" is neither 64 lower-case hex digits nor null',
         'lock.json: charts[1].url must be a non-empty string',
         `lock.json: y ${entry.version} is listed twice`,
       ].join('\n'),
@@ -70,15 +78,23 @@ describe('npm run charts arguments', () => {
       lock: 'l.json',
       only: ['a', 'b'],
       updateLock: false,
+      recordTreeDigests: false,
     });
     expect(parseChartsArgs(['--update-lock', '--only', 'a'])).toMatchObject({
       updateLock: true,
       only: ['a'],
     });
+    expect(parseChartsArgs(['--record-tree-digests'])).toMatchObject({
+      recordTreeDigests: true,
+      dir: undefined,
+    });
     expect(parseChartsArgs(['--help'])).toBe('help');
   });
 
-  it('refuses an unknown option', () => {
+  it('refuses an unknown option, and two lock updates at once', () => {
     expect(() => parseChartsArgs(['--force'])).toThrow(/Unknown option '--force'/);
+    expect(() => parseChartsArgs(['--update-lock', '--record-tree-digests'])).toThrow(
+      '--update-lock and --record-tree-digests: give one at a time',
+    );
   });
 });
