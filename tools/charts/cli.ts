@@ -23,7 +23,9 @@ export const USAGE = `usage: npm run charts [-- [--dir <folder>] [--lock <file>]
   --lock <file>    the chart lock (default charts.lock.json)
   --only <chart>   fetch only this chart (repeatable)
   --update-lock    record the URL and digest of each selected chart from its repository's
-                   index.yaml in the lock, instead of fetching (review the diff)
+                   index.yaml in the lock, instead of fetching (review the diff); for an
+                   OCI chart, the digest of its manifest's chart layer, once the package
+                   is found to have the locked tree digest
   --record-tree-digests
                    record the tree digest of each selected chart, computed from its folder
                    <dir>/<chart>-<version>/ as helm packages it, in the lock (needs helm)

@@ -1,10 +1,17 @@
 /**
  * Reads a chart repository's index.yaml for one chart version: the package URL and the
- * digest the repository lists for it. `npm run charts -- --update-lock` records them in
+ * digest the repository lists for it; for a chart in an OCI registry, the digest of the
+ * chart layer of its manifest. `npm run charts -- --update-lock` records them in
  * charts.lock.json; the fetch itself never trusts the index, only the lock.
  */
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { parse } from 'yaml';
 import { LockedChart } from './lock';
+import { pullOciChart } from './oci';
+import { extractTgz } from './tar';
+import { treeDigest } from './tree-digest';
 
 export interface IndexedPackage {
   readonly url: string;
@@ -66,12 +73,52 @@ export async function indexedPackage(
 }
 
 /**
+ * The digest of the chart layer that the OCI registry's manifest for `chart.url` gives,
+ * after pulling the layer (which must have that digest) and, when the lock has a tree
+ * digest, checking that the package unpacks to that tree: a digest is recorded only for
+ * the chart the lock already pins.
+ */
+export async function ociPackage(
+  chart: LockedChart,
+  options: { readonly plainHttp?: boolean; readonly timeoutMs?: number } = {},
+): Promise<IndexedPackage> {
+  const what = `${chart.name} ${chart.version}`;
+  let pulled: { digest: string; archive: Buffer };
+  try {
+    pulled = await pullOciChart(chart.url, {
+      timeoutMs: options.timeoutMs ?? 120_000,
+      plainHttp: options.plainHttp,
+    });
+  } catch (error) {
+    throw new Error(`${what}: ${(error as Error).message}`);
+  }
+  if (chart.treeDigest !== null) {
+    const work = mkdtempSync(join(tmpdir(), 'oci-lock-'));
+    try {
+      extractTgz(pulled.archive, work);
+      const tree = treeDigest(join(work, chart.name));
+      if (tree !== chart.treeDigest) {
+        throw new Error(
+          `${what}: the chart layer sha256 ${pulled.digest} at ${chart.url} unpacks to tree digest ${tree}, ` +
+            `not the locked ${chart.treeDigest}; not recorded`,
+        );
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+  return { url: chart.url, digest: pulled.digest };
+}
+
+/**
  * The lock with each chart named in `names` re-read from its repository's index.yaml
- * (URL and digest); the failures, each naming the chart, are returned beside it.
+ * (URL and digest), or for an OCI chart from its registry's manifest (digest); the
+ * failures, each naming the chart, are returned beside it.
  */
 export async function lockFromIndex(
   charts: readonly LockedChart[],
   names: readonly string[],
+  options: { readonly plainHttp?: boolean } = {},
 ): Promise<{ charts: LockedChart[]; failures: string[] }> {
   const failures: string[] = [];
   const updated: LockedChart[] = [];
@@ -81,6 +128,16 @@ export async function lockFromIndex(
       continue;
     }
     try {
+      if (chart.url.startsWith('oci://')) {
+        const found = await ociPackage(chart, options);
+        const tree = chart.treeDigest === null ? '' : ', whose package has the locked tree digest';
+        updated.push({
+          ...chart,
+          digest: found.digest,
+          note: `chart layer of the OCI manifest ${chart.url}${tree}`,
+        });
+        continue;
+      }
       const found = await indexedPackage(chart);
       const when = found.created ? `, entry created ${found.created.slice(0, 10)}` : '';
       updated.push({

@@ -19,6 +19,7 @@ import { parse } from 'yaml';
 import { chartFolder, fetchChart } from '../../../tools/charts/fetch';
 import { LockedChart } from '../../../tools/charts/lock';
 import { bearerChallenge, HELM_CHART_LAYER, parseOciUrl } from '../../../tools/charts/oci';
+import { lockFromIndex } from '../../../tools/charts/repo-index';
 import { extractTgz } from '../../../tools/charts/tar';
 import { treeDigest } from '../../../tools/charts/tree-digest';
 import { helmEnv } from '../../support/helm';
@@ -296,6 +297,32 @@ describe('fetchChart from an OCI registry', () => {
       `has tree digest ${archiveTree}, but charts.lock.json expects ${'d'.repeat(64)}; nothing was kept`,
     );
     expect(cacheContents(cache)).toEqual([]);
+  });
+});
+
+describe('npm run charts -- --update-lock for an OCI chart', () => {
+  it("records the chart layer's digest once the package has the locked tree, and it then fetches", async () => {
+    const unconfirmed = { ...locked(), digest: null, note: 'not confirmed' };
+    const { charts, failures } = await lockFromIndex([unconfirmed], ['demo'], { plainHttp: true });
+    expect(failures).toEqual([]);
+    expect(charts).toEqual([
+      {
+        ...unconfirmed,
+        digest: archiveDigest,
+        note: `chart layer of the OCI manifest ${unconfirmed.url}, whose package has the locked tree digest`,
+      },
+    ]);
+    await expect(fetchChart(charts[0], emptyCache(), { plainHttp: true })).resolves.toBe('fetched');
+  });
+
+  it('records nothing when the package is not the locked tree', async () => {
+    const other = { ...locked(), digest: null, treeDigest: 'e'.repeat(64) };
+    const { charts, failures } = await lockFromIndex([other], ['demo'], { plainHttp: true });
+    expect(failures).toEqual([
+      `demo 1.2.3: the chart layer sha256 ${archiveDigest} at ${other.url} unpacks to tree digest ${archiveTree}, ` +
+        `not the locked ${'e'.repeat(64)}; not recorded`,
+    ]);
+    expect(charts).toEqual([other]);
   });
 });
 
