@@ -7,10 +7,7 @@
  *
  * From source, node runs with {@link SOURCE_NODE_ARGS}: tsx's CommonJS hook only (the
  * project compiles to CommonJS; tsx's ESM loader would add a thread it asks on every
- * require), and Node's source maps off again after tsx turns them on. cdktf records a full
- * stack trace for every token it creates, and with source maps on Node maps every frame of
- * every one of them: a third of the source synth's CPU time and 90 MiB of memory. A stack
- * trace then shows transpiled lines; for TypeScript lines run `npx tsx main.ts`.
+ * require), without source maps and leaving node_modules to Node (bin/source-runtime.cjs).
  */
 const { spawnSync } = require('child_process');
 const { existsSync, readdirSync, statSync } = require('fs');
@@ -34,8 +31,8 @@ function newestSource() {
   return newest;
 }
 
-/** Node's arguments before a TypeScript entry point (tsx is resolved from the working directory). */
-const SOURCE_NODE_ARGS = ['--require', 'tsx/cjs', '--require', join(__dirname, 'no-source-maps.cjs')];
+/** Node's arguments before a TypeScript entry point. */
+const SOURCE_NODE_ARGS = ['--require', join(__dirname, 'source-runtime.cjs')];
 module.exports = { SOURCE_NODE_ARGS };
 
 if (require.main === module) {

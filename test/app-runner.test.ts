@@ -86,7 +86,7 @@ describe('bin/app.cjs', () => {
   function fakeProject() {
     const root = mkdtempSync(join(tmpdir(), 'hub-launcher-'));
     for (const dir of ['bin', 'dist', 'config', 'lib', 'stacks', 'tools']) mkdirSync(join(root, dir));
-    for (const file of ['app.cjs', 'no-source-maps.cjs'])
+    for (const file of ['app.cjs', 'source-runtime.cjs'])
       copyFileSync(join(PROJECT_ROOT, 'bin', file), join(root, 'bin', file));
     writeFileSync(join(root, 'main.ts'), "console.log('source');\n");
     writeFileSync(join(root, 'lib', 'a.ts'), 'export {};\n');
