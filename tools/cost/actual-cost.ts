@@ -1,8 +1,8 @@
 /**
  * What an environment really cost: Cost Explorer's unblended cost per day and per service
  * for the resources tagged with the environment (an active cost allocation tag), and,
- * where monitoring has the hub's metrics, the server-hours users ran, for a cost per
- * user-hour beside the plan's.
+ * where monitoring has the hub's metrics, the user-hours (hours of running user servers)
+ * for a cost per user-hour beside the plan's.
  */
 import {
   CostExplorerClient,
@@ -132,7 +132,7 @@ export function userHoursEvaluationTime(day: string): number {
  * reading of the hub's gauge held for a minute ({@link userHoursQuery}). A day without data
  * is 0.
  */
-export async function serverHoursPerDay(
+export async function userHoursPerDay(
   prometheusUrl: string,
   query: CostQuery,
   fetchImpl: typeof fetch = fetch,

@@ -13,7 +13,7 @@ import { planEnvironment } from '../../config/cost-plan';
 import { ConfigError, loadEnvironments } from '../../config/load';
 import { Environment } from '../../config/schema';
 import { PriceTable, readPriceFile } from '../../lib/cost/prices';
-import { checkPeriod, dailyCosts, serverHoursPerDay } from './actual-cost';
+import { checkPeriod, dailyCosts, userHoursPerDay } from './actual-cost';
 import { PlanSummary, renderPlan } from './plan-report';
 
 const USAGE =
@@ -79,7 +79,7 @@ async function report(
   const client = new CostExplorerClient({ region: 'us-east-1' });
   const days = await dailyCosts(client, { environment: env.name, from, to });
   const hours = values.prometheus
-    ? await serverHoursPerDay(values.prometheus, { environment: env.name, from, to })
+    ? await userHoursPerDay(values.prometheus, { environment: env.name, from, to })
     : undefined;
   const total = days.reduce((sum, d) => sum + d.total, 0);
   const userHours = hours && Object.values(hours).reduce((sum, h) => sum + h, 0);
