@@ -4,6 +4,10 @@
  * dist/main.js when `npm run build` made it after the last change to any source file
  * (about 1 s), else main.ts through tsx (about 2 s), so a stale build is never run.
  * Plain JavaScript, so that choosing costs nothing to load.
+ *
+ * From source, node runs with {@link SOURCE_NODE_ARGS}: tsx's CommonJS hook only (the
+ * project compiles to CommonJS; tsx's ESM loader would add a thread it asks on every
+ * require), without source maps and leaving node_modules to Node (bin/source-runtime.cjs).
  */
 const { spawnSync } = require('child_process');
 const { existsSync, readdirSync, statSync } = require('fs');
@@ -27,7 +31,13 @@ function newestSource() {
   return newest;
 }
 
-const fresh = existsSync(compiled) && statSync(compiled).mtimeMs >= newestSource();
-const args = fresh ? [compiled] : ['--import', 'tsx', join(root, 'main.ts')];
-const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
-process.exitCode = run.status ?? 1;
+/** Node's arguments before a TypeScript entry point. */
+const SOURCE_NODE_ARGS = ['--require', join(__dirname, 'source-runtime.cjs')];
+module.exports = { SOURCE_NODE_ARGS };
+
+if (require.main === module) {
+  const fresh = existsSync(compiled) && statSync(compiled).mtimeMs >= newestSource();
+  const args = fresh ? [compiled] : [...SOURCE_NODE_ARGS, join(root, 'main.ts')];
+  const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  process.exitCode = run.status ?? 1;
+}

@@ -19,6 +19,10 @@ import { tmpdir } from 'os';
 import { join, relative } from 'path';
 import { PROJECT_ROOT } from '../lib/project-paths';
 
+/** How the launcher runs the source. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { SOURCE_NODE_ARGS } = require('../bin/app.cjs') as { SOURCE_NODE_ARGS: string[] };
+
 /** Every file under `dir`, by path relative to it. */
 function filesUnder(dir: string): Map<string, string> {
   const files = new Map<string, string>();
@@ -61,7 +65,7 @@ describe('the compiled app', () => {
 
     const compiled = synth([join(build, 'main.js')], join(out, 'compiled'));
     expect(compiled.status).toBe(0);
-    const source = synth(['--import', 'tsx', 'main.ts'], join(out, 'source'));
+    const source = synth([...SOURCE_NODE_ARGS, 'main.ts'], join(out, 'source'));
     expect(source.status).toBe(0);
     // An offline synth of every environment warns of their example values (main.test.ts);
     // the build warns of exactly the same, and of nothing else.
@@ -82,7 +86,8 @@ describe('bin/app.cjs', () => {
   function fakeProject() {
     const root = mkdtempSync(join(tmpdir(), 'hub-launcher-'));
     for (const dir of ['bin', 'dist', 'config', 'lib', 'stacks', 'tools']) mkdirSync(join(root, dir));
-    copyFileSync(join(PROJECT_ROOT, 'bin', 'app.cjs'), join(root, 'bin', 'app.cjs'));
+    for (const file of ['app.cjs', 'source-runtime.cjs'])
+      copyFileSync(join(PROJECT_ROOT, 'bin', file), join(root, 'bin', file));
     writeFileSync(join(root, 'main.ts'), "console.log('source');\n");
     writeFileSync(join(root, 'lib', 'a.ts'), 'export {};\n');
     writeFileSync(join(root, 'dist', 'main.js'), "console.log('compiled');\n");
@@ -111,6 +116,18 @@ describe('bin/app.cjs', () => {
       statSync(join(root, 'dist', 'main.js')).mtimeMs,
     );
     expect(launch(root).stdout).toBe('source\n');
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("runs the source through tsx with Node's source maps off (cdktf's token stack traces)", () => {
+    const root = fakeProject();
+    rmSync(join(root, 'dist', 'main.js'));
+    // Type syntax: only tsx can run it.
+    writeFileSync(
+      join(root, 'main.ts'),
+      'const on: boolean = process.sourceMapsEnabled;\nconsole.log(on);\n',
+    );
+    expect(launch(root).stdout).toBe('false\n');
     rmSync(root, { recursive: true, force: true });
   });
 

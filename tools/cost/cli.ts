@@ -13,7 +13,7 @@ import { planEnvironment } from '../../config/cost-plan';
 import { ConfigError, loadEnvironments } from '../../config/load';
 import { Environment } from '../../config/schema';
 import { PriceTable, readPriceFile } from '../../lib/cost/prices';
-import { checkPeriod, dailyCosts, serverHoursPerDay } from './actual-cost';
+import { checkPeriod, dailyCosts, userHoursPerDay } from './actual-cost';
 import { PlanSummary, renderPlan } from './plan-report';
 
 const USAGE =
@@ -79,19 +79,19 @@ async function report(
   const client = new CostExplorerClient({ region: 'us-east-1' });
   const days = await dailyCosts(client, { environment: env.name, from, to });
   const hours = values.prometheus
-    ? await serverHoursPerDay(values.prometheus, { environment: env.name, from, to })
+    ? await userHoursPerDay(values.prometheus, { environment: env.name, from, to })
     : undefined;
   const total = days.reduce((sum, d) => sum + d.total, 0);
-  const serverHours = hours && Object.values(hours).reduce((sum, h) => sum + h, 0);
+  const userHours = hours && Object.values(hours).reduce((sum, h) => sum + h, 0);
   const plan = planSummary(env, { days: String(days.length) });
   const result = {
     environment: env.name,
     from,
     to,
-    days,
+    days: days.map((d) => (hours ? { ...d, userHours: hours[d.day] ?? 0 } : d)),
     total,
-    serverHours,
-    perUserHour: serverHours ? total / serverHours : undefined,
+    userHours,
+    perUserHour: userHours ? total / userHours : undefined,
     plannedTotal: plan.planned.total,
     plannedPerUserHour: plan.planned.perUserHour,
   };
@@ -104,7 +104,7 @@ async function report(
       .sort(([, a], [, b]) => b - a)
       .map(([service, amount]) => `${service} $${amount.toFixed(2)}`)
       .join(', ');
-    const used = hours ? `, ${hours[day.day]?.toFixed(1) ?? '0'} server-hours` : '';
+    const used = hours ? `, ${(hours[day.day] ?? 0).toFixed(1)} user-hours` : '';
     console.log(
       `  ${day.day}  $${day.total.toFixed(2)}${day.estimated ? ' (estimated)' : ''}${used}  ${services}`,
     );
@@ -114,7 +114,7 @@ async function report(
   );
   if (result.perUserHour !== undefined)
     console.log(
-      `per user-hour: $${result.perUserHour.toFixed(2)} (plan: $${plan.planned.perUserHour.toFixed(2)})`,
+      `per user-hour: $${result.perUserHour.toFixed(2)} over ${userHours?.toFixed(1)} user-hours (plan: $${plan.planned.perUserHour.toFixed(2)})`,
     );
 }
 

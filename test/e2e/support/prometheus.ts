@@ -1,8 +1,9 @@
 /**
  * A real Prometheus (Debian's `prometheus` package, 2.42) on loopback for end-to-end
- * tests: a config and a TSDB in a temp dir, a free port, stopped and removed by `stop()`.
+ * tests: a config and a TSDB in a temp dir (optionally seeded with samples), a free port,
+ * stopped and removed by `stop()`.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,11 @@ export interface PrometheusOptions {
   readonly ruleFiles?: Readonly<Record<string, string>>;
   /** More files for its directory (credentials), by name; the config names them relative to it. */
   readonly files?: Readonly<Record<string, string>>;
+  /**
+   * Samples to serve, as OpenMetrics text (timestamps in seconds, ending `# EOF`): turned
+   * into TSDB blocks by `promtool tsdb create-blocks-from openmetrics` before the start.
+   */
+  readonly openMetrics?: string;
 }
 
 export interface PromSample {
@@ -55,6 +61,19 @@ export class TestPrometheus {
       writeFileSync(join(dir, name), text, { mode: 0o600 });
     }
     writeFileSync(join(dir, 'prometheus.yml'), stringify({ ...options.config, rule_files: ruleFiles }));
+    if (options.openMetrics !== undefined) {
+      writeFileSync(join(dir, 'seed.om'), options.openMetrics);
+      const promtool = systemTool('promtool', 'prometheus');
+      const blocks = spawnSync(
+        promtool,
+        ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', join(dir, 'seed.om'), join(dir, 'data')],
+        { encoding: 'utf8', timeout: 120_000 },
+      );
+      if (blocks.status !== 0) {
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`promtool create-blocks-from openmetrics failed: ${blocks.stderr}${blocks.stdout}`);
+      }
+    }
     const port = await freePort();
     const fd = openSync(join(dir, 'prometheus.log'), 'a');
     const child = spawn(
