@@ -255,6 +255,13 @@ export class HubClusterStack extends TerraformStack {
         serviceAccount: 'ebs-csi-controller-sa',
         managedPolicyArns: [account.managedPolicyArn('service-role/AmazonEBSCSIDriverPolicy')],
       }).arn,
+      // Volumes the driver creates carry `kubernetes.io/cluster/<name>=owned` and the
+      // environment's tags, so the orphan check finds any that outlive the teardown and
+      // Cost Explorer bills them to the environment (the provider's default tags do not
+      // reach what Kubernetes creates).
+      configuration: {
+        controller: { k8sTagClusterId: name, extraVolumeTags: environmentTags(env) },
+      },
       dependsOn: [core.nodeGroup],
     });
 
