@@ -2,7 +2,7 @@
  * A real Prometheus (Debian's `prometheus` package, 2.42) on loopback for end-to-end
  * tests: a config and a TSDB in a temp dir, a free port, stopped and removed by `stop()`.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ export interface PrometheusOptions {
   readonly ruleFiles?: Readonly<Record<string, string>>;
   /** More files for its directory (credentials), by name; the config names them relative to it. */
   readonly files?: Readonly<Record<string, string>>;
+  /** Past samples in OpenMetrics text, backfilled into its TSDB before it starts (promtool). */
+  readonly openMetrics?: string;
 }
 
 export interface PromSample {
@@ -55,6 +57,19 @@ export class TestPrometheus {
       writeFileSync(join(dir, name), text, { mode: 0o600 });
     }
     writeFileSync(join(dir, 'prometheus.yml'), stringify({ ...options.config, rule_files: ruleFiles }));
+    if (options.openMetrics !== undefined) {
+      writeFileSync(join(dir, 'backfill.om'), options.openMetrics);
+      const promtool = systemTool('promtool', 'prometheus');
+      const backfill = spawnSync(
+        promtool,
+        ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'backfill.om'), join(dir, 'data')],
+        { encoding: 'utf8' },
+      );
+      if (backfill.status !== 0) {
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`promtool could not backfill: ${backfill.stderr}${backfill.stdout}`);
+      }
+    }
     const port = await freePort();
     const fd = openSync(join(dir, 'prometheus.log'), 'a');
     const child = spawn(
