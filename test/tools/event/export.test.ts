@@ -25,6 +25,7 @@ import { join } from 'path';
 import { PROJECT_ROOT } from '../../../lib/project-paths';
 import { exportObjects, EXPORT_IMAGE, pinnedPythonPackage } from '../../../tools/event/export';
 import { statePath } from '../../../tools/event/down';
+import { TestPrometheus } from '../../e2e/support/prometheus';
 import { Moto, startMoto } from '../../support/moto';
 import { hubPython } from '../../support/tools';
 
@@ -374,6 +375,53 @@ describe('down exports before it destroys', () => {
     expect(calls.filter((c) => c === 'POST /apis/batch/v1/namespaces/jupyterhub/jobs')).toHaveLength(
       jobsCreated,
     );
+  });
+});
+
+describe('down with monitoring', () => {
+  let prom: TestPrometheus;
+  // Users seen an hour and a half and an hour ago, on whole minutes.
+  const t0 = Math.floor(Date.now() / 60_000) * 60 - 5400;
+  beforeAll(async () => {
+    const series = 'environment:jupyterhub_total_users:max';
+    prom = await TestPrometheus.start({
+      config: { global: { scrape_interval: '1m' } },
+      openMetrics: `# TYPE ${series} gauge\n${series}{environment="hackweek"} 42 ${t0}\n${series}{environment="hackweek"} 43 ${t0 + 1800}\n# EOF\n`,
+    });
+  }, 90_000);
+  afterAll(async () => {
+    await prom?.stop();
+  });
+
+  it('puts the usage report into the export and beside the log', async () => {
+    createArchive();
+    const run = await event([
+      'down',
+      '--env',
+      'hackweek',
+      '--kube-api',
+      url(kube),
+      '--hub-url',
+      `${url(hub)}/hub/api`,
+      '--prometheus-url',
+      prom.url,
+      '--since',
+      new Date((t0 - 60) * 1000).toISOString(),
+      '--json',
+    ]);
+    expect(run.status).toBe(0);
+    const { prefix } = JSON.parse(run.stdout).export;
+    const stored = readBack();
+    const csv = Buffer.from(
+      stored.find((o) => o.key === `${prefix}/report/usage.csv`)!.body,
+      'base64',
+    ).toString();
+    expect(csv.split('\n')[0]).toBe('time,users,running_servers,cpu_cores,memory_gib');
+    expect(csv).toContain(`${new Date(t0 * 1000).toISOString()},42,,,`);
+    const png = Buffer.from(stored.find((o) => o.key === `${prefix}/report/usage.png`)!.body, 'base64');
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    const local = join(dir, `hackweek-report-${prefix.split('/')[1]}`);
+    expect(readFileSync(join(local, 'usage.csv'), 'utf8')).toBe(csv);
   });
 });
 
