@@ -1,9 +1,10 @@
 /**
- * `down`: the teardown, in the order that leaves nothing behind: stop every user server,
- * destroy the platform stack (so the load balancers and volumes Kubernetes made go with
- * their Services and claims), then the cluster stack, then look for orphans. A state file
- * records each step done, so that after a failure the same command continues where it
- * stopped instead of starting over.
+ * `down`: the teardown, in the order that leaves nothing behind: export the homes, the
+ * shared folder and the usage report to the archive (which `down` never destroys), stop
+ * every user server, destroy the platform stack (so the load balancers and volumes
+ * Kubernetes made go with their Services and claims), then the cluster stack, then look
+ * for orphans. A state file records each step done (and where the export went), so that
+ * after a failure the same command continues where it stopped instead of starting over.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
