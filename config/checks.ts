@@ -5,6 +5,7 @@
 import { parseCidr } from '../lib/cidr';
 import { INSTANCE_TYPES } from '../lib/instance-types';
 import { clusterName } from '../lib/naming';
+import { checkArchive } from './archive-schema';
 import { checkHub } from './hub-checks';
 import { checkPlatformConfig } from './platform-checks';
 import { checkSchedule } from './schedule-checks';
@@ -28,6 +29,7 @@ export function checkEnvironment(env: Environment): ConfigIssue[] {
   checkHub(env, report);
   checkPlatformConfig(env, report);
   checkSchedule(env, report);
+  checkArchive(env.archive, report);
   return issues;
 }
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { parseCidr } from '../lib/cidr';
 import { INSTANCE_TYPES, KNOWN_INSTANCE_TYPES } from '../lib/instance-types';
 import { DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from '../lib/versions';
+import { archiveSchema } from './archive-schema';
 import { costSchema } from './cost-schema';
 import { hubSchema } from './hub-schema';
 import { platformSchema, resolvePlatformDefaults } from './platform-schema';
@@ -170,6 +171,8 @@ const environmentFields = z.strictObject({
   platform: platformSchema.prefault({}),
   /** Cost allocation tags, the cost planner's assumptions, an optional budget. @default tags only */
   cost: costSchema.prefault({}),
+  /** The event archive bucket's lifecycle (config/archive-schema.ts). @default Glacier IR after 30 days, deleted after 365 */
+  archive: archiveSchema.prefault({}),
 });
 
 /** The fields an environment shares with other deployments (the monitoring cluster's config reuses them). */

@@ -22,3 +22,29 @@ export function monitoringStackId(
 export function monitoringClusterName(monitoring: { readonly name: string }): string {
   return `monitoring-${monitoring.name}`;
 }
+
+/** The event archive stack's id: `hub-archive-<env>`, deployed with the environment, never destroyed by `down`. */
+export function archiveStackId(env: Environment): string {
+  return `hub-archive-${env.name}`;
+}
+
+/** The archive bucket of an environment: its cluster's name, `-archive-` and the account, unique in S3. */
+export function archiveBucketName(env: Environment): string {
+  return `${clusterName(env)}-archive-${env.account}`;
+}
+
+/** The archive key's alias, without `alias/`. */
+export function archiveKeyAlias(env: Environment): string {
+  return `${clusterName(env)}/archive`;
+}
+
+/** The folder of the archive bucket an event's exports go under: its `hub:event` tag. */
+export function archiveEventPrefix(env: Environment): string {
+  return env.cost.event ?? env.name;
+}
+
+/** The IAM role the in-cluster export Job assumes, and its service account in the hub namespace. */
+export function archiveExportRoleName(env: Environment): string {
+  return `${clusterName(env)}-archive-export`;
+}
+export const ARCHIVE_EXPORT_SERVICE_ACCOUNT = 'archive-export';

@@ -4,10 +4,11 @@ import { ConfigError } from '../config/load';
 import { MonitoringConfig } from '../config/monitoring-schema';
 import { Environment } from '../config/schema';
 import { MonitoringWiring, checkMonitoringWiring } from '../lib/monitoring/wiring-checks';
-import { monitoringStackId, stackId } from '../lib/naming';
+import { archiveStackId, monitoringStackId, stackId } from '../lib/naming';
 import { HubClusterStack } from './hub-cluster-stack';
 import { HubPlatformStack } from './hub-platform-stack';
 import { CostAllocationTagsStack } from './cost-allocation-tags-stack';
+import { EventArchiveStack } from './event-archive-stack';
 import { MonitoringClusterStack } from './monitoring-cluster-stack';
 import { MonitoringPlatformStack } from './monitoring-platform-stack';
 import { StateBootstrapStack } from './state-bootstrap-stack';
@@ -15,6 +16,8 @@ import { StateBootstrapStack } from './state-bootstrap-stack';
 export interface EnvironmentStacks {
   readonly cluster: HubClusterStack;
   readonly platform: HubPlatformStack;
+  /** The event archive, which outlives the other two (`down` never destroys it). */
+  readonly archive: EventArchiveStack;
 }
 
 export interface MonitoringStacks {
@@ -108,7 +111,8 @@ export function buildStacks(
           }
         : undefined,
     );
-    stacks.set(env.name, { cluster, platform });
+    const archive = new EventArchiveStack(app, archiveStackId(env), env);
+    stacks.set(env.name, { cluster, platform, archive });
   }
 
   const problems = monitoringStacks.flatMap(({ config, stacks: built }) =>

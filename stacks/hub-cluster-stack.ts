@@ -11,7 +11,15 @@ import { NodePool } from '../lib/cluster/node-pool';
 import { NodeRole } from '../lib/cluster/node-role';
 import { ServiceAccountRole } from '../lib/cluster/service-account-role';
 import { instanceTypeSpec } from '../lib/instance-types';
-import { clusterName } from '../lib/naming';
+import {
+  ARCHIVE_EXPORT_SERVICE_ACCOUNT,
+  archiveBucketName,
+  archiveEventPrefix,
+  archiveExportRoleName,
+  archiveKeyAlias,
+  clusterName,
+} from '../lib/naming';
+import { HUB_NAMESPACE } from '../lib/hub-storage';
 import { sharedPasswordSecretName } from '../lib/jupyterhub/authentication';
 import { SharedPassword } from '../lib/jupyterhub/shared-password';
 import { DomainName } from '../lib/network/domain-name';
@@ -69,6 +77,8 @@ export class HubClusterStack extends TerraformStack {
   /** The termination handler's queue, rules, lifecycle hooks and role. */
   readonly terminationQueue: TerminationQueue;
   readonly autoscalerRole: ServiceAccountRole;
+  /** What the export Job of `npm run event -- down` assumes: writes to the event's folder of the archive only. */
+  readonly archiveExportRole: ServiceAccountRole;
   /** The hub's Route 53 zone and, with HTTPS through ACM, its validated certificate. */
   readonly hubDomain: DomainName;
   /** Who reaches the private API endpoint on 443: listed networks and the SSM port-forward host. */
@@ -255,6 +265,13 @@ export class HubClusterStack extends TerraformStack {
         serviceAccount: 'ebs-csi-controller-sa',
         managedPolicyArns: [account.managedPolicyArn('service-role/AmazonEBSCSIDriverPolicy')],
       }).arn,
+      // Volumes the driver creates carry `kubernetes.io/cluster/<name>=owned` and the
+      // environment's tags, so the orphan check finds any that outlive the teardown and
+      // Cost Explorer bills them to the environment (the provider's default tags do not
+      // reach what Kubernetes creates).
+      configuration: {
+        controller: { k8sTagClusterId: name, extraVolumeTags: environmentTags(env) },
+      },
       dependsOn: [core.nodeGroup],
     });
 
@@ -283,6 +300,35 @@ export class HubClusterStack extends TerraformStack {
       namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
       serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
       statements: clusterAutoscalerStatements(account, name),
+    });
+
+    // The archive lives in its own stack (stacks/event-archive-stack.ts), named, not
+    // referenced, so the cluster deploys and is destroyed without it. Its key is reached by
+    // alias: any key of the account, only while it carries the archive's alias.
+    this.archiveExportRole = new ServiceAccountRole(this, 'archive-export-role', {
+      issuer: this.eks.issuer,
+      roleName: archiveExportRoleName(env),
+      namespace: HUB_NAMESPACE,
+      serviceAccount: ARCHIVE_EXPORT_SERVICE_ACCOUNT,
+      statements: [
+        {
+          Sid: 'WriteTheEventsFolder',
+          Effect: 'Allow',
+          Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+          Resource: `arn:${account.partition}:s3:::${archiveBucketName(env)}/${archiveEventPrefix(env)}/*`,
+        },
+        {
+          Sid: 'EncryptWithTheArchiveKey',
+          Effect: 'Allow',
+          // Decrypt: completing a multipart upload of a KMS-encrypted object reads its data key.
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: `arn:${account.partition}:kms:${account.region}:${account.accountId}:key/*`,
+          Condition: {
+            'ForAnyValue:StringEquals': { 'kms:ResourceAliases': `alias/${archiveKeyAlias(env)}` },
+            StringEquals: { 'kms:ViaService': `s3.${account.region}.amazonaws.com` },
+          },
+        },
+      ],
     });
 
     this.hubDomain = new DomainName(this, 'hub-domain', {

@@ -26,6 +26,7 @@ describe('main.ts', () => {
     expect(run.status).toBe(0);
     expect(readdirSync(join(run.outdir, 'stacks')).sort()).toEqual([
       'cost-allocation-tags',
+      'hub-archive-dev',
       'hub-cluster-dev',
       'hub-platform-dev',
       'state-bootstrap',
@@ -33,7 +34,7 @@ describe('main.ts', () => {
     // The state bootstrap and the account's cost allocation tags always; no monitoring stacks,
     // as dev reports to no monitoring deployment.
     expect(run.stdout).toContain(
-      `synthesized 4 stacks into ${join(run.outdir, 'stacks')}/: state-bootstrap, cost-allocation-tags, hub-cluster-dev, hub-platform-dev`,
+      `synthesized 5 stacks into ${join(run.outdir, 'stacks')}/: state-bootstrap, cost-allocation-tags, hub-cluster-dev, hub-platform-dev, hub-archive-dev`,
     );
     // dev: core 2 x m5.large, user 2 x m5.2xlarge and 1 x m5.4xlarge, GPU 1 x g4dn.xlarge.
     expect(run.stdout).toContain(

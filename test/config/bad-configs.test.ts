@@ -27,6 +27,21 @@ function problemsOf(input: unknown, label = 'staging'): string[] {
 
 const cases: Array<[string, (env: EnvironmentInput) => void, RegExp]> = [
   [
+    'an archive that expires before its cold class stops billing',
+    (env) => (env.archive = { coldStorageClass: 'DEEP_ARCHIVE', coldAfterDays: 30, expireAfterDays: 120 }),
+    /^staging\.archive\.expireAfterDays: 120 leaves objects 90 days in DEEP_ARCHIVE after coldAfterDays 30, which bills at least 180: set it to 210 or more$/,
+  ],
+  [
+    'an unknown cold storage class',
+    (env) => (env.archive = { coldStorageClass: 'STANDARD_IA' as 'GLACIER' }),
+    /^staging\.archive\.coldStorageClass: .*GLACIER_IR/,
+  ],
+  [
+    'a negative cold transition',
+    (env) => (env.archive = { coldAfterDays: -1 }),
+    /^staging\.archive\.coldAfterDays: /,
+  ],
+  [
     'a malformed VPC CIDR',
     (env) => (env.network.vpcCidr = '10.20.0.0/33'),
     /^staging\.network\.vpcCidr: "10\.20\.0\.0\/33" is not an IPv4 CIDR such as 10\.0\.0\.0\/16$/,

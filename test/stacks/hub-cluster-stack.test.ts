@@ -1,3 +1,5 @@
+import { clusterName } from '../../lib/naming';
+import { attribution } from '../../tools/event/orphans';
 import { configuredEnvironments, resourcesOf, synthStacks } from '../support/synth';
 
 describe('HubClusterStack', () => {
@@ -78,4 +80,25 @@ describe('HubClusterStack', () => {
     expect(cluster.vpc_config.endpoint_public_access).toBe(true);
     expect(cluster.vpc_config.public_access_cidrs).toEqual(['203.0.113.0/24']);
   });
+
+  it.each(environments.map((env) => env.name))(
+    '%s: the EBS CSI driver tags its volumes with the cluster tag the orphan check looks for',
+    (name) => {
+      const env = environments.find((e) => e.name === name)!;
+      const addon = resourcesOf(stacks.get(`hub-cluster-${name}`)!, 'aws_eks_addon')
+        .map(([, a]) => a)
+        .find((a) => a.addon_name === 'aws-ebs-csi-driver')!;
+      const controller = JSON.parse(addon.configuration_values).controller;
+      expect(controller.k8sTagClusterId).toBe(`hub-${name}`);
+      expect(controller.extraVolumeTags['hub:environment']).toBe(name);
+      // What the driver writes with k8sTagClusterId set (its tagging docs): the cluster tag, owned.
+      const written = [
+        { Key: `kubernetes.io/cluster/${controller.k8sTagClusterId}`, Value: 'owned' },
+        { Key: 'ebs.csi.aws.com/cluster', Value: 'true' },
+      ];
+      const scope = { environment: 'elsewhere', cluster: clusterName(env) };
+      expect(attribution(written, scope)).toBe(`kubernetes.io/cluster/hub-${name}=owned`);
+      expect(attribution(written, { ...scope, cluster: 'hub-other' })).toBeUndefined();
+    },
+  );
 });

@@ -2,7 +2,8 @@
  * `npm run event -- <step> --env NAME [options]`: the hackweek lifecycle, one step at a
  * time. Built so far:
  *   orphans [--json] [--clean]      what is still in AWS for the environment, and its cost
- *   down [--no-export] [--confirm NAME] [--hub-url URL] [--clean] [--json]
+ *   down [--no-export] [--kube-api URL] [--prometheus-url URL] [--since TIME]
+ *        [--confirm NAME] [--hub-url URL] [--clean] [--json]
  *   prewarm --users N [--kube-api URL] [--dry-run] [--json]
  * Every step logs to event-logs/<env>-<step>-<timestamp>.log (EVENT_DIR moves it).
  * Exit 0 when done (orphans: nothing left), 1 when AWS, cdktf or the hub fails or
@@ -16,7 +17,8 @@ import { PINNED_PRICES, PriceTable } from '../../lib/cost/prices';
 import { clusterName, stackId } from '../../lib/naming';
 import { awsClients } from '../shared/aws';
 import { cdktf } from './cdktf';
-import { RefusedError, runDown } from './down';
+import { ExportRecord, RefusedError, runDown } from './down';
+import { exportEvent } from './export-event';
 import { planPrewarm, scalePlaceholders } from './prewarm';
 import { cleanOrphans, findOrphans, renderOrphans } from './orphans';
 import { openStepLog, StepLog } from './step-log';
@@ -26,8 +28,12 @@ const NOT_BUILT = ['up', 'loadtest', 'status'];
 
 const USAGE = `usage: npm run event -- <step> --env NAME [options]
   orphans [--json] [--clean]   AWS resources still tagged for the environment or its cluster
-  down [--no-export] [--confirm NAME] [--hub-url URL] [--clean] [--json]
-                               stop servers, destroy platform then cluster, check orphans
+  down [--no-export] [--kube-api URL] [--prometheus-url URL] [--since TIME]
+       [--confirm NAME] [--hub-url URL] [--clean] [--json]
+                               export homes, shared folder and usage report to the archive
+                               (a Job through --kube-api, token KUBE_TOKEN; report from
+                               Prometheus since TIME, default 7 days ago), stop servers,
+                               destroy platform then cluster, check orphans
   prewarm --users N [--kube-api URL] [--dry-run] [--json]
                                scale the user placeholders to hold N users' servers
                                (token from KUBE_TOKEN; URL also from KUBE_API_URL)
@@ -38,7 +44,7 @@ class UsageError extends Error {}
 /** The options each step takes, besides --env, --json and --help. */
 const STEP_OPTIONS: Readonly<Record<(typeof STEPS)[number], readonly string[]>> = {
   orphans: ['clean'],
-  down: ['confirm', 'no-export', 'hub-url', 'clean'],
+  down: ['confirm', 'no-export', 'hub-url', 'clean', 'kube-api', 'prometheus-url', 'since'],
   prewarm: ['users', 'kube-api', 'dry-run'],
 };
 
@@ -123,6 +129,8 @@ export async function main(argv: string[]): Promise<number> {
         'hub-url': { type: 'string' },
         users: { type: 'string' },
         'kube-api': { type: 'string' },
+        'prometheus-url': { type: 'string' },
+        since: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -179,17 +187,41 @@ export async function main(argv: string[]): Promise<number> {
     const token = process.env.JUPYTERHUB_API_TOKEN;
     if (hubUrl && !token)
       throw new UsageError('JUPYTERHUB_API_TOKEN: missing; the hub API needs an admin token');
+    const since = values.since === undefined ? undefined : new Date(values.since);
+    if (since && Number.isNaN(since.getTime()))
+      throw new UsageError(
+        `--since: ${JSON.stringify(values.since)} is not a time such as 2026-08-10T09:00Z`,
+      );
+    let exported: ExportRecord | undefined;
+    const exportData =
+      kubeApi && !values['no-export']
+        ? async () =>
+            (exported = await exportEvent(env, log, {
+              kube: { url: kubeApi, token: process.env.KUBE_TOKEN },
+              prometheusUrl: values['prometheus-url'] ?? process.env.PROMETHEUS_URL,
+              since,
+            }))
+        : undefined;
     const code = await runDown({
       environment: env.name,
       stacks: { platform: stackId('platform', env), cluster: stackId('cluster', env) },
       confirm: values.confirm,
       noExport: values['no-export'],
+      exportData,
       hub: hubUrl && token ? { url: hubUrl, token } : undefined,
       cdktf: cdktf(log),
       orphanCheck: () => orphans(env, log, { json: false, clean: values.clean }),
       log,
     });
-    if (json) console.log(JSON.stringify({ environment: env.name, done: code === 0, log: log.path }));
+    if (json)
+      console.log(
+        JSON.stringify({
+          environment: env.name,
+          done: code === 0,
+          log: log.path,
+          ...(exported ? { export: exported } : {}),
+        }),
+      );
     return code;
   } catch (error) {
     const message = (error as Error).message;

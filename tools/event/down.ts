@@ -1,9 +1,10 @@
 /**
- * `down`: the teardown, in the order that leaves nothing behind: stop every user server,
- * destroy the platform stack (so the load balancers and volumes Kubernetes made go with
- * their Services and claims), then the cluster stack, then look for orphans. A state file
- * records each step done, so that after a failure the same command continues where it
- * stopped instead of starting over.
+ * `down`: the teardown, in the order that leaves nothing behind: export the homes, the
+ * shared folder and the usage report to the archive (which `down` never destroys), stop
+ * every user server, destroy the platform stack (so the load balancers and volumes
+ * Kubernetes made go with their Services and claims), then the cluster stack, then look
+ * for orphans. A state file records each step done (and where the export went), so that
+ * after a failure the same command continues where it stopped instead of starting over.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
@@ -23,9 +24,19 @@ export type DownStep = (typeof DOWN_STEPS)[number];
 /** Input `down` refuses before it changes anything. */
 export class RefusedError extends Error {}
 
+/** Where the export went: written into the state file when it completes. */
+export interface ExportRecord {
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly objects: number;
+  readonly bytes: number;
+}
+
 export interface DownState {
   readonly environment: string;
   readonly done: DownStep[];
+  /** The completed export; absent when it was skipped with --no-export. */
+  readonly export?: ExportRecord;
 }
 
 export function statePath(environment: string): string {
@@ -42,8 +53,8 @@ export function readState(environment: string): DownState {
   return state;
 }
 
-function markDone(state: DownState, step: DownStep): DownState {
-  const next = { ...state, done: [...state.done, step] };
+function markDone(state: DownState, step: DownStep, extra: Partial<DownState> = {}): DownState {
+  const next = { ...state, ...extra, done: [...state.done, step] };
   writeFileSync(statePath(state.environment), `${JSON.stringify(next, null, 2)}\n`);
   return next;
 }
@@ -56,6 +67,11 @@ export interface DownOptions {
   readonly confirm?: string;
   /** Destroy without an export having completed. */
   readonly noExport: boolean;
+  /**
+   * Exports the homes, the shared folder and the report to the archive; resolves when every
+   * file is there. Required until the export is done, unless `noExport`. @default none
+   */
+  readonly exportData?: () => Promise<ExportRecord>;
   /** Where to stop the servers; required until that step is done. */
   readonly hub?: HubApi;
   readonly cdktf: Cdktf;
@@ -75,10 +91,10 @@ export function checkDown(options: DownOptions, state: DownState): void {
     throw new RefusedError(
       `--confirm: ${JSON.stringify(confirm)} is not the environment's name ${environment}`,
     );
-  if (!state.done.includes('export') && !options.noExport)
+  if (!state.done.includes('export') && !options.noExport && !options.exportData)
     throw new RefusedError(
-      `no export of ${environment} has completed (the export step is not built yet); ` +
-        'pass --no-export to destroy without one',
+      `no export of ${environment} has completed, and none can run without the cluster's API ` +
+        '(--kube-api URL or KUBE_API_URL, token in KUBE_TOKEN); pass --no-export to destroy without one',
     );
   if (!state.done.includes('stop-servers') && !options.hub)
     throw new RefusedError(
@@ -97,8 +113,25 @@ export async function runDown(options: DownOptions): Promise<number> {
   const { log, cdktf } = options;
   if (state.done.length) log.say(`continuing: already done ${state.done.join(', ')}`);
   if (!state.done.includes('export')) {
-    log.say('export: skipped (--no-export)');
-    state = markDone(state, 'export');
+    if (options.noExport) {
+      log.say('export: skipped (--no-export)');
+      state = markDone(state, 'export');
+    } else {
+      let record: ExportRecord;
+      try {
+        record = await (options.exportData as () => Promise<ExportRecord>)();
+      } catch (error) {
+        log.say(`export: failed: ${(error as Error).message}`);
+        log.say('nothing was destroyed; run the same command again to retry the export');
+        return 1;
+      }
+      log.say(
+        `export: ${record.objects} files, ${record.bytes} bytes in s3://${record.bucket}/${record.prefix}/`,
+      );
+      state = markDone(state, 'export', { export: record });
+    }
+  } else if (state.export) {
+    log.say(`export: done before, in s3://${state.export.bucket}/${state.export.prefix}/`);
   }
   const destroy = async (step: DownStep, stack: string) => {
     const args = ['destroy', stack, '--auto-approve'];

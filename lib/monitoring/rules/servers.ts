@@ -18,6 +18,8 @@ import {
 import { RuleGroup } from './types';
 
 const KSM = job('kubeStateMetrics');
+/** cAdvisor's containers, not its pod-level (`container=""`) and sandbox (`POD`) sums. */
+const REAL_CONTAINER = 'container!="", container!="POD"';
 const userPodsIn = (phase: string) =>
   `sum by (${ENV}) (kube_pod_status_phase{${KSM}, ${HUB_NS}, ${USER_POD}, phase="${phase}"})`;
 /** 1 for each user pod in `phase`, by environment, namespace and pod. */
@@ -52,6 +54,16 @@ export const SERVER_RECORDING: RuleGroup = {
       record: `${ENV}:jupyterhub_running_servers:max`,
       question: 'How many user servers does the hub count as running?',
       expr: `max by (${ENV}) (jupyterhub_running_servers{${job('hub')}})`,
+    },
+    {
+      record: `${ENV}:jupyterhub_user_cpu_cores:rate5m`,
+      question: "How many CPU cores do the user servers use together (the event's usage report)?",
+      expr: `sum by (${ENV}) (rate(container_cpu_usage_seconds_total{${job('cadvisor')}, ${HUB_NS}, ${USER_POD}, ${REAL_CONTAINER}}[5m]))`,
+    },
+    {
+      record: `${ENV}:jupyterhub_user_memory_working_set_bytes:sum`,
+      question: "How much memory do the user servers use together (the event's usage report)?",
+      expr: `sum by (${ENV}) (container_memory_working_set_bytes{${job('cadvisor')}, ${HUB_NS}, ${USER_POD}, ${REAL_CONTAINER}})`,
     },
     {
       record: `${ENV}:jupyterhub_user_pods_running:sum`,

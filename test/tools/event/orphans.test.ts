@@ -24,6 +24,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { PROJECT_ROOT } from '../../../lib/project-paths';
 import { Moto, startMoto } from '../../support/moto';
+import { resourcesOf, synthStacks } from '../../support/synth';
 
 // Each case runs the CLI in a process of its own (tsx, the AWS SDK): seconds on a busy machine.
 jest.setTimeout(60_000);
@@ -228,6 +229,41 @@ describe('npm run event -- orphans', () => {
     const dev = JSON.parse(event(['orphans', '--env', 'dev', '--json']).stdout);
     expect((dev.found as Array<{ id: string }>).map((o) => o.id).sort()).toEqual(Object.values(other).sort());
   }, 90_000);
+
+  it('finds a volume tagged only as the EBS CSI driver tags it with the synthesized add-on settings', async () => {
+    const addon = resourcesOf(synthStacks().get('hub-cluster-hackweek')!, 'aws_eks_addon')
+      .map(([, a]) => a)
+      .find((a) => a.addon_name === 'aws-ebs-csi-driver')!;
+    const { k8sTagClusterId } = JSON.parse(addon.configuration_values).controller;
+    const { ec2 } = clients();
+    const driverTags = (cluster: string) => [
+      { Key: `kubernetes.io/cluster/${cluster}`, Value: 'owned' },
+      { Key: 'ebs.csi.aws.com/cluster', Value: 'true' },
+      { Key: 'CSIVolumeName', Value: `pvc-${cluster}` },
+    ];
+    const create = async (cluster: string) =>
+      (
+        await ec2.send(
+          new CreateVolumeCommand({
+            AvailabilityZone: `${REGION}a`,
+            Size: 10,
+            VolumeType: 'gp3',
+            TagSpecifications: [{ ResourceType: 'volume', Tags: driverTags(cluster) }],
+          }),
+        )
+      ).VolumeId!;
+    const mine = await create(k8sTagClusterId);
+    await create('hub-dev');
+    ec2.destroy();
+    const report = JSON.parse(event(['orphans', '--env', 'hackweek', '--json']).stdout);
+    expect(report.found).toEqual([
+      expect.objectContaining({
+        kind: 'ebs-volume',
+        id: mine,
+        because: 'kubernetes.io/cluster/hub-hackweek=owned',
+      }),
+    ]);
+  });
 
   it.each([
     [['orphans'], '--env: missing'],
