@@ -1,4 +1,3 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Environment } from '../config/schema';
@@ -26,7 +25,7 @@ import { SharedFileSystem } from '../lib/storage/shared-file-system';
 import { NodeTaint, poolScheduling } from '../lib/node-scheduling';
 import { useEnvironmentBackend } from '../lib/state/environment-backend';
 import { EnvironmentBudget } from '../lib/cost/environment-budget';
-import { environmentTags } from './environment-tags';
+import { environmentAwsProvider } from './aws-provider';
 import { VpcPeering } from '../lib/network/vpc-peering';
 
 /** The monitoring VPC a reporting hub peers with: its id, range and private route tables. */
@@ -84,12 +83,7 @@ export class HubClusterStack extends TerraformStack {
     this.env = env;
     const name = clusterName(env);
     useEnvironmentBackend(this, env, 'hub-cluster');
-    new AwsProvider(this, 'aws', {
-      region: env.region,
-      // Credentials of another account fail the plan instead of building there.
-      allowedAccountIds: [env.account],
-      defaultTags: [{ tags: environmentTags(env) }],
-    });
+    environmentAwsProvider(this, env);
     const account = (this.account = new AwsAccount(this, 'account'));
     const budget = env.cost.budget;
     if (budget) {

@@ -1,4 +1,3 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { MonitoringConfig } from '../config/monitoring-schema';
@@ -14,6 +13,7 @@ import { DomainName } from '../lib/network/domain-name';
 import { HubVpc } from '../lib/network/hub-vpc';
 import { poolScheduling } from '../lib/node-scheduling';
 import { useEnvironmentBackend } from '../lib/state/environment-backend';
+import { monitoringAwsProvider } from './aws-provider';
 
 /**
  * The AWS half of the monitoring deployment: its own VPC, a private EKS cluster built with
@@ -39,12 +39,7 @@ export class MonitoringClusterStack extends TerraformStack {
     this.monitoring = monitoring;
     const name = monitoringClusterName(monitoring);
     useEnvironmentBackend(this, { name, state: monitoring.state }, 'monitoring-cluster');
-    new AwsProvider(this, 'aws', {
-      region: monitoring.region,
-      defaultTags: [
-        { tags: { 'hub:monitoring': monitoring.name, 'hub:managed-by': 'cdktf', ...monitoring.tags } },
-      ],
-    });
+    monitoringAwsProvider(this, monitoring);
     const account = new AwsAccount(this, 'account');
     const { cluster: clusterConfig } = monitoring;
 
