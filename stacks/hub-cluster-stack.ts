@@ -123,7 +123,6 @@ export class HubClusterStack extends TerraformStack {
       },
     });
 
-    const { networkAddons, nodeRole } = hardened;
     const privateSubnetIds = this.network.privateSubnets.map((s) => s.id);
     const addPool = (
       kind: PoolSummary['kind'],
@@ -138,12 +137,7 @@ export class HubClusterStack extends TerraformStack {
       },
     ) => {
       const { labels, taints } = poolScheduling(kind, poolName, extra.accelerator);
-      const nodePool = new NodePool(this, `pool-${poolName}`, {
-        cluster,
-        clusterName: name,
-        kubernetesVersion: env.cluster.kubernetesVersion,
-        nodeRoleArn: nodeRole.role.arn,
-        poolName,
+      const nodePool = hardened.addNodePool(poolName, {
         instanceType: pool.instanceType,
         amiType: extra.amiType,
         minSize: pool.minSize,
@@ -156,7 +150,6 @@ export class HubClusterStack extends TerraformStack {
         gpus: extra.gpus,
         gpuTimeSlicingReplicas: extra.gpuTimeSlicingReplicas,
         instanceTags: { [TERMINATION_HANDLER_MANAGED_TAG]: 'true' },
-        dependsOn: networkAddons,
       });
       this.nodePools.push(nodePool);
       this.pools.push({
@@ -204,7 +197,7 @@ export class HubClusterStack extends TerraformStack {
       vpcId: this.network.vpc.id,
       subnetIds: privateSubnetIds,
       nodeSecurityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
-      nodeRoleArn: nodeRole.role.arn,
+      nodeRoleArn: hardened.nodeRole.role.arn,
       issuer: this.eks.issuer,
       throughputMode: env.platform.efs.throughputMode,
       deletionProtection: env.platform.efs.deletionProtection,

@@ -63,12 +63,7 @@ export class MonitoringClusterStack extends TerraformStack {
     const { labels, taints } = poolScheduling('core', 'core');
     this.coreLabels = labels;
     const pool = monitoring.corePool;
-    this.corePool = new NodePool(this, 'pool-core', {
-      cluster,
-      clusterName: name,
-      kubernetesVersion: clusterConfig.kubernetesVersion,
-      nodeRoleArn: hardened.nodeRole.role.arn,
-      poolName: 'core',
+    this.corePool = hardened.addNodePool('core', {
       instanceType: pool.instanceType,
       amiType: 'AL2023_x86_64_STANDARD',
       minSize: pool.minSize,
@@ -78,7 +73,6 @@ export class MonitoringClusterStack extends TerraformStack {
       subnetIds: [this.network.privateSubnets[0].id],
       labels,
       taints,
-      dependsOn: hardened.networkAddons,
     });
     hardened.addDeploymentAddons(this.corePool.nodeGroup);
 

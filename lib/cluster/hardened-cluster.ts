@@ -7,8 +7,15 @@ import { HubVpc, HubVpcProps, flowLogGroupName } from '../network/hub-vpc';
 import { EncryptionKey, cloudWatchLogsKeyStatement } from '../security/encryption-key';
 import { HubEksCluster, controlPlaneLogGroupName } from './hub-eks-cluster';
 import { ManagedAddon } from './managed-addon';
+import { NodePool, NodePoolProps } from './node-pool';
 import { NodeRole } from './node-role';
 import { ServiceAccountRole } from './service-account-role';
+
+/** A node pool of the cluster: what {@link HardenedCluster.addNodePool} does not fill in itself. */
+export type HardenedNodePoolOptions = Omit<
+  NodePoolProps,
+  'cluster' | 'clusterName' | 'kubernetesVersion' | 'nodeRoleArn' | 'poolName' | 'dependsOn'
+>;
 
 export interface HardenedClusterProps {
   readonly account: AwsAccount;
@@ -33,9 +40,10 @@ export interface HardenedClusterProps {
  * The cluster every deployment builds on, hub or monitoring: a KMS key for the control-plane
  * and flow logs, another for envelope encryption of Secrets, the VPC, the private EKS
  * control plane, the node role, and the network add-ons nodes need to become Ready (vpc-cni
- * with its own role and network policy enforcement, kube-proxy). Node pools are the
- * stack's; once the first pool exists, {@link addDeploymentAddons} adds coredns and the
- * EBS CSI driver, which run as Deployments and so need a node.
+ * with its own role and network policy enforcement, kube-proxy). Which node pools there
+ * are is the stack's: {@link addNodePool} adds each; once the first exists,
+ * {@link addDeploymentAddons} adds coredns and the EBS CSI driver, which run as
+ * Deployments and so need a node.
  *
  * Its resources are created in `scope`, not under this construct: they are the ones the
  * stacks created themselves before this construct existed, and their construct paths are
@@ -114,6 +122,22 @@ export class HardenedCluster extends Construct {
       new ManagedAddon(scope, 'kube-proxy', { cluster, addonName: 'kube-proxy' }).addon,
     ];
     this.nodeRole = new NodeRole(scope, 'node-role', { account, name });
+  }
+
+  /**
+   * A managed node group `pool-<poolName>` of this cluster, at its Kubernetes version, with
+   * the node role, joining once the network add-ons are there.
+   */
+  addNodePool(poolName: string, options: HardenedNodePoolOptions): NodePool {
+    return new NodePool(this.parent, `pool-${poolName}`, {
+      ...options,
+      cluster: this.cluster,
+      clusterName: this.props.name,
+      kubernetesVersion: this.props.kubernetesVersion,
+      nodeRoleArn: this.nodeRole.role.arn,
+      poolName,
+      dependsOn: this.networkAddons,
+    });
   }
 
   /**

@@ -1,7 +1,6 @@
 import { TerraformDataSource, TerraformResource, TerraformStack, Testing } from 'cdktf';
 import { AwsAccount } from '../../../lib/aws-account';
 import { HardenedCluster } from '../../../lib/cluster/hardened-cluster';
-import { NodePool } from '../../../lib/cluster/node-pool';
 import { synthJson } from '../../support/constructs';
 import { resourcesOf } from '../../support/synth';
 
@@ -27,12 +26,7 @@ describe('HardenedCluster', () => {
     admins: ['arn:aws:iam::123456789012:role/Admin'],
     logRetentionDays: 90,
   });
-  const pool = new NodePool(stack, 'pool-core', {
-    cluster: hardened.cluster,
-    clusterName: 'lab',
-    kubernetesVersion: '1.35',
-    nodeRoleArn: hardened.nodeRole.role.arn,
-    poolName: 'core',
+  const pool = hardened.addNodePool('core', {
     instanceType: 'm5.large',
     amiType: 'AL2023_x86_64_STANDARD',
     minSize: 1,
@@ -42,7 +36,6 @@ describe('HardenedCluster', () => {
     subnetIds: [hardened.network.privateSubnets[0].id],
     labels: {},
     taints: [],
-    dependsOn: hardened.networkAddons,
   });
   hardened.addDeploymentAddons(pool.nodeGroup);
   const json = synthJson(stack);
@@ -95,12 +88,18 @@ describe('HardenedCluster', () => {
     expect(cluster.vpc_config.subnet_ids).toHaveLength(2);
   });
 
-  it('has the node pool wait for the network add-ons, and the Deployments for the pool', () => {
+  it('adds node pools of the cluster, with the node role, that wait for the network add-ons', () => {
     const [[, group]] = resourcesOf(json, 'aws_eks_node_group');
+    expect(group.node_group_name).toBe('lab-core');
+    expect(group.cluster_name).toMatch(/^\$\{aws_eks_cluster\.eks_cluster_[0-9A-F]+\.name\}$/);
+    expect(group.node_role_arn).toMatch(/^\$\{aws_iam_role\.node-role_[0-9A-F]+\.arn\}$/);
     expect(group.depends_on).toEqual([
       `aws_eks_addon.${addon('vpc-cni')[0]}`,
       `aws_eks_addon.${addon('kube-proxy')[0]}`,
     ]);
+  });
+
+  it('has the Deployments among the add-ons wait for the node pool it is given', () => {
     const [[groupId]] = resourcesOf(json, 'aws_eks_node_group');
     for (const name of ['coredns', 'aws-ebs-csi-driver']) {
       expect(addon(name)[1].depends_on).toEqual([`aws_eks_node_group.${groupId}`]);
