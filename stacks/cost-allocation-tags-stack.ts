@@ -2,7 +2,7 @@ import { CeCostAllocationTag } from '@cdktf/provider-aws/lib/ce-cost-allocation-
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { COST_TAG_KEYS } from '../lib/cost/cost-tags';
+import { COST_TAG_KEYS, MANAGED_BY_TAG } from '../lib/cost/cost-tags';
 import { localStatePath } from '../lib/state/environment-backend';
 
 export interface CostAllocationTagsProps {
@@ -22,7 +22,7 @@ export class CostAllocationTagsStack extends TerraformStack {
     new LocalBackend(this, { path: localStatePath('cost-allocation-tags') });
     new AwsProvider(this, 'aws', {
       region: props.region,
-      defaultTags: [{ tags: { 'hub:managed-by': 'cdktf' } }],
+      defaultTags: [{ tags: { ...MANAGED_BY_TAG } }],
     });
     for (const [name, tagKey] of Object.entries(COST_TAG_KEYS)) {
       new CeCostAllocationTag(this, name, { tagKey, status: 'Active' });

@@ -1,4 +1,3 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Environment } from '../config/schema';
@@ -7,7 +6,7 @@ import { archiveBucketName, archiveKeyAlias } from '../lib/naming';
 import { EncryptionKey } from '../lib/security/encryption-key';
 import { useEnvironmentBackend } from '../lib/state/environment-backend';
 import { ArchiveBucket } from '../lib/storage/archive-bucket';
-import { environmentTags } from './environment-tags';
+import { environmentAwsProvider } from './aws-provider';
 
 /**
  * The environment's event archive: the bucket `npm run event -- down` exports home
@@ -23,11 +22,7 @@ export class EventArchiveStack extends TerraformStack {
   constructor(scope: Construct, id: string, env: Environment) {
     super(scope, id);
     useEnvironmentBackend(this, env, 'hub-archive');
-    new AwsProvider(this, 'aws', {
-      region: env.region,
-      allowedAccountIds: [env.account],
-      defaultTags: [{ tags: environmentTags(env) }],
-    });
+    environmentAwsProvider(this, env);
     const account = new AwsAccount(this, 'account');
     const key = new EncryptionKey(this, 'archive-key', {
       account,

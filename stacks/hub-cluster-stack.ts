@@ -1,14 +1,12 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Environment } from '../config/schema';
 import { AwsAccount } from '../lib/aws-account';
 import { API_PORT, ApiAccess, PORT_FORWARD_DOCUMENT } from '../lib/cluster/api-access';
 import { API_TUNNEL_LOCAL_PORT } from '../lib/platform/cluster-connection';
-import { HubEksCluster, controlPlaneLogGroupName } from '../lib/cluster/hub-eks-cluster';
-import { ManagedAddon } from '../lib/cluster/managed-addon';
+import { HardenedCluster } from '../lib/cluster/hardened-cluster';
+import { HubEksCluster } from '../lib/cluster/hub-eks-cluster';
 import { NodePool } from '../lib/cluster/node-pool';
-import { NodeRole } from '../lib/cluster/node-role';
 import { ServiceAccountRole } from '../lib/cluster/service-account-role';
 import { instanceTypeSpec } from '../lib/instance-types';
 import {
@@ -23,7 +21,7 @@ import { HUB_NAMESPACE } from '../lib/hub-storage';
 import { sharedPasswordSecretName } from '../lib/jupyterhub/authentication';
 import { SharedPassword } from '../lib/jupyterhub/shared-password';
 import { DomainName } from '../lib/network/domain-name';
-import { HubVpc, flowLogGroupName } from '../lib/network/hub-vpc';
+import { HubVpc } from '../lib/network/hub-vpc';
 import {
   TERMINATION_HANDLER_MANAGED_TAG,
   TerminationQueue,
@@ -33,10 +31,9 @@ import { clusterAutoscalerStatements } from '../lib/platform/cluster-autoscaler'
 import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from '../lib/platform/service-accounts';
 import { SharedFileSystem } from '../lib/storage/shared-file-system';
 import { NodeTaint, poolScheduling } from '../lib/node-scheduling';
-import { EncryptionKey, cloudWatchLogsKeyStatement } from '../lib/security/encryption-key';
 import { useEnvironmentBackend } from '../lib/state/environment-backend';
 import { EnvironmentBudget } from '../lib/cost/environment-budget';
-import { environmentTags } from './environment-tags';
+import { environmentAwsProvider, environmentTags } from './aws-provider';
 import { VpcPeering } from '../lib/network/vpc-peering';
 
 /** The monitoring VPC a reporting hub peers with: its id, range and private route tables. */
@@ -96,12 +93,7 @@ export class HubClusterStack extends TerraformStack {
     this.env = env;
     const name = clusterName(env);
     useEnvironmentBackend(this, env, 'hub-cluster');
-    new AwsProvider(this, 'aws', {
-      region: env.region,
-      // Credentials of another account fail the plan instead of building there.
-      allowedAccountIds: [env.account],
-      defaultTags: [{ tags: environmentTags(env) }],
-    });
+    environmentAwsProvider(this, env);
     const account = (this.account = new AwsAccount(this, 'account'));
     const budget = env.cost.budget;
     if (budget) {
@@ -114,42 +106,19 @@ export class HubClusterStack extends TerraformStack {
       });
     }
 
-    const logKey = new EncryptionKey(this, 'log-key', {
-      account,
-      alias: `${name}/logs`,
-      description: `${name}: control-plane and flow logs`,
-      statements: [
-        cloudWatchLogsKeyStatement(account, [controlPlaneLogGroupName(name), flowLogGroupName(name)]),
-      ],
-    });
-    const secretsKey = new EncryptionKey(this, 'secrets-key', {
-      account,
-      alias: `${name}/eks-secrets`,
-      description: `${name}: envelope encryption of Kubernetes Secrets`,
-    });
-
-    this.network = new HubVpc(this, 'network', {
-      account,
-      name,
-      clusterName: name,
-      cidr: env.network.vpcCidr,
-      availabilityZones: env.network.availabilityZones,
-      natGateways: env.network.natGateways,
-      logKeyArn: logKey.arn,
-      logRetentionDays: env.cluster.logRetentionDays,
-    });
-
-    this.eks = new HubEksCluster(this, 'eks', {
+    const hardened = new HardenedCluster(this, 'hardened-cluster', {
       account,
       name,
       kubernetesVersion: env.cluster.kubernetesVersion,
-      subnetIds: this.network.privateSubnets.map((s) => s.id),
+      vpcCidr: env.network.vpcCidr,
+      availabilityZones: env.network.availabilityZones,
+      natGateways: env.network.natGateways,
       publicEndpointCidrs: env.cluster.publicEndpointCidrs,
       admins: env.cluster.admins,
-      secretsKeyArn: secretsKey.arn,
-      logKeyArn: logKey.arn,
       logRetentionDays: env.cluster.logRetentionDays,
     });
+    this.network = hardened.network;
+    this.eks = hardened.eks;
     const cluster = this.eks.cluster;
     this.apiAccess = new ApiAccess(this, 'api-access', {
       account,
@@ -164,24 +133,6 @@ export class HubClusterStack extends TerraformStack {
       },
     });
 
-    // Nodes cannot become Ready without the CNI and kube-proxy; bootstrapSelfManagedAddons is off.
-    const networkAddons = [
-      new ManagedAddon(this, 'vpc-cni', {
-        cluster,
-        addonName: 'vpc-cni',
-        serviceAccountRoleArn: new ServiceAccountRole(this, 'vpc-cni-role', {
-          issuer: this.eks.issuer,
-          roleName: `${name}-vpc-cni`,
-          namespace: 'kube-system',
-          serviceAccount: 'aws-node',
-          managedPolicyArns: [account.managedPolicyArn('AmazonEKS_CNI_Policy')],
-        }).arn,
-        configuration: { enableNetworkPolicy: 'true' },
-      }).addon,
-      new ManagedAddon(this, 'kube-proxy', { cluster, addonName: 'kube-proxy' }).addon,
-    ];
-
-    const nodeRole = new NodeRole(this, 'node-role', { account, name });
     const privateSubnetIds = this.network.privateSubnets.map((s) => s.id);
     const addPool = (
       kind: PoolSummary['kind'],
@@ -196,12 +147,7 @@ export class HubClusterStack extends TerraformStack {
       },
     ) => {
       const { labels, taints } = poolScheduling(kind, poolName, extra.accelerator);
-      const nodePool = new NodePool(this, `pool-${poolName}`, {
-        cluster,
-        clusterName: name,
-        kubernetesVersion: env.cluster.kubernetesVersion,
-        nodeRoleArn: nodeRole.role.arn,
-        poolName,
+      const nodePool = hardened.addNodePool(poolName, {
         instanceType: pool.instanceType,
         amiType: extra.amiType,
         minSize: pool.minSize,
@@ -214,7 +160,6 @@ export class HubClusterStack extends TerraformStack {
         gpus: extra.gpus,
         gpuTimeSlicingReplicas: extra.gpuTimeSlicingReplicas,
         instanceTags: { [TERMINATION_HANDLER_MANAGED_TAG]: 'true' },
-        dependsOn: networkAddons,
       });
       this.nodePools.push(nodePool);
       this.pools.push({
@@ -253,27 +198,7 @@ export class HubClusterStack extends TerraformStack {
       });
     }
 
-    // Deployments: they need a node to run on before EKS reports them healthy.
-    new ManagedAddon(this, 'coredns', { cluster, addonName: 'coredns', dependsOn: [core.nodeGroup] });
-    new ManagedAddon(this, 'ebs-csi-driver', {
-      cluster,
-      addonName: 'aws-ebs-csi-driver',
-      serviceAccountRoleArn: new ServiceAccountRole(this, 'ebs-csi-role', {
-        issuer: this.eks.issuer,
-        roleName: `${name}-ebs-csi`,
-        namespace: 'kube-system',
-        serviceAccount: 'ebs-csi-controller-sa',
-        managedPolicyArns: [account.managedPolicyArn('service-role/AmazonEBSCSIDriverPolicy')],
-      }).arn,
-      // Volumes the driver creates carry `kubernetes.io/cluster/<name>=owned` and the
-      // environment's tags, so the orphan check finds any that outlive the teardown and
-      // Cost Explorer bills them to the environment (the provider's default tags do not
-      // reach what Kubernetes creates).
-      configuration: {
-        controller: { k8sTagClusterId: name, extraVolumeTags: environmentTags(env) },
-      },
-      dependsOn: [core.nodeGroup],
-    });
+    hardened.addDeploymentAddons(core.nodeGroup, environmentTags(env));
 
     // The AWS side of the platform add-ons (docs/storage-and-nodes.md).
     this.sharedStorage = new SharedFileSystem(this, 'shared-storage', {
@@ -282,7 +207,7 @@ export class HubClusterStack extends TerraformStack {
       vpcId: this.network.vpc.id,
       subnetIds: privateSubnetIds,
       nodeSecurityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
-      nodeRoleArn: nodeRole.role.arn,
+      nodeRoleArn: hardened.nodeRole.role.arn,
       issuer: this.eks.issuer,
       throughputMode: env.platform.efs.throughputMode,
       deletionProtection: env.platform.efs.deletionProtection,

@@ -1,5 +1,4 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { environmentTags } from './environment-tags';
+import { environmentAwsProvider } from './aws-provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConfigError } from '../config/load';
@@ -68,12 +67,7 @@ export class HubPlatformStack extends TerraformStack {
       throw new ConfigError(unreachable.map((i) => `${env.name}.${i.path.join('.')}: ${i.message}`));
     }
     useEnvironmentBackend(this, env, 'hub-platform');
-    new AwsProvider(this, 'aws', {
-      region: env.region,
-      // Credentials of another account fail the plan instead of building there.
-      allowedAccountIds: [env.account],
-      defaultTags: [{ tags: environmentTags(env) }],
-    });
+    environmentAwsProvider(this, env);
     // The platform reaches its cluster by the name config gives it; the add-ons' wiring
     // checks compare that with the name the cluster stack really gave the cluster.
     const name = clusterName(env);

@@ -1,21 +1,19 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { MonitoringConfig } from '../config/monitoring-schema';
 import { AwsAccount } from '../lib/aws-account';
-import { HubEksCluster, controlPlaneLogGroupName } from '../lib/cluster/hub-eks-cluster';
-import { ManagedAddon } from '../lib/cluster/managed-addon';
+import { HardenedCluster } from '../lib/cluster/hardened-cluster';
+import { HubEksCluster } from '../lib/cluster/hub-eks-cluster';
 import { NodePool } from '../lib/cluster/node-pool';
-import { NodeRole } from '../lib/cluster/node-role';
 import { ServiceAccountRole } from '../lib/cluster/service-account-role';
 import { cloudWatchReadStatements } from '../lib/monitoring/cloudwatch-read';
 import { GRAFANA_SERVICE_ACCOUNT, MONITORING_NAMESPACE } from '../lib/monitoring/names';
 import { monitoringClusterName } from '../lib/naming';
 import { DomainName } from '../lib/network/domain-name';
-import { HubVpc, flowLogGroupName } from '../lib/network/hub-vpc';
+import { HubVpc } from '../lib/network/hub-vpc';
 import { poolScheduling } from '../lib/node-scheduling';
-import { EncryptionKey, cloudWatchLogsKeyStatement } from '../lib/security/encryption-key';
 import { useEnvironmentBackend } from '../lib/state/environment-backend';
+import { monitoringAwsProvider } from './aws-provider';
 
 /**
  * The AWS half of the monitoring deployment: its own VPC, a private EKS cluster built with
@@ -41,77 +39,31 @@ export class MonitoringClusterStack extends TerraformStack {
     this.monitoring = monitoring;
     const name = monitoringClusterName(monitoring);
     useEnvironmentBackend(this, { name, state: monitoring.state }, 'monitoring-cluster');
-    new AwsProvider(this, 'aws', {
-      region: monitoring.region,
-      defaultTags: [
-        { tags: { 'hub:monitoring': monitoring.name, 'hub:managed-by': 'cdktf', ...monitoring.tags } },
-      ],
-    });
+    monitoringAwsProvider(this, monitoring);
     const account = new AwsAccount(this, 'account');
     const { cluster: clusterConfig } = monitoring;
 
-    const logKey = new EncryptionKey(this, 'log-key', {
-      account,
-      alias: `${name}/logs`,
-      description: `${name}: control-plane and flow logs`,
-      statements: [
-        cloudWatchLogsKeyStatement(account, [controlPlaneLogGroupName(name), flowLogGroupName(name)]),
-      ],
-    });
-    const secretsKey = new EncryptionKey(this, 'secrets-key', {
-      account,
-      alias: `${name}/eks-secrets`,
-      description: `${name}: envelope encryption of Kubernetes Secrets`,
-    });
-    this.network = new HubVpc(this, 'network', {
-      account,
-      name,
-      clusterName: name,
-      cidr: monitoring.network.vpcCidr,
-      availabilityZones: monitoring.network.availabilityZones,
-      natGateways: monitoring.network.natGateways,
-      logKeyArn: logKey.arn,
-      logRetentionDays: clusterConfig.logRetentionDays,
-    });
-    this.eks = new HubEksCluster(this, 'eks', {
+    const hardened = new HardenedCluster(this, 'hardened-cluster', {
       account,
       name,
       kubernetesVersion: clusterConfig.kubernetesVersion,
-      subnetIds: this.network.privateSubnets.map((s) => s.id),
+      vpcCidr: monitoring.network.vpcCidr,
+      availabilityZones: monitoring.network.availabilityZones,
+      natGateways: monitoring.network.natGateways,
       publicEndpointCidrs: clusterConfig.publicEndpointCidrs,
       admins: clusterConfig.admins,
-      secretsKeyArn: secretsKey.arn,
-      logKeyArn: logKey.arn,
       logRetentionDays: clusterConfig.logRetentionDays,
     });
-    const cluster = this.eks.cluster;
-    const networkAddons = [
-      new ManagedAddon(this, 'vpc-cni', {
-        cluster,
-        addonName: 'vpc-cni',
-        serviceAccountRoleArn: new ServiceAccountRole(this, 'vpc-cni-role', {
-          issuer: this.eks.issuer,
-          roleName: `${name}-vpc-cni`,
-          namespace: 'kube-system',
-          serviceAccount: 'aws-node',
-          managedPolicyArns: [account.managedPolicyArn('AmazonEKS_CNI_Policy')],
-        }).arn,
-        configuration: { enableNetworkPolicy: 'true' },
-      }).addon,
-      new ManagedAddon(this, 'kube-proxy', { cluster, addonName: 'kube-proxy' }).addon,
-    ];
+    this.network = hardened.network;
+    this.eks = hardened.eks;
+    const cluster = hardened.cluster;
 
     // One core pool in the first AZ: Prometheus's gp3 volume lives in one AZ, and a
     // replaced node there can always attach it (as the hub database's).
     const { labels, taints } = poolScheduling('core', 'core');
     this.coreLabels = labels;
     const pool = monitoring.corePool;
-    this.corePool = new NodePool(this, 'pool-core', {
-      cluster,
-      clusterName: name,
-      kubernetesVersion: clusterConfig.kubernetesVersion,
-      nodeRoleArn: new NodeRole(this, 'node-role', { account, name }).role.arn,
-      poolName: 'core',
+    this.corePool = hardened.addNodePool('core', {
       instanceType: pool.instanceType,
       amiType: 'AL2023_x86_64_STANDARD',
       minSize: pool.minSize,
@@ -121,25 +73,8 @@ export class MonitoringClusterStack extends TerraformStack {
       subnetIds: [this.network.privateSubnets[0].id],
       labels,
       taints,
-      dependsOn: networkAddons,
     });
-    new ManagedAddon(this, 'coredns', {
-      cluster,
-      addonName: 'coredns',
-      dependsOn: [this.corePool.nodeGroup],
-    });
-    new ManagedAddon(this, 'ebs-csi-driver', {
-      cluster,
-      addonName: 'aws-ebs-csi-driver',
-      serviceAccountRoleArn: new ServiceAccountRole(this, 'ebs-csi-role', {
-        issuer: this.eks.issuer,
-        roleName: `${name}-ebs-csi`,
-        namespace: 'kube-system',
-        serviceAccount: 'ebs-csi-controller-sa',
-        managedPolicyArns: [account.managedPolicyArn('service-role/AmazonEBSCSIDriverPolicy')],
-      }).arn,
-      dependsOn: [this.corePool.nodeGroup],
-    });
+    hardened.addDeploymentAddons(this.corePool.nodeGroup);
 
     this.cloudWatchRole = new ServiceAccountRole(this, 'grafana-cloudwatch-role', {
       issuer: this.eks.issuer,

@@ -1,4 +1,3 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { MonitoringConfig } from '../config/monitoring-schema';
@@ -13,6 +12,7 @@ import { ClusterConnection } from '../lib/platform/cluster-connection';
 import { memoryMiB } from '../lib/quantities';
 import { useEnvironmentBackend } from '../lib/state/environment-backend';
 import { MonitoringClusterStack } from './monitoring-cluster-stack';
+import { monitoringAwsProvider } from './aws-provider';
 
 /**
  * The Kubernetes half of the monitoring deployment: the central Prometheus with its
@@ -35,12 +35,7 @@ export class MonitoringPlatformStack extends TerraformStack {
     super(scope, id);
     const name = monitoringClusterName(monitoring);
     useEnvironmentBackend(this, { name, state: monitoring.state }, 'monitoring-platform');
-    new AwsProvider(this, 'aws', {
-      region: monitoring.region,
-      defaultTags: [
-        { tags: { 'hub:monitoring': monitoring.name, 'hub:managed-by': 'cdktf', ...monitoring.tags } },
-      ],
-    });
+    monitoringAwsProvider(this, monitoring);
     new ClusterConnection(this, 'cluster', { clusterName: name, region: monitoring.region });
     this.addDependency(clusterStack);
 

@@ -3,6 +3,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsAccount } from '../lib/aws-account';
+import { MANAGED_BY_TAG } from '../lib/cost/cost-tags';
 import { EncryptionKey } from '../lib/security/encryption-key';
 import { localStatePath } from '../lib/state/environment-backend';
 import { StateAccessPolicy } from '../lib/state/state-access-policy';
@@ -31,7 +32,7 @@ export class StateBootstrapStack extends TerraformStack {
     new AwsProvider(this, 'aws', {
       region: props.region,
       allowedAccountIds: [props.account],
-      defaultTags: [{ tags: { 'hub:managed-by': 'cdktf' } }],
+      defaultTags: [{ tags: { ...MANAGED_BY_TAG } }],
     });
     const account = new AwsAccount(this, 'account');
     // The key all environments shared before each had its own: older state versions are

@@ -10,6 +10,9 @@ export const COST_TAG_KEYS = {
   event: 'hub:event',
 } as const;
 
+/** Marks every resource as managed by this application (not to be changed by hand). */
+export const MANAGED_BY_TAG: Readonly<Record<string, string>> = { 'hub:managed-by': 'cdktf' };
+
 export interface CostTagsProps {
   readonly project: string;
   readonly environment: string;
@@ -23,6 +26,6 @@ export function costTags(props: CostTagsProps): Record<string, string> {
     [COST_TAG_KEYS.project]: props.project,
     [COST_TAG_KEYS.environment]: props.environment,
     [COST_TAG_KEYS.event]: props.event ?? props.environment,
-    'hub:managed-by': 'cdktf',
+    ...MANAGED_BY_TAG,
   };
 }

@@ -1,10 +1,9 @@
 import { Construct } from 'constructs';
 import { DCGM_EXPORTER } from '../daemonsets';
-import { ACCELERATOR_LABEL, poolScheduling, tolerationFor } from '../node-scheduling';
 import { CHARTS } from '../platform/charts';
 import { Values } from '../platform/helm-values';
 import { PinnedRelease } from '../platform/pinned-release';
-import { NODE_CRITICAL, Placement, guaranteed, placementOf } from '../platform/placement';
+import { Placement, gpuPlacementValues, guaranteed, placementOf } from '../platform/placement';
 import { DCGM_EXPORTER_RELEASE } from './names';
 
 export interface DcgmExporterProps {
@@ -17,19 +16,9 @@ export function dcgmExporterValues(): Values {
     image: { tag: CHARTS.dcgmExporter.imageTags.exporter },
     // The chart expects the Prometheus operator; the metrics agent scrapes the pods instead.
     serviceMonitor: { enabled: false },
-    // Selected and tolerated like the device plugin: the accelerator label, exactly the GPU pools' taints
-    // (the chart's default tolerates only control-plane nodes, which EKS does not give us).
-    nodeSelector: null,
-    affinity: {
-      nodeAffinity: {
-        requiredDuringSchedulingIgnoredDuringExecution: {
-          nodeSelectorTerms: [{ matchExpressions: [{ key: ACCELERATOR_LABEL, operator: 'Exists' }] }],
-        },
-      },
-    },
-    tolerations: poolScheduling('gpu', 'any').taints.map(tolerationFor),
-    resources: guaranteed(DCGM_EXPORTER.cpuMillis, DCGM_EXPORTER.memoryMiB),
-    priorityClassName: NODE_CRITICAL,
+    // On GPU nodes only, like the device plugin (the chart's default tolerates only
+    // control-plane nodes, which EKS does not give us).
+    ...gpuPlacementValues(guaranteed(DCGM_EXPORTER.cpuMillis, DCGM_EXPORTER.memoryMiB)),
   };
 }
 

@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { NVIDIA_DEVICE_PLUGIN } from '../daemonsets';
-import { ACCELERATOR_LABEL, GPU_RESOURCE, poolScheduling, tolerationFor } from '../node-scheduling';
+import { GPU_RESOURCE } from '../node-scheduling';
 import { CHARTS } from './charts';
 import { Values } from './helm-values';
 import { PinnedRelease } from './pinned-release';
-import { NODE_CRITICAL, Placement, guaranteed, placementOf } from './placement';
+import { Placement, gpuPlacementValues, guaranteed, placementOf } from './placement';
 
 /**
  * The plugin's configuration file when GPUs are shared: each physical GPU is advertised as
@@ -50,18 +50,7 @@ export class NvidiaDevicePlugin extends Construct {
       envName: props.envName,
       values: {
         image: { tag: CHARTS.nvidiaDevicePlugin.imageTags.plugin },
-        // Selected by affinity alone; null drops any nodeSelector the chart defaults to.
-        nodeSelector: null,
-        affinity: {
-          nodeAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: {
-              nodeSelectorTerms: [{ matchExpressions: [{ key: ACCELERATOR_LABEL, operator: 'Exists' }] }],
-            },
-          },
-        },
-        tolerations: poolScheduling('gpu', 'any').taints.map(tolerationFor),
-        resources: guaranteed(NVIDIA_DEVICE_PLUGIN.cpuMillis, NVIDIA_DEVICE_PLUGIN.memoryMiB),
-        priorityClassName: NODE_CRITICAL,
+        ...gpuPlacementValues(guaranteed(NVIDIA_DEVICE_PLUGIN.cpuMillis, NVIDIA_DEVICE_PLUGIN.memoryMiB)),
         ...sharing,
       },
     });

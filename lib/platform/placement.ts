@@ -4,7 +4,13 @@
  * {@link Placement} back from the merged Helm values it hands to helm, so the cross-layer
  * checks compare what is really deployed with the node pools that really exist.
  */
-import { NODE_PURPOSE_LABEL, NodeTaint } from '../node-scheduling';
+import {
+  ACCELERATOR_LABEL,
+  NODE_PURPOSE_LABEL,
+  NodeTaint,
+  poolScheduling,
+  tolerationFor,
+} from '../node-scheduling';
 import { Values, valueAt } from './helm-values';
 
 /** Infrastructure Deployments run on the core pool, away from users' notebooks. */
@@ -31,6 +37,29 @@ export function corePlacementValues() {
     affinity: null,
     tolerations: [],
     priorityClassName: CLUSTER_CRITICAL,
+  };
+}
+
+/**
+ * Placement values of a DaemonSet that belongs on GPU nodes only (the device plugin, the
+ * DCGM exporter): it requires the accelerator label and tolerates exactly the GPU pools'
+ * taints, reserves `resources` and runs node-critical. `nodeSelector: null` drops any
+ * selector the chart defaults to (node feature discovery labels, which we do not deploy);
+ * the list replaces the chart's default tolerations.
+ */
+export function gpuPlacementValues(resources: ContainerResources) {
+  return {
+    nodeSelector: null,
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: ACCELERATOR_LABEL, operator: 'Exists' }] }],
+        },
+      },
+    },
+    tolerations: poolScheduling('gpu', 'any').taints.map(tolerationFor),
+    resources,
+    priorityClassName: NODE_CRITICAL,
   };
 }
 

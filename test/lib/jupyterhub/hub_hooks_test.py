@@ -18,30 +18,14 @@ import functools
 import json
 import os
 import sys
-import tempfile
 
-# KubeSpawner loads a kube config when it is constructed, even in mock mode, from the
-# KUBECONFIG that kubernetes_asyncio read when it was imported. This one points at a closed
-# loopback port: any request to Kubernetes would fail the test.
-_KUBECONFIG = tempfile.NamedTemporaryFile("w", suffix=".kubeconfig", delete=False)
-_KUBECONFIG.write(
-    json.dumps(
-        {
-            "apiVersion": "v1",
-            "kind": "Config",
-            "clusters": [{"name": "none", "cluster": {"server": "https://127.0.0.1:9"}}],
-            "users": [{"name": "none", "user": {"token": "none"}}],
-            "contexts": [{"name": "none", "context": {"cluster": "none", "user": "none"}}],
-            "current-context": "none",
-        }
-    )
-)
-_KUBECONFIG.close()
-os.environ["KUBECONFIG"] = _KUBECONFIG.name
+import hub_support
+from hub_support import prepare_spawn, profiles_offered
+
+hub_support.offline_kubeconfig()  # before kubespawner is imported
 
 import pytest  # noqa: E402
 from jupyterhub import orm  # noqa: E402
-from jupyterhub.user import User  # noqa: E402
 from jupyterhub.utils import maybe_future  # noqa: E402
 from kubespawner import KubeSpawner  # noqa: E402
 from oauthenticator.github import GitHubOAuthenticator  # noqa: E402
@@ -85,14 +69,7 @@ def db():
 @pytest.fixture
 def make_user(db):
     def make(name, *groups):
-        orm_user = orm.User(name=name)
-        db.add(orm_user)
-        for group_name in groups:
-            group = orm.Group.find(db, group_name) or orm.Group(name=group_name)
-            db.add(group)
-            orm_user.groups.append(group)
-        db.commit()
-        return User(orm_user, settings={}, db=db)
+        return hub_support.make_user(db, name, groups)
 
     return make
 
@@ -119,17 +96,6 @@ def spawner_for(user, c):
     return KubeSpawner(_mock=True, user=user, config=c)
 
 
-async def prepare_spawn(spawner, options):
-    """JupyterHub 5.5's steps before the start timer, then KubeSpawner's first step.
-    Returns the timeout the hub waits for start() with."""
-    spawner.user_options = options
-    await spawner.apply_group_overrides()
-    await maybe_future(spawner.run_pre_spawn_hook())
-    hub_timeout = spawner.start_timeout
-    await spawner.load_user_options()
-    return hub_timeout
-
-
 def profile(slug):
     return next(p for p in PROFILES if p["slug"] == slug)
 
@@ -149,7 +115,7 @@ def test_the_release_under_test_has_a_restricted_profile_and_instructor_groups()
 class TestProfileList:
     async def offered(self, user):
         spawner = spawner_for(user, configured())
-        return [p["slug"] for p in await maybe_list(spawner.profile_list, spawner)]
+        return [p["slug"] for p in await profiles_offered(spawner)]
 
     @in_loop
     async def test_participants_get_the_open_profiles_only(self, make_user):
@@ -164,7 +130,7 @@ class TestProfileList:
         c = chart_config()
         hub_access.configure(c, {**ACCESS, "profileAccess": {RESTRICTED: {"users": ["alice"], "groups": []}}})
         spawner = spawner_for(make_user("alice"), c)
-        assert [p["slug"] for p in await maybe_list(spawner.profile_list, spawner)] == [OPEN, RESTRICTED]
+        assert [p["slug"] for p in await profiles_offered(spawner)] == [OPEN, RESTRICTED]
 
     @in_loop
     async def test_the_options_form_kubespawner_renders_lists_only_what_the_user_may_pick(self, make_user):
@@ -186,12 +152,7 @@ class TestProfileList:
         c = Config()
         hub_access.configure(c, ACCESS)
         spawner = spawner_for(make_user("alice"), c)
-        assert await maybe_list(spawner.profile_list, spawner) == []
-
-
-async def maybe_list(profile_list, spawner):
-    result = profile_list(spawner) if callable(profile_list) else profile_list
-    return await result if asyncio.iscoroutine(result) else result
+        assert await profiles_offered(spawner) == []
 
 
 class TestSpawn:

@@ -15,9 +15,7 @@ import json
 import os
 import secrets
 import sys
-import threading
 import unittest
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 from urllib.parse import urlparse
 
@@ -31,11 +29,12 @@ os.environ.setdefault("JUPYTERHUB_CRYPT_KEY", secrets.token_hex(32))
 import hub_access  # noqa: E402
 import hub_login  # noqa: E402
 from oauthenticator.github import GitHubOAuthenticator  # noqa: E402
+from hub_support import JsonHandler, LoopbackServer  # noqa: E402
 
 ORG = "ICESAT-2HackWeek"
 
 
-class GitHub:
+class GitHub(LoopbackServer):
     """The GitHub API: users by token, organisation members, and each user's teams."""
 
     def __init__(self):
@@ -44,18 +43,7 @@ class GitHub:
         self.teams = {}  # login -> [slug]
         github = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def reply(self, status, body=None):
-                data = json.dumps(body).encode() if body is not None else b""
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
+        class Handler(JsonHandler):
             def do_GET(self):
                 token = self.headers.get("Authorization", "").split(" ")[-1]
                 login = github.users.get(token)
@@ -75,13 +63,7 @@ class GitHub:
                     return self.reply(204 if member else 404)
                 return self.reply(404, {"message": "Not Found"})
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
 
 def hub_config(github_url):

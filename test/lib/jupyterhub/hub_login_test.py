@@ -17,31 +17,24 @@ GenericOAuthenticator, auth state on) or `no-auth-state`.
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import requests
 from tornado.web import create_signed_value, decode_signed_value
+
+from hub_support import JsonHandler, LoopbackServer, free_port
 
 VALUES, HOOKS, CHP, MODE = sys.argv[1:5]
 del sys.argv[1:5]
 REFRESH_AGE = 2
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Provider:
+class Provider(LoopbackServer):
     """An OIDC provider: identities by sub, the next one to log in, codes and tokens."""
 
     def __init__(self):
@@ -51,20 +44,7 @@ class Provider:
         self.tokens = {}
         provider = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def reply(self, status, body=None, headers=()):
-                self.send_response(status)
-                for k, v in headers:
-                    self.send_header(k, v)
-                data = json.dumps(body).encode() if body is not None else b""
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
+        class Handler(JsonHandler):
             def do_GET(self):
                 url = urlparse(self.path)
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
@@ -94,13 +74,7 @@ class Provider:
                      "scope": "openid profile email"},
                 )
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
 
 CONFIG = r'''

@@ -20,7 +20,6 @@ import builtins
 import json
 import os
 import sys
-import tempfile
 
 ROOT, REPORT = sys.argv[1], sys.argv[2]
 MOUNTED = "/usr/local/etc/jupyterhub"
@@ -46,28 +45,14 @@ os.path.exists = _wrap(os.path.exists)
 os.path.isdir = _wrap(os.path.isdir)
 os.path.isfile = _wrap(os.path.isfile)
 
-# KubeSpawner loads a kube config when constructed, even in mock mode, from the KUBECONFIG
-# kubernetes_asyncio reads on import: a closed loopback port, so any request would fail.
-with tempfile.NamedTemporaryFile("w", suffix=".kubeconfig", delete=False) as kubeconfig:
-    json.dump(
-        {
-            "apiVersion": "v1",
-            "kind": "Config",
-            "clusters": [{"name": "none", "cluster": {"server": "https://127.0.0.1:9"}}],
-            "users": [{"name": "none", "user": {"token": "none"}}],
-            "contexts": [{"name": "none", "context": {"cluster": "none", "user": "none"}}],
-            "current-context": "none",
-        },
-        kubeconfig,
-    )
-os.environ["KUBECONFIG"] = kubeconfig.name
+import hub_support  # noqa: E402
+
+hub_support.offline_kubeconfig()  # before kubespawner is imported
 # The hub's working directory is its database volume (the image's WORKDIR).
 os.chdir(os.path.join(ROOT, "srv", "jupyterhub"))
 
 from jupyterhub import orm  # noqa: E402
 from jupyterhub.app import JupyterHub  # noqa: E402
-from jupyterhub.user import User  # noqa: E402
-from jupyterhub.utils import maybe_future  # noqa: E402
 from kubespawner import KubeSpawner  # noqa: E402
 
 app = JupyterHub()
@@ -140,35 +125,18 @@ async def spawners():
     db = orm.new_session_factory("sqlite://")()
     groups, users = group_names_in_config()
 
-    def make_user(name, group_names):
-        orm_user = orm.User(name=name)
-        db.add(orm_user)
-        for group_name in group_names:
-            group = orm.Group.find(db, group_name) or orm.Group(name=group_name)
-            db.add(group)
-            orm_user.groups.append(group)
-        db.commit()
-        return User(orm_user, settings={}, db=db)
-
     # Someone in every group the config names (and named where users are named), and
     # someone in none.
-    everyone = make_user(users[0] if users else "in-every-group", groups)
-    participant = make_user("participant-with-no-group", [])
+    everyone = hub_support.make_user(db, users[0] if users else "in-every-group", groups)
+    participant = hub_support.make_user(db, "participant-with-no-group")
 
     async def offered(user):
         spawner = KubeSpawner(_mock=True, user=user, config=config)
-        profiles = spawner.profile_list
-        if callable(profiles):
-            profiles = await maybe_future(profiles(spawner))
-        return [p["slug"] for p in profiles]
+        return [p["slug"] for p in await hub_support.profiles_offered(spawner)]
 
     async def spawn(user, options):
         spawner = KubeSpawner(_mock=True, user=user, config=config)
-        spawner.user_options = options
-        await spawner.apply_group_overrides()
-        await maybe_future(spawner.run_pre_spawn_hook())
-        hub_timeout = spawner.start_timeout
-        await spawner.load_user_options()
+        hub_timeout = await hub_support.prepare_spawn(spawner, options)
         pod = await spawner.get_pod_manifest()
         container = pod.spec.containers[0]
         return {

@@ -12,7 +12,6 @@ import http.client
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,12 +20,7 @@ from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import pytest
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from hub_support import free_port
 
 
 @pytest.fixture(scope="module")

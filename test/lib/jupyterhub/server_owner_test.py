@@ -5,23 +5,12 @@ python -m pytest server_owner_test.py --hooks <values/jupyterhub/files>.
 """
 
 import asyncio
-import atexit
-import os
 import sys
-import tempfile
+
+import hub_support
 
 # KubeSpawner loads a client configuration when constructed; nothing here calls the API.
-KUBECONFIG = """apiVersion: v1
-kind: Config
-clusters: [{name: none, cluster: {server: "https://127.0.0.1:9"}}]
-users: [{name: none, user: {token: none}}]
-contexts: [{name: none, context: {cluster: none, user: none}}]
-current-context: none
-"""
-with tempfile.NamedTemporaryFile("w", suffix=".kubeconfig", delete=False) as _file:
-    _file.write(KUBECONFIG)
-os.environ["KUBECONFIG"] = _file.name
-atexit.register(os.unlink, _file.name)
+hub_support.offline_kubeconfig()  # before kubespawner is imported
 
 import pytest  # noqa: E402
 from jupyterhub.objects import Hub, Server  # noqa: E402
