@@ -3,10 +3,12 @@
  * time. Built so far:
  *   orphans [--json] [--clean]      what is still in AWS for the environment, and its cost
  *   down [--no-export] [--confirm NAME] [--hub-url URL] [--clean] [--json]
- *   prewarm --users N [--kube-api URL] [--dry-run] [--json]
+ *   prewarm --users N [--until TIME] [--kube-api URL] [--timeout S] [--dry-run] [--json]
+ *   loadtest [--users N] [--hub-url URL] [--dry-run] [--json]
  * Every step logs to event-logs/<env>-<step>-<timestamp>.log (EVENT_DIR moves it).
  * Exit 0 when done (orphans: nothing left), 1 when AWS, cdktf or the hub fails or
- * resources are left, 2 on bad usage or a refusal.
+ * resources are left (loadtest: a target missed; prewarm: not ready in time), 2 on bad
+ * usage or a refusal.
  */
 import { parseArgs } from 'util';
 import { ENVIRONMENTS } from '../../config';
@@ -17,12 +19,13 @@ import { clusterName, stackId } from '../../lib/naming';
 import { awsClients } from '../shared/aws';
 import { cdktf } from './cdktf';
 import { RefusedError, runDown } from './down';
+import { HubStressError, LoadTestInputError, planLoadTest, runLoadTest } from './loadtest';
 import { planPrewarm, scalePlaceholders } from './prewarm';
 import { cleanOrphans, findOrphans, renderOrphans } from './orphans';
 import { openStepLog, StepLog } from './step-log';
 
-const STEPS = ['orphans', 'down', 'prewarm'] as const;
-const NOT_BUILT = ['up', 'loadtest', 'status'];
+const STEPS = ['orphans', 'down', 'prewarm', 'loadtest'] as const;
+const NOT_BUILT = ['up', 'status'];
 
 const USAGE = `usage: npm run event -- <step> --env NAME [options]
   orphans [--json] [--clean]   AWS resources still tagged for the environment or its cluster
@@ -31,6 +34,12 @@ const USAGE = `usage: npm run event -- <step> --env NAME [options]
   prewarm --users N [--kube-api URL] [--dry-run] [--json]
                                scale the user placeholders to hold N users' servers
                                (token from KUBE_TOKEN; URL also from KUBE_API_URL)
+  loadtest [--users N] [--hub-url URL] [--dry-run] [--json]
+                               hub-stress with the event's users (default hub.peakUsers) and
+                               the hub's spawn limit; exit 1 when a target is missed (p95
+                               server start, none failed, none left behind). Token from
+                               JUPYTERHUB_API_TOKEN; URL also from JUPYTERHUB_API_URL, else
+                               https://<hub.domain.name>/hub/api
   (not built yet: ${NOT_BUILT.join(', ')})`;
 
 class UsageError extends Error {}
@@ -40,6 +49,7 @@ const STEP_OPTIONS: Readonly<Record<(typeof STEPS)[number], readonly string[]>> 
   orphans: ['clean'],
   down: ['confirm', 'no-export', 'hub-url', 'clean'],
   prewarm: ['users', 'kube-api', 'dry-run'],
+  loadtest: ['users', 'hub-url', 'dry-run'],
 };
 
 function wholeNumber(flag: string, raw: string | undefined): number {
@@ -108,6 +118,55 @@ async function orphans(env: Environment, log: StepLog, options: { json: boolean;
   }
 }
 
+/** `loadtest`: hub-stress with the event's users and spawn limit; 1 when a target is missed. */
+async function loadtest(
+  env: Environment,
+  users: number | undefined,
+  hubUrl: string | undefined,
+  dryRun: boolean,
+  json: boolean,
+): Promise<number> {
+  let plan;
+  try {
+    plan = planLoadTest(env, users);
+  } catch (error) {
+    if (error instanceof LoadTestInputError) throw new UsageError(error.message);
+    throw error;
+  }
+  const url = hubUrl || process.env.JUPYTERHUB_API_URL || `https://${env.hub.domain.name}/hub/api`;
+  const token = process.env.JUPYTERHUB_API_TOKEN;
+  if (!dryRun && !token)
+    throw new UsageError('JUPYTERHUB_API_TOKEN: missing; the load test needs an admin token');
+  const log = openStepLog(env.name, 'loadtest', json);
+  if (dryRun) {
+    log.say(
+      `${env.name}: would start ${plan.users} servers of profile '${plan.profile}' at ${url} through the hub's ` +
+        `spawn limit ${plan.spawnLimit}, at most ${plan.pending} pending; targets: p95 server start ` +
+        `<= ${plan.p95StartSeconds} s (${plan.p95Source}), none failed, none left behind`,
+    );
+    if (json) console.log(JSON.stringify({ environment: env.name, hub: url, plan, dryRun: true }));
+    return 0;
+  }
+  const outcome = await runLoadTest(plan, { url, token: token as string }, log);
+  if (json)
+    console.log(
+      JSON.stringify(
+        {
+          environment: env.name,
+          hub: url,
+          plan,
+          targets: outcome.targets,
+          left: outcome.left,
+          report: outcome.report,
+          log: log.path,
+        },
+        null,
+        2,
+      ),
+    );
+  return outcome.code;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   try {
@@ -148,7 +207,9 @@ export async function main(argv: string[]): Promise<number> {
         `--${stray}: not an option of ${step}; its options: ${allowed.map((o) => `--${o}`).join(', ')}`,
       );
     const env = environment(values.env);
-    const users = step === 'prewarm' ? wholeNumber('--users', values.users) : undefined;
+    const users =
+      step === 'prewarm' || values.users !== undefined ? wholeNumber('--users', values.users) : undefined;
+    if (step === 'loadtest') return await loadtest(env, users, values['hub-url'], values['dry-run'], json);
     const kubeApi = values['kube-api'] ?? process.env.KUBE_API_URL;
     if (step === 'prewarm' && !kubeApi && !values['dry-run'])
       throw new UsageError('--kube-api: missing; pass --kube-api URL (or KUBE_API_URL), or --dry-run');
@@ -197,6 +258,8 @@ export async function main(argv: string[]): Promise<number> {
       error instanceof UsageError ||
       error instanceof ConfigError ||
       error instanceof RefusedError ||
+      error instanceof LoadTestInputError ||
+      (error instanceof HubStressError && error.exitCode === 2) ||
       (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     console.error(`event: ${message}${error instanceof UsageError ? `\n${USAGE}` : ''}`);
     if (json) console.log(JSON.stringify({ error: message }));
