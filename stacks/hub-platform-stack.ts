@@ -137,7 +137,10 @@ export class HubPlatformStack extends TerraformStack {
     new PlaceholderSchedule(this, 'placeholder-schedule', {
       namespace: HUB_NAMESPACE,
       timeZone: schedule?.timeZone ?? 'UTC',
-      changes: (schedule?.placeholders ?? []).map((e) => ({ schedule: cronAt(e.at, e.days), replicas: e.count })),
+      changes: (schedule?.placeholders ?? []).map((e) => ({
+        schedule: cronAt(e.at, e.days),
+        replicas: e.count,
+      })),
       dependsOn: [this.jupyterhub.release],
     });
   }
