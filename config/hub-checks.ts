@@ -3,7 +3,8 @@
  * node pools that must host them (guarantees, limits, capacity, labels and taints, GPUs),
  * capacity for the declared peak and server limit, and access rules (who may use the
  * shared-password login, which identity providers supply groups, where the hub name lives,
- * admins from groups only, a stable username claim, the GitHub teams the hub relies on).
+ * admins from groups only, a stable username claim, the GitHub teams the hub relies on),
+ * and the load test's targets against the start timeouts.
  */
 import { Guarantee, nodeCapacity, nodesForUsers, usersPerNode } from '../lib/capacity';
 import { DaemonSetRequests, EfsNodeSizing, efsNodeSizing } from '../lib/daemonsets';
@@ -25,6 +26,7 @@ export function checkHub(env: Environment, report: Report): void {
   checkAccess(env, report);
   checkCulling(env, report);
   checkFailureLimit(env, report);
+  checkLoadTest(env, report);
 }
 
 interface ProfilePool {
@@ -453,4 +455,43 @@ export function githubClientFormat(clientId: string): 'github-app' | 'oauth-app'
   if (/^Iv(1\.|23)/.test(clientId)) return 'github-app';
   if (/^(Ov23[A-Za-z0-9]{16}|[0-9a-f]{20})$/.test(clientId)) return 'oauth-app';
   return undefined;
+}
+
+/** The load test's target for the 95th percentile of server start, and where it comes from. */
+export interface StartTarget {
+  readonly seconds: number;
+  /** The config field that set it, or how it was derived. */
+  readonly source: string;
+}
+
+/**
+ * `hub.loadTest.p95StartSeconds`, else what a server of the default profile may need on a
+ * node that is already up: its start timeout less its pool's node boot. A load test runs
+ * on a pre-warmed hub, so no server of it should be waiting for a node.
+ */
+export function loadTestStartTarget(env: Environment): StartTarget {
+  const set = env.hub.loadTest.p95StartSeconds;
+  if (set !== undefined) return { seconds: set, source: 'hub.loadTest.p95StartSeconds' };
+  const profile = defaultProfile(env);
+  const timeout = profileStartTimeout(env, profile);
+  const boot = NODE_BOOT_SECONDS[profilePool(env, profile)?.kind ?? 'user'];
+  return {
+    seconds: Math.max(1, timeout - boot),
+    source: `default: profile '${profile.slug}' start timeout ${timeout} s less node boot ${boot} s`,
+  };
+}
+
+/** A p95 target at or above the start timeout cannot be missed by a server that did not fail. */
+function checkLoadTest(env: Environment, report: Report): void {
+  const target = env.hub.loadTest.p95StartSeconds;
+  if (target === undefined) return;
+  const profile = defaultProfile(env);
+  const timeout = profileStartTimeout(env, profile);
+  if (target >= timeout) {
+    report(
+      ['hub', 'loadTest', 'p95StartSeconds'],
+      `${target} is not below the ${timeout} s start timeout of the default profile '${profile.slug}', ` +
+        `which fails a server that slow anyway; allowed: 1 to ${timeout - 1}`,
+    );
+  }
 }

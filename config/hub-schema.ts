@@ -246,6 +246,19 @@ const hubFields = z.strictObject({
   startTimeoutSeconds: z.number().int().min(60).optional(),
   /** Most servers running at once. @default what the user and GPU pools host at max size */
   activeServerLimit: z.number().int().min(1).optional(),
+  /** What `npm run event -- loadtest` must meet (config/hub-checks.ts resolves the defaults). @default the derived targets */
+  loadTest: z
+    .strictObject({
+      /**
+       * Target: 95 % of the load test's servers ready within this many seconds of their
+       * spawn request. Must be below the default profile's start timeout, which fails a
+       * server that slow anyway.
+       * @default the default profile's start timeout less its pool's node boot: what a
+       * server may need on a node that is already up (lib/start-times.ts)
+       */
+      p95StartSeconds: z.number().int().min(1).optional(),
+    })
+    .default({}),
   /**
    * Run a py-spy container with SYS_PTRACE in the hub pod's process namespace so the hub can
    * be profiled (the stress-test guide); the hub container itself gains nothing. @default false

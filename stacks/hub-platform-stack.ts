@@ -124,15 +124,18 @@ export class HubPlatformStack extends TerraformStack {
       });
     }
 
+    // After the release, whose chart creates the StatefulSet the jobs scale. Every
+    // environment has the scaler's account, role and script, for prewarm --until; the
+    // CronJobs come with a timetable.
     const schedule = env.hub.schedule;
-    if (schedule) {
-      // After the release, whose chart creates the StatefulSet the jobs scale.
-      new PlaceholderSchedule(this, 'placeholder-schedule', {
-        namespace: HUB_NAMESPACE,
-        timeZone: schedule.timeZone,
-        changes: schedule.placeholders.map((e) => ({ schedule: cronAt(e.at, e.days), replicas: e.count })),
-        dependsOn: [this.jupyterhub.release],
-      });
-    }
+    new PlaceholderSchedule(this, 'placeholder-schedule', {
+      namespace: HUB_NAMESPACE,
+      timeZone: schedule?.timeZone ?? 'UTC',
+      changes: (schedule?.placeholders ?? []).map((e) => ({
+        schedule: cronAt(e.at, e.days),
+        replicas: e.count,
+      })),
+      dependsOn: [this.jupyterhub.release],
+    });
   }
 }

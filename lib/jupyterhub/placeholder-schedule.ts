@@ -3,7 +3,9 @@
  * setting the chart's user-placeholder StatefulSet to its count through the scale
  * subresource (lib/jupyterhub/scale_placeholders.py, shipped in a ConfigMap), in the
  * schedule's own time zone. The jobs' service account may get and patch that one
- * StatefulSet's scale and nothing else.
+ * StatefulSet's scale and nothing else. Without a timetable (no changes) the account, its
+ * role and the script are still there: `npm run event -- prewarm --until` runs its one-off
+ * undo Job as that account (tools/event/prewarm.ts).
  */
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
@@ -29,10 +31,14 @@ export const PLACEHOLDER_SCALER_IMAGE = 'docker.io/library/python:3.13.5-alpine3
 /** Name of the jobs' service account, role and binding. */
 export const PLACEHOLDER_SCALER = 'placeholder-scaler';
 
-const SCRIPT_KEY = 'scale_placeholders.py';
-const SCRIPT_DIR = '/opt/placeholder-scaler';
+/** The script's key in the ConfigMap `<PLACEHOLDER_SCALER>-script`, and where pods mount it. */
+export const PLACEHOLDER_SCRIPT_KEY = 'scale_placeholders.py';
+export const PLACEHOLDER_SCRIPT_DIR = '/opt/placeholder-scaler';
 /** nobody: the image's unprivileged user. */
-const RUN_AS = 65534;
+export const PLACEHOLDER_SCALER_UID = 65534;
+const SCRIPT_KEY = PLACEHOLDER_SCRIPT_KEY;
+const SCRIPT_DIR = PLACEHOLDER_SCRIPT_DIR;
+const RUN_AS = PLACEHOLDER_SCALER_UID;
 
 /** From `schedule` (five-field cron, in the time zone) on, keep `replicas` placeholders. */
 export interface PlaceholderChange {
@@ -45,7 +51,7 @@ export interface PlaceholderScheduleProps {
   readonly namespace: string;
   /** IANA time zone the cron expressions are in (CronJob spec.timeZone). */
   readonly timeZone: string;
-  /** One CronJob each. */
+  /** One CronJob each; none leaves only the account, role and script (for one-off jobs). */
   readonly changes: readonly PlaceholderChange[];
   /** @default USER_PLACEHOLDER_STATEFULSET */
   readonly statefulSet?: string;
@@ -66,9 +72,6 @@ export class PlaceholderSchedule extends Construct {
     const statefulSet = props.statefulSet ?? USER_PLACEHOLDER_STATEFULSET;
     const image = props.image ?? PLACEHOLDER_SCALER_IMAGE;
     const { namespace } = props;
-    if (props.changes.length === 0) {
-      throw new Error('PlaceholderSchedule: changes is empty; give at least one time and count');
-    }
     props.changes.forEach((change, i) => {
       if (!Number.isInteger(change.replicas) || change.replicas < 0) {
         throw new Error(

@@ -1,5 +1,8 @@
 """Sets the replicas of the chart's user-placeholder StatefulSet through its scale
-subresource: what each placeholder CronJob runs (lib/jupyterhub/placeholder-schedule.ts).
+subresource: what each placeholder CronJob runs (lib/jupyterhub/placeholder-schedule.ts),
+and, with --at, the one-off Job `npm run event -- prewarm --until` leaves in the cluster to
+undo a pre-warm at a set time (tools/event/prewarm.ts): it sleeps until then, also when
+Kubernetes restarts it on another node, and scales then.
 
 Python's standard library only, so a plain pinned python image runs it, and only the two
 calls its service account may make: GET and PATCH on
@@ -13,10 +16,12 @@ what went wrong.
 """
 
 import argparse
+import datetime
 import json
 import os
 import ssl
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -95,6 +100,25 @@ def scale(api, namespace, name, replicas, token=None, context=None):
     return previous, now
 
 
+def parse_at(text):
+    """An ISO 8601 date-time with a UTC offset (or Z), as an aware datetime; None if it is not one."""
+    try:
+        when = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else None
+
+
+def wait_until(when, now=None, sleep=time.sleep, step=300):
+    """Sleeps until `when` in steps of at most `step` seconds (a clock change is noticed)."""
+    now = now or (lambda: datetime.datetime.now(datetime.timezone.utc))
+    while True:
+        left = (when - now()).total_seconds()
+        if left <= 0:
+            return
+        sleep(min(left, step))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("replicas", type=int, help="placeholder pods to keep")
@@ -103,9 +127,19 @@ def main(argv=None):
     parser.add_argument("--api", default=None, help="@default the in-cluster API server")
     parser.add_argument("--token-file", default=f"{SERVICE_ACCOUNT}/token")
     parser.add_argument("--ca-file", default=f"{SERVICE_ACCOUNT}/ca.crt")
+    parser.add_argument(
+        "--at", default=None, help="scale at this ISO 8601 date-time with offset, waiting until then"
+    )
     args = parser.parse_args(argv)
     if args.replicas < 0:
         parser.error(f"replicas: {args.replicas} is negative; give 0 or more")
+    when = None
+    if args.at is not None:
+        when = parse_at(args.at)
+        if when is None:
+            parser.error(
+                f"--at: {args.at!r} is not a date-time with offset such as 2026-07-14T17:30:00Z"
+            )
     api = args.api or default_api()
     if not api:
         print("no Kubernetes API: KUBERNETES_SERVICE_HOST is unset and --api not given", file=sys.stderr)
@@ -117,6 +151,9 @@ def main(argv=None):
     context = None
     if api.startswith("https://"):
         context = ssl.create_default_context(cafile=args.ca_file if os.path.exists(args.ca_file) else None)
+    if when is not None:
+        print(f"waiting until {when.isoformat()} to scale to {args.replicas} replicas", flush=True)
+        wait_until(when)
     try:
         previous, now = scale(api, args.namespace, args.statefulset, args.replicas, token, context)
     except ScaleError as error:

@@ -3,7 +3,7 @@
  * the field, the profile (where there is one), the value and what is allowed.
  */
 import { ENVIRONMENTS } from '../../config';
-import { hubStartTimeout, profileStartTimeout } from '../../config/hub-checks';
+import { hubStartTimeout, loadTestStartTarget, profileStartTimeout } from '../../config/hub-checks';
 import { ConfigError, parseEnvironment } from '../../config/load';
 import { EnvironmentInput } from '../../config/schema';
 
@@ -123,6 +123,18 @@ const cases: Array<[string, string, Change, RegExp]> = [
     'hackweek',
     (env) => (env.hub.consecutiveFailureLimit = 5),
     /^hackweek\.hub\.consecutiveFailureLimit: 5 is not above concurrentSpawnLimit 30: up to 30 spawns can wait on the same new nodes and time out together, and the hub exits after 5 failures in a row; set more than 30 \(the default is twice concurrentSpawnLimit\)$/,
+  ],
+  [
+    'a load-test p95 target the start timeout makes impossible to miss',
+    'hackweek',
+    (env) => (env.hub.loadTest = { p95StartSeconds: 600 }),
+    /^hackweek\.hub\.loadTest\.p95StartSeconds: 600 is not below the 600 s start timeout of the default profile 'icesat2', which fails a server that slow anyway; allowed: 1 to 599$/,
+  ],
+  [
+    'a load-test p95 target of zero',
+    'hackweek',
+    (env) => (env.hub.loadTest = { p95StartSeconds: 0 }),
+    /^hackweek\.hub\.loadTest\.p95StartSeconds: Too small: expected number to be >=1 \(received 0\)$/,
   ],
   [
     'two default profiles',
@@ -367,5 +379,23 @@ describe('hub configuration rules', () => {
     const slow = structuredClone(ENVIRONMENTS.staging) as EnvironmentInput;
     profile(slow, 'large-memory').startTimeoutSeconds = 1200;
     expect(hubStartTimeout(parseEnvironment('staging', slow))).toBe(1200);
+  });
+
+  it("derives the load test's p95 start target from the default profile's start timeout less node boot", () => {
+    // staging's default profile: 600 s on a CPU pool whose node boots in 300 s.
+    const staging = parseEnvironment('staging', ENVIRONMENTS.staging);
+    expect(loadTestStartTarget(staging)).toEqual({
+      seconds: 300,
+      source: "default: profile 'default' start timeout 600 s less node boot 300 s",
+    });
+    const longer = structuredClone(ENVIRONMENTS.staging) as EnvironmentInput;
+    longer.hub.startTimeoutSeconds = 720;
+    expect(loadTestStartTarget(parseEnvironment('staging', longer)).seconds).toBe(420);
+    const set = structuredClone(ENVIRONMENTS.staging) as EnvironmentInput;
+    set.hub.loadTest = { p95StartSeconds: 90 };
+    expect(loadTestStartTarget(parseEnvironment('staging', set))).toEqual({
+      seconds: 90,
+      source: 'hub.loadTest.p95StartSeconds',
+    });
   });
 });

@@ -4,10 +4,12 @@
  *   orphans [--json] [--clean]      what is still in AWS for the environment, and its cost
  *   down [--no-export] [--kube-api URL] [--prometheus-url URL] [--since TIME]
  *        [--confirm NAME] [--hub-url URL] [--clean] [--json]
- *   prewarm --users N [--kube-api URL] [--dry-run] [--json]
+ *   prewarm --users N [--until TIME] [--kube-api URL] [--timeout S] [--dry-run] [--json]
+ *   loadtest [--users N] [--hub-url URL] [--dry-run] [--json]
  * Every step logs to event-logs/<env>-<step>-<timestamp>.log (EVENT_DIR moves it).
  * Exit 0 when done (orphans: nothing left), 1 when AWS, cdktf or the hub fails or
- * resources are left, 2 on bad usage or a refusal.
+ * resources are left (loadtest: a target missed; prewarm: not ready in time), 2 on bad
+ * usage or a refusal.
  */
 import { parseArgs } from 'util';
 import { ENVIRONMENTS } from '../../config';
@@ -19,12 +21,24 @@ import { awsClients } from '../shared/aws';
 import { cdktf } from './cdktf';
 import { ExportRecord, RefusedError, runDown } from './down';
 import { exportEvent } from './export-event';
-import { planPrewarm, scalePlaceholders } from './prewarm';
+import { HubStressError, LoadTestInputError, planLoadTest, runLoadTest } from './loadtest';
+import { defaultProfile, profileStartTimeout } from '../../config/hub-checks';
+import {
+  configuredPlaceholders,
+  eventTimeZone,
+  parseUntil,
+  planPrewarm,
+  scalePlaceholders,
+  scheduleUndo,
+  undoJob,
+  UntilError,
+  waitUntilWarm,
+} from './prewarm';
 import { cleanOrphans, findOrphans, renderOrphans } from './orphans';
 import { openStepLog, StepLog } from './step-log';
 
-const STEPS = ['orphans', 'down', 'prewarm'] as const;
-const NOT_BUILT = ['up', 'loadtest', 'status'];
+const STEPS = ['orphans', 'down', 'prewarm', 'loadtest'] as const;
+const NOT_BUILT = ['up', 'status'];
 
 const USAGE = `usage: npm run event -- <step> --env NAME [options]
   orphans [--json] [--clean]   AWS resources still tagged for the environment or its cluster
@@ -34,9 +48,19 @@ const USAGE = `usage: npm run event -- <step> --env NAME [options]
                                (a Job through --kube-api, token KUBE_TOKEN; report from
                                Prometheus since TIME, default 7 days ago), stop servers,
                                destroy platform then cluster, check orphans
-  prewarm --users N [--kube-api URL] [--dry-run] [--json]
-                               scale the user placeholders to hold N users' servers
-                               (token from KUBE_TOKEN; URL also from KUBE_API_URL)
+  prewarm --users N [--until TIME] [--timeout SECONDS] [--kube-api URL] [--dry-run] [--json]
+                               scale the user placeholders to hold N users' servers and wait
+                               until they run on Ready nodes (timeout default: the default
+                               profile's start timeout); --until HH:MM (event time zone) or
+                               an ISO date-time with offset: a Job in the cluster sets the
+                               count config gives for then (token from KUBE_TOKEN; URL also
+                               from KUBE_API_URL)
+  loadtest [--users N] [--hub-url URL] [--dry-run] [--json]
+                               hub-stress with the event's users (default hub.peakUsers) and
+                               the hub's spawn limit; exit 1 when a target is missed (p95
+                               server start, none failed, none left behind). Token from
+                               JUPYTERHUB_API_TOKEN; URL also from JUPYTERHUB_API_URL, else
+                               https://<hub.domain.name>/hub/api
   (not built yet: ${NOT_BUILT.join(', ')})`;
 
 class UsageError extends Error {}
@@ -45,7 +69,8 @@ class UsageError extends Error {}
 const STEP_OPTIONS: Readonly<Record<(typeof STEPS)[number], readonly string[]>> = {
   orphans: ['clean'],
   down: ['confirm', 'no-export', 'hub-url', 'clean', 'kube-api', 'prometheus-url', 'since'],
-  prewarm: ['users', 'kube-api', 'dry-run'],
+  prewarm: ['users', 'until', 'timeout', 'kube-api', 'dry-run'],
+  loadtest: ['users', 'hub-url', 'dry-run'],
 };
 
 function wholeNumber(flag: string, raw: string | undefined): number {
@@ -53,6 +78,13 @@ function wholeNumber(flag: string, raw: string | undefined): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || n < 1 || n > 10_000)
     throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not a whole number from 1 to 10000`);
+  return n;
+}
+
+function boundedNumber(flag: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max)
+    throw new UsageError(`${flag}: ${JSON.stringify(raw)} is not a whole number from ${min} to ${max}`);
   return n;
 }
 
@@ -114,6 +146,132 @@ async function orphans(env: Environment, log: StepLog, options: { json: boolean;
   }
 }
 
+/**
+ * `prewarm`: the plan, then (unless --dry-run) the undo Job for --until, the scale request,
+ * and the wait until the placeholders run on Ready nodes. 1 when not warm in time.
+ */
+async function prewarm(
+  env: Environment,
+  log: StepLog,
+  users: number,
+  kubeApi: string | undefined,
+  values: { until?: string; timeout?: string; 'dry-run': boolean },
+  json: boolean,
+): Promise<number> {
+  const now = new Date();
+  const zone = eventTimeZone(env);
+  let plan;
+  let until: Date | undefined;
+  try {
+    until = values.until === undefined ? undefined : parseUntil(values.until, zone, now);
+    plan = planPrewarm(env, users);
+  } catch (error) {
+    // Bad --until, or more users than the pool holds: said before anything is sent.
+    if (error instanceof UntilError || error instanceof Error) throw new UsageError(error.message);
+    throw error;
+  }
+  const timeoutS =
+    values.timeout === undefined
+      ? profileStartTimeout(env, defaultProfile(env))
+      : boundedNumber('--timeout', values.timeout, 10, 7200);
+  const undo = until ? configuredPlaceholders(env, until) : undefined;
+  const job = until && undo ? undoJob(undo.count, until, now) : undefined;
+  log.say(
+    `${env.name}: ${plan.users} users of profile '${plan.profile}' need ${plan.nodes} ${plan.instanceType} ` +
+      `node(s) at ${plan.usersPerNode} per node: ${plan.placeholders} placeholders`,
+  );
+  if (until && undo)
+    log.say(
+      `until ${until.toISOString()} (${until.toLocaleString('en-GB', { timeZone: zone, timeZoneName: 'short' })}): ` +
+        `then back to ${undo.count} placeholders (${undo.source}), by Job ${job?.name} in the cluster`,
+    );
+  const result = {
+    environment: env.name,
+    ...plan,
+    until: until?.toISOString(),
+    undo: undo && { count: undo.count, source: undo.source, job: job?.name },
+  };
+  if (values['dry-run']) {
+    if (json) console.log(JSON.stringify({ ...result, scaled: false }));
+    return 0;
+  }
+  const api = { url: kubeApi as string, token: process.env.KUBE_TOKEN };
+  if (job) {
+    const created = await scheduleUndo(api, job);
+    log.say(
+      created
+        ? `Job jupyterhub/${job.name} created: it scales back at ${until?.toISOString()}, whether or not this machine is on`
+        : `Job jupyterhub/${job.name} exists already: that undo is scheduled`,
+    );
+  }
+  await scalePlaceholders(api, plan.placeholders);
+  log.say(
+    `user-placeholder scaled to ${plan.placeholders}; waiting up to ${timeoutS} s for them to run on Ready nodes`,
+  );
+  const status = await waitUntilWarm(api, plan.placeholders, plan.pool, {
+    timeoutMs: timeoutS * 1000,
+    pollMs: 5_000,
+    say: (line) => log.say(line),
+  });
+  if (status.warm) log.say(`warm: ${plan.placeholders} placeholders running on Ready nodes`);
+  else
+    log.say(
+      `not warm after ${timeoutS} s: the autoscaler may be at pool ${plan.pool}'s max size or short of EC2 quota; ` +
+        'see kubectl -n jupyterhub describe pods -l component=user-placeholder',
+    );
+  if (json) console.log(JSON.stringify({ ...result, scaled: true, status }));
+  return status.warm ? 0 : 1;
+}
+
+/** `loadtest`: hub-stress with the event's users and spawn limit; 1 when a target is missed. */
+async function loadtest(
+  env: Environment,
+  users: number | undefined,
+  hubUrl: string | undefined,
+  dryRun: boolean,
+  json: boolean,
+): Promise<number> {
+  let plan;
+  try {
+    plan = planLoadTest(env, users);
+  } catch (error) {
+    if (error instanceof LoadTestInputError) throw new UsageError(error.message);
+    throw error;
+  }
+  const url = hubUrl || process.env.JUPYTERHUB_API_URL || `https://${env.hub.domain.name}/hub/api`;
+  const token = process.env.JUPYTERHUB_API_TOKEN;
+  if (!dryRun && !token)
+    throw new UsageError('JUPYTERHUB_API_TOKEN: missing; the load test needs an admin token');
+  const log = openStepLog(env.name, 'loadtest', json);
+  if (dryRun) {
+    log.say(
+      `${env.name}: would start ${plan.users} servers of profile '${plan.profile}' at ${url} through the hub's ` +
+        `spawn limit ${plan.spawnLimit}, at most ${plan.pending} pending; targets: p95 server start ` +
+        `<= ${plan.p95StartSeconds} s (${plan.p95Source}), none failed, none left behind`,
+    );
+    if (json) console.log(JSON.stringify({ environment: env.name, hub: url, plan, dryRun: true }));
+    return 0;
+  }
+  const outcome = await runLoadTest(plan, { url, token: token as string }, log);
+  if (json)
+    console.log(
+      JSON.stringify(
+        {
+          environment: env.name,
+          hub: url,
+          plan,
+          targets: outcome.targets,
+          left: outcome.left,
+          report: outcome.report,
+          log: log.path,
+        },
+        null,
+        2,
+      ),
+    );
+  return outcome.code;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   try {
@@ -131,6 +289,8 @@ export async function main(argv: string[]): Promise<number> {
         'kube-api': { type: 'string' },
         'prometheus-url': { type: 'string' },
         since: { type: 'string' },
+        until: { type: 'string' },
+        timeout: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -156,7 +316,9 @@ export async function main(argv: string[]): Promise<number> {
         `--${stray}: not an option of ${step}; its options: ${allowed.map((o) => `--${o}`).join(', ')}`,
       );
     const env = environment(values.env);
-    const users = step === 'prewarm' ? wholeNumber('--users', values.users) : undefined;
+    const users =
+      step === 'prewarm' || values.users !== undefined ? wholeNumber('--users', values.users) : undefined;
+    if (step === 'loadtest') return await loadtest(env, users, values['hub-url'], values['dry-run'], json);
     const kubeApi = values['kube-api'] ?? process.env.KUBE_API_URL;
     if (step === 'prewarm' && !kubeApi && !values['dry-run'])
       throw new UsageError('--kube-api: missing; pass --kube-api URL (or KUBE_API_URL), or --dry-run');
@@ -165,24 +327,7 @@ export async function main(argv: string[]): Promise<number> {
       const left = await orphans(env, log, { json, clean: values.clean });
       return left ? 1 : 0;
     }
-    if (step === 'prewarm') {
-      let plan;
-      try {
-        plan = planPrewarm(env, users as number);
-      } catch (error) {
-        throw new UsageError((error as Error).message);
-      }
-      log.say(
-        `${env.name}: ${plan.users} users of profile '${plan.profile}' need ${plan.nodes} ${plan.instanceType} ` +
-          `node(s) at ${plan.usersPerNode} per node: ${plan.placeholders} placeholders`,
-      );
-      if (!values['dry-run']) {
-        await scalePlaceholders({ url: kubeApi as string, token: process.env.KUBE_TOKEN }, plan.placeholders);
-        log.say(`user-placeholder scaled to ${plan.placeholders}; the autoscaler now boots the nodes`);
-      }
-      if (json) console.log(JSON.stringify({ environment: env.name, ...plan, scaled: !values['dry-run'] }));
-      return 0;
-    }
+    if (step === 'prewarm') return await prewarm(env, log, users as number, kubeApi, values, json);
     const hubUrl = values['hub-url'] ?? process.env.JUPYTERHUB_API_URL;
     const token = process.env.JUPYTERHUB_API_TOKEN;
     if (hubUrl && !token)
@@ -229,6 +374,8 @@ export async function main(argv: string[]): Promise<number> {
       error instanceof UsageError ||
       error instanceof ConfigError ||
       error instanceof RefusedError ||
+      error instanceof LoadTestInputError ||
+      (error instanceof HubStressError && error.exitCode === 2) ||
       (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     console.error(`event: ${message}${error instanceof UsageError ? `\n${USAGE}` : ''}`);
     if (json) console.log(JSON.stringify({ error: message }));

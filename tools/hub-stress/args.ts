@@ -23,6 +23,11 @@ export interface Options {
   readonly count: number;
   /** Upper bound of pending spawns, and of concurrent stops and deletes. */
   readonly batchSize: number;
+  /**
+   * The hub's concurrent_spawn_limit, when known (stress): never more spawns pending than
+   * this, so none meets a 429; unknown, it is learned from the hub's first 429.
+   */
+  readonly spawnLimit: number | undefined;
   /** Profile slug passed as the spawn's user options (KubeSpawner profile_list). */
   readonly profile: string | undefined;
   readonly keep: boolean;
@@ -53,6 +58,8 @@ options:
   --prefix NAME       user name prefix (default hub-stress)
   --count N           users to create (stress default 10, activity default 100)
   --batch-size N      most spawns pending at once; also stop/delete concurrency (default 10)
+  --spawn-limit N     the hub's concurrent_spawn_limit: never more spawns pending, so none
+                      meets a 429 (stress; default: learned from the hub's first 429)
   --profile SLUG      profile to request for each server (stress)
   --keep              leave users and servers in place; later runs continue the numbering
   --workers N         concurrent activity workers (activity, default 10)
@@ -71,6 +78,7 @@ const OPTION_SPEC = {
   prefix: { type: 'string' },
   count: { type: 'string' },
   'batch-size': { type: 'string' },
+  'spawn-limit': { type: 'string' },
   profile: { type: 'string' },
   keep: { type: 'boolean' },
   workers: { type: 'string' },
@@ -89,6 +97,7 @@ type OptionName = keyof typeof OPTION_SPEC;
 const COMMAND_ONLY: Partial<Record<OptionName, readonly Command[]>> = {
   count: ['stress', 'activity'],
   profile: ['stress'],
+  'spawn-limit': ['stress'],
   keep: ['stress', 'activity'],
   workers: ['activity'],
   duration: ['activity'],
@@ -97,6 +106,7 @@ const COMMAND_ONLY: Partial<Record<OptionName, readonly Command[]>> = {
 const LIMITS = {
   count: { min: 1, max: 10_000 },
   'batch-size': { min: 1, max: 500 },
+  'spawn-limit': { min: 1, max: 10_000 },
   workers: { min: 1, max: 500 },
   duration: { min: 1, max: 86_400 },
   timeout: { min: 1, max: 86_400 },
@@ -214,6 +224,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     prefix,
     count: integer('count', values.count, cmd === 'activity' ? 100 : 10),
     batchSize: integer('batch-size', values['batch-size'], 10),
+    spawnLimit:
+      values['spawn-limit'] === undefined ? undefined : integer('spawn-limit', values['spawn-limit'], 0),
     profile: values.profile,
     keep: values.keep ?? false,
     workers: integer('workers', values.workers, 10),

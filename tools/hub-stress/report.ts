@@ -29,7 +29,7 @@ export interface Report {
   /** From a user's first spawn request to its server being ready, throttle waits included. */
   readonly spawnLatencyMs?: LatencySummary;
   readonly spawnsPerMinute?: number;
-  /** Spawns the hub accepted at once, as learned from its 429s (or --batch-size). */
+  /** Spawns kept pending at most by the end: the hub's limit as learned from its 429s, or --spawn-limit, or --batch-size. */
   readonly spawnWindow?: number;
   readonly cleanup?: CleanupSummary;
   readonly activity?: {

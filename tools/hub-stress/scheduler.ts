@@ -1,7 +1,9 @@
 /**
- * Starts servers for many users through the spawn window (window.ts). A user that gets a
- * 429 leaves the window (its slot goes to the next user) and is retried after Retry-After,
- * so the hub's 30-60 s throttle delays that user, not the run. A slot is only given back
+ * Starts servers for many users through the spawn window (window.ts). Told the hub's spawn
+ * limit (--spawn-limit), it keeps at most that many pending and meets no 429. A user that
+ * gets a 429 anyway leaves the window (its slot goes to the next user, and the window
+ * shrinks to what the hub held for good) and is retried after Retry-After, within that
+ * smaller window, so the hub's 30-60 s throttle delays that one user, once, not the run. A slot is only given back
  * once the hub no longer counts the spawn as pending: a spawn that timed out here is
  * stopped first, because the hub holds it until its own start_timeout.
  */
@@ -56,7 +58,7 @@ export interface SpawnResults {
   /** Milliseconds from each ready user's first spawn request to ready. */
   readonly latencies: number[];
   readonly failures: Tally;
-  /** The hub's limit as learned from its 429s, or --batch-size. */
+  /** The hub's limit as learned from its 429s, or --spawn-limit, or --batch-size (the least). */
   readonly window: number;
 }
 
@@ -66,7 +68,7 @@ export async function spawnAll(
   progress: Progress,
 ): Promise<SpawnResults> {
   const { options, client, signal } = ctx;
-  const window = new SpawnWindow(options.batchSize);
+  const window = new SpawnWindow(options.batchSize, options.spawnLimit);
   const fresh: Job[] = names.map((name) => ({
     name,
     seq: 0,
@@ -146,7 +148,7 @@ export async function spawnAll(
         },
       );
       if (outcome.kind === 'ready') {
-        window.onReady(Date.now());
+        window.onReady();
         latencies.push(Date.now() - job.firstRequest);
         ready++;
         progress.ready = ready;
@@ -155,7 +157,7 @@ export async function spawnAll(
         // Our spawns sent before this one and still pending are what the hub held for us.
         const accepted = [...inFlight].filter((other) => other.seq < job.seq).length;
         const retryAfterMs = outcome.retryAfterMs ?? DEFAULT_THROTTLE_MS;
-        window.onThrottled(accepted, retryAfterMs, Date.now());
+        window.onThrottled(accepted);
         client.retries.add('429');
         job.attempts--;
         if (++job.throttles > MAX_THROTTLES) fail('throttled');

@@ -118,41 +118,85 @@ describe('bad input fails fast, before anything is created', () => {
 });
 
 describe('stress', () => {
-  it('brings 10 servers up through a spawn limit of 3, paying the 429 wait once, and leaves nothing behind', async () => {
+  const expected = Array.from({ length: 20 }, (_, i) => `e2e-stress-${String(i + 1).padStart(4, '0')}`);
+
+  it('brings 20 servers up through a spawn limit of 3, paying the 429 wait once, and leaves nothing behind', async () => {
     const spawnsBefore = await hub.successfulSpawns();
     const logStart = hub.logSize();
-    // Ten servers: the nine not throttled are up (about 5 s each, three at a time) well before
-    // the hub's 30-60 s Retry-After ends, when hub-stress would try its learned limit again.
+    // Twenty servers at about 5 s each, three at a time, outlast the hub's 30-60 s
+    // Retry-After: the learned limit must not be tried again once the wait is over.
     const result = await runTool(
-      ['stress', '--prefix', 'e2e-stress', '--count', '10', '--batch-size', '10', '--json'],
+      ['stress', '--prefix', 'e2e-stress', '--count', '20', '--batch-size', '10', '--json'],
       env,
     );
 
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({
-      usersCreated: 10,
-      serversRequested: 10,
-      serversReady: 10,
+      usersCreated: 20,
+      serversRequested: 20,
+      serversReady: 20,
       failures: {},
       spawnWindow: 3,
     });
-    expect(report.cleanup).toEqual({ removed: 10, remaining: 0, failures: {} });
-    // The limit was really met, by one probe above it: one user paid the wait, not 10 - 3.
+    expect(report.cleanup).toEqual({ removed: 20, remaining: 0, failures: {} });
+    // The limit was really met, by one probe above it, and only once: one user paid the wait.
     await hub.logSettled();
     expect(hub.throttlesSince(logStart)).toBe(1);
     expect(report.retries['429']).toBe(1);
-    expect(report.spawnLatencyMs.count).toBe(10);
+    expect(report.spawnLatencyMs.count).toBe(20);
     // The median spawn paid no wait; the throttled one (the maximum) waited 30-60 s.
     expect(report.spawnLatencyMs.p50).toBeLessThan(30_000);
     expect(report.spawnLatencyMs.max).toBeGreaterThanOrEqual(30_000);
     expect(report.apiLatencyMs.p50).not.toBeNull();
 
-    const expected = Array.from({ length: 10 }, (_, i) => `e2e-stress-${String(i + 1).padStart(4, '0')}`);
     // The hub's own word: its spawn metrics and its per-user "took N seconds to start" log.
-    expect((await hub.successfulSpawns()) - spawnsBefore).toBe(10);
+    expect((await hub.successfulSpawns()) - spawnsBefore).toBe(20);
     expect([...hub.startedPerHubLog('e2e-stress')].sort()).toEqual(expected);
     expect(await hub.users('e2e-stress')).toEqual([]);
+  });
+
+  it('told the spawn limit (--spawn-limit 3), brings 20 servers up without a single 429, and leaves nothing behind', async () => {
+    const spawnsBefore = await hub.successfulSpawns();
+    const logStart = hub.logSize();
+    const result = await runTool(
+      [
+        'stress',
+        '--prefix',
+        'e2e-known',
+        '--count',
+        '20',
+        '--batch-size',
+        '10',
+        '--spawn-limit',
+        '3',
+        '--json',
+      ],
+      env,
+    );
+
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({
+      usersCreated: 20,
+      serversRequested: 20,
+      serversReady: 20,
+      failures: {},
+      retries: {},
+      spawnWindow: 3,
+    });
+    expect(report.cleanup).toEqual({ removed: 20, remaining: 0, failures: {} });
+    await hub.logSettled();
+    expect(hub.throttlesSince(logStart)).toBe(0);
+    // No one waited out a Retry-After.
+    expect(report.spawnLatencyMs.count).toBe(20);
+    expect(report.spawnLatencyMs.max).toBeLessThan(30_000);
+
+    expect((await hub.successfulSpawns()) - spawnsBefore).toBe(20);
+    expect([...hub.startedPerHubLog('e2e-known')].sort()).toEqual(
+      expected.map((name) => name.replace('e2e-stress', 'e2e-known')),
+    );
+    expect(await hub.users('e2e-known')).toEqual([]);
   });
 });
 

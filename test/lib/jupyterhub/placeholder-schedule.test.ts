@@ -91,8 +91,18 @@ describe('PlaceholderSchedule', () => {
     ]);
   });
 
-  it('rejects an empty timetable, a negative count and a malformed cron expression', () => {
-    expect(() => synth({ changes: [] })).toThrow(/changes is empty; give at least one time and count/);
+  it('without a timetable, keeps the account, its one-StatefulSet role and the script, and no CronJob', () => {
+    const json = synth({ changes: [] });
+    expect(bodies(json, 'kubernetes_cron_job_v1')).toEqual([]);
+    expect(bodies(json, 'kubernetes_service_account_v1')).toHaveLength(1);
+    const [role] = bodies(json, 'kubernetes_role_v1');
+    expect(role.rule).toEqual([
+      expect.objectContaining({ resources: ['statefulsets/scale'], resource_names: ['user-placeholder'] }),
+    ]);
+    expect(Object.keys(bodies(json, 'kubernetes_config_map_v1')[0].data)).toEqual(['scale_placeholders.py']);
+  });
+
+  it('rejects a negative count and a malformed cron expression', () => {
     expect(() => synth({ changes: [{ schedule: '0 8 * * 1', replicas: -1 }] })).toThrow(
       /changes\.0\.replicas: -1 must be a whole number, 0 or more/,
     );

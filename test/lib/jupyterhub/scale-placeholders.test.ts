@@ -174,4 +174,36 @@ describe('scale_placeholders.py against a stand-in scale API', () => {
     expect(result.stderr).toMatch(/replicas: -1 is negative/);
     expect(api.seen).toEqual([]);
   });
+
+  it('with --at, waits until that time and scales then (the undo of a pre-warm)', async () => {
+    // Two seconds from now: the API must not be called before then.
+    const at = new Date(Date.now() + 2_000);
+    let firstCall: number | undefined;
+    const watch = setInterval(() => (firstCall ??= api.seen.length > 0 ? Date.now() : undefined), 20);
+    const result = await run('--at', at.toISOString(), '0');
+    clearInterval(watch);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^waiting until .* to scale to 0 replicas\n/);
+    expect(result.stdout).toContain('scaled from 4 to 0 replicas');
+    expect(api.replicas).toBe(0);
+    expect(firstCall).toBeGreaterThanOrEqual(at.getTime());
+  });
+
+  it('with --at in the past, scales at once', async () => {
+    const result = await run('--at', '2020-01-01T00:00:00Z', '2');
+    expect(result.code).toBe(0);
+    expect(api.replicas).toBe(2);
+  });
+
+  it.each(['tomorrow', '2026-07-14T17:30'])(
+    'refuses --at %j (no date-time with offset) before calling the API',
+    async (at) => {
+      const result = await run('--at', at, '2');
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        `--at: '${at}' is not a date-time with offset such as 2026-07-14T17:30:00Z`,
+      );
+      expect(api.seen).toEqual([]);
+    },
+  );
 });

@@ -25,6 +25,7 @@ describe('parseOptions', () => {
       prefix: 'hub-stress',
       count: 10,
       batchSize: 10,
+      spawnLimit: undefined,
       keep: false,
       timeoutMs: 300_000,
       dryRun: false,
@@ -70,6 +71,22 @@ describe('parseOptions', () => {
   });
 
   it.each([
+    ['1', 1],
+    ['64', 64],
+    ['10000', 10_000],
+  ])('takes --spawn-limit %s as the hub limit for stress', (text, value) => {
+    expect(parseOptions(['stress', '--spawn-limit', text], env).spawnLimit).toBe(value);
+  });
+
+  it.each([
+    [
+      ['stress', '--spawn-limit', '0'],
+      /^--spawn-limit: "0" is not allowed; expected an integer from 1 to 10000$/,
+    ],
+    [['stress', '--spawn-limit', '10001'], /^--spawn-limit: "10001" .* from 1 to 10000$/],
+    [['stress', '--spawn-limit', 'three'], /^--spawn-limit: "three" is not allowed/],
+    [['activity', '--spawn-limit', '3'], /^--spawn-limit: not used by activity; it applies to stress$/],
+    [['purge', '--spawn-limit', '3'], /^--spawn-limit: not used by purge; it applies to stress$/],
     [['stress', '--batch-size', '501'], /^--batch-size: "501" .* from 1 to 500/],
     [['stress', '--count', '0'], /^--count: "0" is not allowed; expected an integer from 1 to 10000$/],
     [['stress', '--count', '-3'], /^Option '--count' argument is ambiguous; run with --help/],

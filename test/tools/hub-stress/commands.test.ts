@@ -58,3 +58,17 @@ describe('a first Ctrl-C during the cleanup of a finished run', () => {
     expect(exitCode(report)).toBe(0);
   });
 });
+
+describe('stress --dry-run', () => {
+  it.each([
+    [['--batch-size', '10', '--spawn-limit', '3'], "at most 3 (the hub's spawn limit) pending"],
+    [['--batch-size', '4', '--spawn-limit', '30'], 'at most 4 pending'],
+    [['--batch-size', '6'], 'at most 6 pending'],
+  ])('with %j says how many spawns it keeps pending, and sends no spawn', async (argv, text) => {
+    const hub = new FakeHub();
+    const ctx = testContext(hub, ['stress', '--count', '5', '--dry-run', ...argv]);
+    const report = await settle(stress(ctx));
+    expect(report.plan).toContain(text);
+    expect(hub.requests.filter((r) => r.startsWith('POST'))).toEqual([]);
+  });
+});

@@ -81,13 +81,26 @@ describe('spawnAll with the spawn window, against a hub with a concurrent spawn 
     },
   );
 
-  it('backs off trying for more on a hub that stays full (12 s spawns, 60 users)', async () => {
+  it('pays the 429 once on a hub that stays full (12 s spawns, 60 users), long after the Retry-After', async () => {
     const hub = new FakeHub({ concurrentSpawnLimit: 3, spawnMs: () => 12_000 });
     const { promise } = await run(hub, ['--batch-size', '10'], 60);
     const results = await settle(promise);
     expect(results).toMatchObject({ ready: 60, window: 3 });
-    // The first probe, and tries after 30 s, 60 s and 120 s: not one every 30 s.
-    expect(hub.throttled.length).toBeLessThanOrEqual(4);
+    // Four minutes of spawns through 3 slots: the learned limit is never tried again.
+    expect(hub.throttled).toHaveLength(1);
+    expect(hub.maxPending).toBe(3);
+  });
+
+  it('pays the 429 once when 20 spawns of 5 s through a limit of 3 outlast the Retry-After', async () => {
+    // JupyterHub 5.5 on loopback: about 5 s a spawn, so seven rounds take 35 s, past the 30 s
+    // Retry-After; a run that tried its learned limit again then paid a second 429.
+    const hub = new FakeHub({ concurrentSpawnLimit: 3, retryAfterS: 30, spawnMs: () => 5_000 });
+    const { promise, started } = await run(hub, ['--batch-size', '10'], 20);
+    const results = await settle(promise);
+    expect(results).toMatchObject({ ready: 20, requested: 20, window: 3 });
+    expect(Date.now() - started).toBeGreaterThan(35_000);
+    expect(hub.throttled).toHaveLength(1);
+    expect(hub.maxPending).toBe(3);
   });
 
   it('meets no 429 at all when --batch-size is within the hub limit', async () => {
@@ -99,20 +112,19 @@ describe('spawnAll with the spawn window, against a hub with a concurrent spawn 
     expect(hub.maxPending).toBe(10);
   });
 
-  it('raises a limit learned while other people were spawning once they are done', async () => {
+  it('keeps a limit learned while other people were spawning: slower, never throttled again', async () => {
     // Others hold 7 of the hub's 10 pending spawns for the first 20 s.
+    const t0 = Date.now();
     const hub = new FakeHub({
       concurrentSpawnLimit: 10,
       othersPending: (now) => (now < t0 + 20_000 ? 7 : 0),
     });
-    const t0 = Date.now();
-    const { promise } = await run(hub, ['--batch-size', '10'], 120);
+    const { promise } = await run(hub, ['--batch-size', '10'], 60);
     const results = await settle(promise);
-    expect(results.ready).toBe(120);
-    expect(hub.throttled.length).toBeGreaterThanOrEqual(1);
-    // The window went down to what was left (3), then climbed back to the batch size.
-    expect(hub.maxPending).toBe(10);
-    expect(results.window).toBe(10);
+    expect(results.ready).toBe(60);
+    expect(hub.throttled).toHaveLength(1);
+    expect(hub.maxPending).toBe(3);
+    expect(results.window).toBe(3);
   });
 
   it('keeps a timed-out spawn in the window until it is stopped, so its slot is not given away', async () => {
@@ -154,6 +166,52 @@ describe('spawnAll with the spawn window, against a hub with a concurrent spawn 
     expect(results).toMatchObject({ ready: 1, requested: 2 });
     // A timer left behind would keep the process alive until the Retry-After is over.
     expect(jest.getTimerCount()).toBe(0);
+  });
+});
+
+describe('spawnAll told the hub spawn limit (--spawn-limit)', () => {
+  it('brings 20 servers up through a limit of 3 without one 429, three at once from the start', async () => {
+    const hub = new FakeHub({ concurrentSpawnLimit: 3, spawnMs: () => 5_000 });
+    const { promise, started } = await run(hub, ['--batch-size', '10', '--spawn-limit', '3'], 20);
+    // Within the first spawn's 5 s, three are pending: no probing one at a time.
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(hub.requests.filter((r) => r.startsWith('POST /users/') && r.endsWith('/server'))).toHaveLength(3);
+    const results = await settle(promise);
+    expect(results).toMatchObject({ ready: 20, requested: 20, window: 3 });
+    expect(results.failures.toJSON()).toEqual({});
+    expect(hub.throttled).toEqual([]);
+    expect(hub.maxPending).toBe(3);
+    // Seven rounds of 5 s and no Retry-After wait anywhere.
+    expect(Date.now() - started).toBeLessThan(40_000);
+    expect(Math.max(...results.latencies)).toBeLessThan(30_000);
+  });
+
+  it('keeps within --batch-size when that is below the spawn limit', async () => {
+    const hub = new FakeHub({ concurrentSpawnLimit: 10 });
+    const { promise } = await run(hub, ['--batch-size', '4', '--spawn-limit', '10'], 12);
+    const results = await settle(promise);
+    expect(results).toMatchObject({ ready: 12, window: 4 });
+    expect(hub.maxPending).toBe(4);
+    expect(hub.throttled).toEqual([]);
+  });
+
+  it('still learns from a 429 when other people take slots of the limit it was told, and pays it once', async () => {
+    // Told 5, but others hold 2 of the hub's 5 for the whole run: the hub has room for 3 of ours.
+    const hub = new FakeHub({ concurrentSpawnLimit: 5, spawnMs: () => 5_000, othersPending: () => 2 });
+    const { promise } = await run(hub, ['--batch-size', '10', '--spawn-limit', '5'], 20);
+    const results = await settle(promise);
+    expect(results).toMatchObject({ ready: 20, window: 3 });
+    // All five went at once, so two met the limit together; none after that.
+    expect(hub.throttled).toHaveLength(2);
+    expect(hub.maxPending).toBe(3);
+  });
+
+  it('brings servers up one at a time when the hub takes only one', async () => {
+    const hub = new FakeHub({ concurrentSpawnLimit: 1, spawnMs: () => 1_000 });
+    const { promise } = await run(hub, ['--spawn-limit', '1'], 5);
+    const results = await settle(promise);
+    expect(results).toMatchObject({ ready: 5, window: 1 });
+    expect(hub.throttled).toEqual([]);
   });
 });
 

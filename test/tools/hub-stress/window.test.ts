@@ -1,7 +1,5 @@
 import { SpawnWindow } from '../../../tools/hub-stress/window';
 
-const RETRY_AFTER = 30_000;
-
 /** A small deterministic random source, so every run tests the same orders. */
 function random(seed: number): () => number {
   let state = seed >>> 0;
@@ -60,7 +58,7 @@ function simulate(limit: number, batchSize: number, users: number, seed: number,
       inFlight.delete(id);
       rejected++;
       queued++; // retried later, after its Retry-After
-      window.onThrottled(ids.filter((other) => other < id).length, RETRY_AFTER, 0);
+      window.onThrottled(ids.filter((other) => other < id).length);
     } else if (request.probe && next() < 0.5) {
       request.probe = false; // confirmed
       window.onAccepted(request.level);
@@ -68,7 +66,7 @@ function simulate(limit: number, batchSize: number, users: number, seed: number,
       inFlight.delete(id); // ready (for a probe, its 201 is the confirmation)
       if (request.probe) window.onAccepted(request.level);
       ready++;
-      window.onReady(0);
+      window.onReady();
     }
   }
   return { rejected, mostPending, window };
@@ -119,7 +117,7 @@ describe('SpawnWindow', () => {
       expect(rejected).toBeLessThanOrEqual(1);
       expect(mostPending).toBeLessThanOrEqual(Math.min(limit, batchSize));
       if (batchSize <= limit) expect(rejected).toBe(0);
-      // A 429 that arrives after some readies under-measures; recovery raises it later.
+      // A 429 that arrives after some readies under-measures, and stays: never a second 429.
       expect(window.max).toBeLessThanOrEqual(Math.min(limit, batchSize));
     },
   );
@@ -150,7 +148,7 @@ describe('SpawnWindow', () => {
     const limits: number[] = [];
     for (const seq of order) {
       inFlight.delete(seq);
-      window.onThrottled([...inFlight].filter((s) => s < seq).length, RETRY_AFTER, 0);
+      window.onThrottled([...inFlight].filter((s) => s < seq).length);
       limits.push(window.limit);
     }
     expect(window.limit).toBe(3);
@@ -159,72 +157,62 @@ describe('SpawnWindow', () => {
     for (let i = 1; i < limits.length; i++) expect(limits[i]).toBeLessThanOrEqual(limits[i - 1]);
   });
 
-  it('does not probe past the measured limit before the Retry-After has passed', () => {
+  it('never goes above a measured limit again, however long after the Retry-After and however many readies', () => {
     const window = new SpawnWindow(10);
     window.onAccepted(3);
-    window.onThrottled(3, RETRY_AFTER, 0);
-    for (let i = 0; i < 100; i++) window.onReady(RETRY_AFTER - 1);
+    window.onThrottled(3);
+    for (let i = 0; i < 1_000; i++) window.onReady();
+    expect(window.max).toBe(3);
+    expect(window.limit).toBe(3);
+    expect(window.learned).toBe(3);
+    // The user who was throttled comes back into a window that is full at 3.
+    expect(window.mayStart(3, 0)).toBe(false);
+    expect(window.mayStart(2, 0)).toBe(true);
+  });
+
+  it('lowers the limit on a later 429 and keeps the lower one', () => {
+    const window = new SpawnWindow(8);
+    window.onThrottled(4);
+    for (let i = 0; i < 50; i++) window.onReady();
+    window.onThrottled(2); // other people's spawns took two of the hub's slots
+    for (let i = 0; i < 50; i++) window.onReady();
+    expect(window.max).toBe(2);
+    window.onThrottled(5); // a 429 while more of ours were pending never raises it
+    expect(window.max).toBe(2);
+  });
+
+  it.each([
+    [3, 10, 3],
+    [10, 4, 4],
+    [4, 4, 4],
+  ])(
+    'told a spawn limit of %i with --batch-size %i, starts at %i pending without a probe',
+    (known, batch, expected) => {
+      const window = new SpawnWindow(batch, known);
+      expect(window.limit).toBe(expected);
+      expect(window.max).toBe(expected);
+      expect(window.proven).toBe(expected);
+      // Every spawn up to the limit goes at once: none of them is a probe.
+      for (let pending = 0; pending < expected; pending++) {
+        expect(window.isProbe(pending)).toBe(false);
+        expect(window.mayStart(pending, 0)).toBe(true);
+      }
+      expect(window.mayStart(expected, 0)).toBe(false);
+      for (let i = 0; i < 100; i++) window.onReady();
+      expect(window.limit).toBe(expected);
+    },
+  );
+
+  it('told a spawn limit, still takes a 429 as the measurement and keeps it', () => {
+    const window = new SpawnWindow(10, 5);
+    window.onThrottled(3);
+    for (let i = 0; i < 100; i++) window.onReady();
     expect(window.max).toBe(3);
     expect(window.mayStart(3, 0)).toBe(false);
   });
 
-  it('recovers one step per ceiling of readies once the Retry-After has passed, up to the batch size', () => {
-    const window = new SpawnWindow(6);
-    window.onThrottled(3, RETRY_AFTER, 0);
-    for (let i = 0; i < 10; i++) window.onReady(RETRY_AFTER / 2); // too early: not counted
-    window.onReady(RETRY_AFTER);
-    window.onReady(RETRY_AFTER);
-    expect(window.max).toBe(3);
-    window.onReady(RETRY_AFTER); // the third ready after the wait: the hub had room for 3 all along
-    expect(window.max).toBe(4);
-    for (let i = 0; i < 4; i++) window.onReady(RETRY_AFTER);
-    expect(window.max).toBe(5);
-    for (let i = 0; i < 100; i++) window.onReady(RETRY_AFTER);
-    expect(window.max).toBe(6);
-    expect(window.limit).toBe(6);
-    // Going above the old limit again is a probe: one at a time.
-    window.onAccepted(3);
-    expect(window.mayStart(3, 0)).toBe(true);
-    expect(window.mayStart(4, 1)).toBe(false);
-  });
-
-  it('starts counting again after a new 429, and waits out its Retry-After', () => {
-    const window = new SpawnWindow(8);
-    window.onThrottled(4, RETRY_AFTER, 0);
-    for (let i = 0; i < 3; i++) window.onReady(RETRY_AFTER);
-    window.onThrottled(4, RETRY_AFTER, RETRY_AFTER);
-    for (let i = 0; i < 3; i++) window.onReady(RETRY_AFTER + 1);
-    window.onReady(2 * RETRY_AFTER - 1);
-    expect(window.max).toBe(4);
-    for (let i = 0; i < 4; i++) window.onReady(2 * RETRY_AFTER);
-    expect(window.max).toBe(5);
-  });
-
-  it('doubles the wait before the next try each time a try meets a hub that is still full', () => {
-    const window = new SpawnWindow(10);
-    const tryAt = (now: number): void => {
-      for (let i = 0; i < 3; i++) window.onReady(now);
-    };
-    window.onThrottled(3, RETRY_AFTER, 0);
-    tryAt(RETRY_AFTER);
-    expect(window.max).toBe(4);
-    expect(window.learned).toBe(3); // until the hub has taken a fourth
-    window.onThrottled(3, RETRY_AFTER, RETRY_AFTER); // still full at 3
-    tryAt(3 * RETRY_AFTER - 1);
-    expect(window.max).toBe(3); // waits 2 Retry-Afters now
-    tryAt(3 * RETRY_AFTER);
-    expect(window.max).toBe(4);
-    window.onThrottled(3, RETRY_AFTER, 3 * RETRY_AFTER);
-    tryAt(7 * RETRY_AFTER - 1);
-    expect(window.max).toBe(3); // and 4 after that
-    tryAt(7 * RETRY_AFTER);
-    expect(window.max).toBe(4);
-    // This time the hub takes a fourth: the next limit met is waited out once again.
-    window.onAccepted(4);
-    expect(window.learned).toBe(4);
-    window.onThrottled(4, RETRY_AFTER, 8 * RETRY_AFTER);
-    for (let i = 0; i < 4; i++) window.onReady(9 * RETRY_AFTER);
-    expect(window.max).toBe(5);
+  it.each([0, -2, 2.5, Number.NaN])('rejects a known spawn limit of %p', (known) => {
+    expect(() => new SpawnWindow(10, known)).toThrow(`known spawn limit ${known} must be an integer >= 1`);
   });
 
   it('halves on an outage without lowering the ceiling, and grows back one per window of readies', () => {
@@ -232,69 +220,20 @@ describe('SpawnWindow', () => {
     window.onUnavailable();
     expect(window.limit).toBe(4);
     expect(window.max).toBe(8);
-    for (let i = 0; i < 3; i++) window.onReady(0);
+    for (let i = 0; i < 3; i++) window.onReady();
     expect(window.limit).toBe(4);
-    window.onReady(0);
+    window.onReady();
     expect(window.limit).toBe(5);
-    for (let i = 0; i < 100; i++) window.onReady(0);
+    for (let i = 0; i < 100; i++) window.onReady();
     expect(window.limit).toBe(8);
   });
 
   it('keeps at least one spawn going', () => {
     const window = new SpawnWindow(2);
-    window.onThrottled(0, RETRY_AFTER, 0);
+    window.onThrottled(0);
     window.onUnavailable();
     expect(window.limit).toBe(1);
     expect(window.mayStart(0, 0)).toBe(true);
-  });
-
-  it('keeps doubling when the hub accepts spawns at or below the old limit during a try', () => {
-    const window = new SpawnWindow(10);
-    const tryAt = (now: number): void => {
-      for (let i = 0; i < 3; i++) window.onReady(now);
-    };
-    window.onThrottled(3, RETRY_AFTER, 0);
-    tryAt(RETRY_AFTER);
-    expect(window.max).toBe(4);
-    // Refills up to the old limit prove nothing about the fourth slot.
-    window.onAccepted(2);
-    window.onAccepted(3);
-    expect(window.learned).toBe(3);
-    window.onThrottled(3, RETRY_AFTER, RETRY_AFTER);
-    tryAt(3 * RETRY_AFTER - 1);
-    expect(window.max).toBe(3);
-    tryAt(3 * RETRY_AFTER);
-    expect(window.max).toBe(4);
-  });
-
-  it('does not reset the doubling on a second 429 from the same failed try', () => {
-    const window = new SpawnWindow(10);
-    const tryAt = (now: number): void => {
-      for (let i = 0; i < 3; i++) window.onReady(now);
-    };
-    window.onThrottled(3, RETRY_AFTER, 0);
-    tryAt(RETRY_AFTER);
-    window.onThrottled(3, RETRY_AFTER, RETRY_AFTER); // the try failed: wait 2 Retry-Afters
-    window.onThrottled(3, RETRY_AFTER, RETRY_AFTER); // another user's 429 from the same moment
-    tryAt(3 * RETRY_AFTER);
-    expect(window.max).toBe(4);
-    window.onThrottled(3, RETRY_AFTER, 3 * RETRY_AFTER); // failed again: now 4 Retry-Afters
-    tryAt(5 * RETRY_AFTER);
-    expect(window.max).toBe(3);
-    tryAt(7 * RETRY_AFTER);
-    expect(window.max).toBe(4);
-  });
-
-  it('waits a single Retry-After again when a try met its 429 above the old limit', () => {
-    const window = new SpawnWindow(10);
-    window.onThrottled(3, RETRY_AFTER, 0);
-    for (let i = 0; i < 3; i++) window.onReady(RETRY_AFTER);
-    expect(window.max).toBe(4);
-    // The hub held 4 of ours when it refused the fifth: the step to 4 worked.
-    window.onThrottled(4, RETRY_AFTER, RETRY_AFTER);
-    expect(window.max).toBe(4);
-    for (let i = 0; i < 4; i++) window.onReady(2 * RETRY_AFTER);
-    expect(window.max).toBe(5);
   });
 
   it('runs with a maximum of one: one spawn at a time', () => {
@@ -303,7 +242,7 @@ describe('SpawnWindow', () => {
     expect(window.mayStart(0, 0)).toBe(true);
     window.onAccepted(1);
     expect(window.mayStart(1, 0)).toBe(false);
-    window.onReady(0);
+    window.onReady();
     expect(window.limit).toBe(1);
     window.onUnavailable();
     expect(window.limit).toBe(1);

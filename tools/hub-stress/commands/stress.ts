@@ -11,6 +11,13 @@ import { SpawnResults, spawnAll } from '../scheduler';
 import { Tally, perMinute, summarize } from '../stats';
 import { baseReport, dryRunReport, finish, newUserNames } from './common';
 
+/** What the dry run promises: --batch-size, or the hub's --spawn-limit if that is lower. */
+function pendingBound(options: RunContext['options']): string {
+  const { batchSize, spawnLimit } = options;
+  if (spawnLimit === undefined) return `${batchSize}`;
+  return spawnLimit < batchSize ? `${spawnLimit} (the hub's spawn limit)` : `${batchSize}`;
+}
+
 export async function stress(ctx: RunContext): Promise<Report> {
   const { options, log } = ctx;
   const startedAt = Date.now();
@@ -19,7 +26,7 @@ export async function stress(ctx: RunContext): Promise<Report> {
     return dryRunReport(
       ctx,
       startedAt,
-      `would create ${describeNames(names)}, start their servers with at most ${options.batchSize} pending` +
+      `would create ${describeNames(names)}, start their servers with at most ${pendingBound(options)} pending` +
         `${options.profile ? ` (profile ${options.profile})` : ''}, then ${options.keep ? 'keep them' : 'stop and delete them'}`,
     );
   }
