@@ -15,6 +15,7 @@ import { Values } from '../platform/helm-values';
 import { CLUSTER_CRITICAL, NODE_CRITICAL, corePlacementValues, guaranteed } from '../platform/placement';
 import { PodSize, RELOADER_SIZE } from './central-values';
 import { AGENT_CREDENTIALS_SECRET, AGENT_RELEASE, DCGM_EXPORTER_PORT, PASSWORD_KEY } from './names';
+import { USERNAME_POD_LABEL, kubeStateMetricsLabelsAllowlist } from './rules/selectors';
 import { SCRAPE_JOBS, SERIES_LABELS } from './scrape-jobs';
 
 /** configurable-http-proxy's metrics port (`--metrics-port`), opened to the agent only. */
@@ -29,14 +30,8 @@ export const HUB_TOKEN_MOUNT = '/etc/metrics-agent/hub-token';
 export const REMOTE_WRITE_PASSWORD_MOUNT = '/etc/metrics-agent/remote-write';
 const HUB_TOKEN_FILE = 'token';
 
-/** The user pods' label and annotation with the user name, and the node labels dashboards group by. */
-export const POD_LABELS_KEPT = ['hub.jupyter.org/username', 'component', 'app'];
-export const POD_ANNOTATIONS_KEPT = ['hub.jupyter.org/username'];
-export const NODE_LABELS_KEPT = [
-  'hub.jupyter.org/node-pool',
-  'hub.jupyter.org/node-purpose',
-  'node.kubernetes.io/instance-type',
-];
+/** The user pods' annotation with the user name (kube-state-metrics' annotation allow-list). */
+export const POD_ANNOTATIONS_KEPT = [USERNAME_POD_LABEL];
 
 /** Where the agent finds what it scrapes, in the hub cluster (the loopback test substitutes its own). */
 export interface ScrapeTargets {
@@ -253,7 +248,8 @@ export function agentValues(inputs: AgentValuesInputs): Values {
     'kube-state-metrics': {
       enabled: true,
       image: { tag: tags.kubeStateMetrics },
-      metricLabelsAllowlist: [`pods=[${POD_LABELS_KEPT.join(',')}]`, `nodes=[${NODE_LABELS_KEPT.join(',')}]`],
+      // The labels the rules and dashboards group by, the profile's among them (rules/selectors.ts).
+      metricLabelsAllowlist: [kubeStateMetricsLabelsAllowlist()],
       metricAnnotationsAllowList: [`pods=[${POD_ANNOTATIONS_KEPT.join(',')}]`],
       resources: guaranteed(100, 256),
       // A subchart's defaults are coalesced before ours: an empty affinity, not null, clears its default.

@@ -10,7 +10,16 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { AGENT_RELEASE, CENTRAL_PROMETHEUS_RELEASE, GRAFANA_RELEASE } from '../../../lib/monitoring/names';
-import { ACCELERATOR_LABEL, GPU_TAINT } from '../../../lib/node-scheduling';
+import {
+  ACCELERATOR_LABEL,
+  GPU_TAINT,
+  NODE_POOL_LABEL,
+  NODE_PURPOSE_LABEL,
+} from '../../../lib/node-scheduling';
+import { PROFILE_LABEL } from '../../../lib/jupyterhub/names';
+import { grafanaDashboards } from '../../../lib/monitoring/dashboards';
+import { prometheusRuleFiles } from '../../../lib/monitoring/rules';
+import { ksmLabel } from '../../../lib/monitoring/rules/selectors';
 import { CHARTS, ChartPin } from '../../../lib/platform/charts';
 import { StackJson, releaseOf, resourcesOf, synthStacks } from '../../support/synth';
 import { goTool, systemTool } from '../../support/tools';
@@ -258,6 +267,34 @@ describe('the metrics agent release (prod)', () => {
         tls_config: { min_version: 'TLS12' },
       },
     ]);
+  });
+
+  it('exports every pod and node label the rules and dashboards read, the profile label among them', () => {
+    const ksm = find(manifests, 'Deployment', 'metrics-agent-kube-state-metrics');
+    const args: string[] = ksm.spec.template.spec.containers[0].args;
+    const flag = args.find((a) => a.startsWith('--metric-labels-allowlist='));
+    expect(flag).toBeDefined();
+    // kube-state-metrics' format: kind=[label,label],kind=[...]
+    const allowed = new Map<string, string[]>(
+      [...flag!.slice('--metric-labels-allowlist='.length).matchAll(/(\w+)=\[([^\]]*)\]/g)].map((m) => [
+        m[1],
+        m[2].split(','),
+      ]),
+    );
+    // The label the hub's profiles put on user pods, and the node labels the pools carry.
+    expect(allowed.get('pods')).toEqual(expect.arrayContaining([PROFILE_LABEL, 'hub.jupyter.org/username']));
+    expect(allowed.get('nodes')).toEqual(expect.arrayContaining([NODE_POOL_LABEL, NODE_PURPOSE_LABEL]));
+    // Every label_* a rule or a panel reads is one kube-state-metrics exports.
+    const exported = new Set([...allowed.values()].flat().map(ksmLabel));
+    const texts = [
+      ...Object.values(prometheusRuleFiles()),
+      ...Object.values(grafanaDashboards()).map((d) => JSON.stringify(d)),
+    ];
+    const read = new Set(texts.flatMap((t) => [...t.matchAll(/\blabel_[a-z0-9_]+/g)].map((m) => m[0])));
+    read.delete('label_replace');
+    read.delete('label_values');
+    expect(read.size).toBeGreaterThan(0);
+    expect([...read].filter((label) => !exported.has(label))).toEqual([]);
   });
 
   it('keeps the user name label and annotation in kube-state-metrics, and every pod Guaranteed', () => {
