@@ -30,6 +30,9 @@ export const HUB_TOKEN_MOUNT = '/etc/metrics-agent/hub-token';
 export const REMOTE_WRITE_PASSWORD_MOUNT = '/etc/metrics-agent/remote-write';
 const HUB_TOKEN_FILE = 'token';
 
+/** node-exporter's collector of NFS client statistics, off by default. */
+export const MOUNTSTATS_FLAG = '--collector.mountstats';
+
 /** The user pods' annotation with the user name (kube-state-metrics' annotation allow-list). */
 export const POD_ANNOTATIONS_KEPT = [USERNAME_POD_LABEL];
 
@@ -52,8 +55,11 @@ export interface ScrapeFiles {
   readonly hubTokenFile: string;
 }
 
-/** Keeps the pods whose label `label` is `value`, and scrapes them on `port`. */
-function podsOn(label: string, value: string, port: number) {
+/**
+ * Keeps the pods whose label `label` is `value`, and scrapes them on `port`; labels each
+ * target with its node, and with its pod name unless `podLabel` is false.
+ */
+function podsOn(label: string, value: string, port: number, podLabel = true): Values[] {
   const meta = `__meta_kubernetes_pod_label_${label.replace(/[^a-zA-Z0-9_]/g, '_')}`;
   return [
     { source_labels: [meta], regex: value, action: 'keep' },
@@ -63,7 +69,7 @@ function podsOn(label: string, value: string, port: number) {
       target_label: '__address__',
       replacement: `$1:${port}`,
     },
-    { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+    ...(podLabel ? [{ source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' }] : []),
     { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node' },
   ];
 }
@@ -129,8 +135,13 @@ export function agentScrapeConfigs(targets: ScrapeTargets, files: ScrapeFiles): 
   if (targets.gpus) {
     jobs.push({
       job_name: SCRAPE_JOBS.dcgmExporter,
+      // The exporter labels each GPU's series with the pod, namespace and container that
+      // hold it (from the kubelet's pod-resources socket): those must win over the target's
+      // own labels, or `pod` would name the exporter and the holder become `exported_pod`.
+      honor_labels: true,
       kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: ['kube-system'] } }],
-      relabel_configs: podsOn('app.kubernetes.io/name', 'dcgm-exporter', DCGM_EXPORTER_PORT),
+      // No `pod` target label: an unheld GPU's series then has none, instead of the exporter's.
+      relabel_configs: podsOn('app.kubernetes.io/name', 'dcgm-exporter', DCGM_EXPORTER_PORT, false),
     });
   }
   return jobs;
@@ -261,6 +272,10 @@ export function agentValues(inputs: AgentValuesInputs): Values {
       enabled: true,
       image: { tag: tags.nodeExporter },
       resources: guaranteed(NODE_EXPORTER.cpuMillis, NODE_EXPORTER.memoryMiB),
+      // NFS client statistics of every mount (node_mountstats_nfs_*): EFS traffic. The
+      // kubelet's EFS mounts reach the container through the chart's host-root mount
+      // (HostToContainer propagation), so they are in the process's mountstats.
+      extraArgs: [MOUNTSTATS_FLAG],
       // The chart's kubernetes.io/os: linux selector holds on every pool; the tolerations admit all of them.
       tolerations: [...inputs.nodeTolerations],
       priorityClassName: NODE_CRITICAL,

@@ -297,6 +297,27 @@ describe('the metrics agent release (prod)', () => {
     expect([...read].filter((label) => !exported.has(label))).toEqual([]);
   });
 
+  it("keeps the DCGM exporter's pod and namespace labels, which name who holds each GPU", () => {
+    const job = config.scrape_configs.find((j: Manifest) => j.job_name === 'dcgm-exporter');
+    expect(job.honor_labels).toBe(true);
+    // No target label of its own that could stand in for a GPU's holder.
+    const targets = job.relabel_configs.map((r: Manifest) => r.target_label).filter(Boolean);
+    expect(targets).not.toContain('pod');
+    expect(targets).not.toContain('namespace');
+  });
+
+  it('runs node-exporter with the NFS mount statistics collector, seeing the host mounts', () => {
+    const ds = find(manifests, 'DaemonSet', 'metrics-agent-prometheus-node-exporter').spec.template.spec;
+    const container = ds.containers.find((c: Manifest) => c.name === 'node-exporter');
+    expect(container.args).toContain('--collector.mountstats');
+    // The kubelet mounts EFS volumes below the host root; they reach the container only
+    // through the host-root mount with HostToContainer propagation.
+    expect(container.args).toContain('--path.rootfs=/host/root');
+    const root = container.volumeMounts.find((m: Manifest) => m.mountPath === '/host/root');
+    expect(root.mountPropagation).toBe('HostToContainer');
+    expect(ds.volumes.find((v: Manifest) => v.name === root.name).hostPath.path).toBe('/');
+  });
+
   it('keeps the user name label and annotation in kube-state-metrics, and every pod Guaranteed', () => {
     const ksm = find(manifests, 'Deployment', 'metrics-agent-kube-state-metrics');
     const args: string[] = ksm.spec.template.spec.containers[0].args;
@@ -355,5 +376,19 @@ describe('the DCGM exporter (prod has GPU pools)', () => {
       expect.objectContaining({ key: GPU_TAINT.key, effect: GPU_TAINT.effect }),
     );
     expect(notGuaranteed(manifests)).toEqual([]);
+  });
+
+  it("maps each GPU to the pod holding it, through the kubelet's pod-resources socket", () => {
+    const ds = manifests.find((m) => m.kind === 'DaemonSet')!.spec.template.spec;
+    const exporter = ds.containers.find((c: Manifest) => c.name === 'exporter');
+    expect(exporter.env).toContainEqual({ name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' });
+    const mount = exporter.volumeMounts.find(
+      (m: Manifest) => m.mountPath === '/var/lib/kubelet/pod-resources',
+    );
+    expect(mount).toBeDefined();
+    // The kubelet's own path on the EKS AMIs.
+    expect(ds.volumes.find((v: Manifest) => v.name === mount.name).hostPath.path).toBe(
+      '/var/lib/kubelet/pod-resources',
+    );
   });
 });
