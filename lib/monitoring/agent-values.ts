@@ -16,6 +16,7 @@ import { CLUSTER_CRITICAL, NODE_CRITICAL, corePlacementValues, guaranteed } from
 import { PodSize, RELOADER_SIZE } from './central-values';
 import { AGENT_CREDENTIALS_SECRET, AGENT_RELEASE, DCGM_EXPORTER_PORT, PASSWORD_KEY } from './names';
 import { USERNAME_POD_LABEL, kubeStateMetricsLabelsAllowlist } from './rules/selectors';
+import { kubeletScrapeJob } from './kubelet-scrape';
 import { SCRAPE_JOBS, SERIES_LABELS } from './scrape-jobs';
 
 /** configurable-http-proxy's metrics port (`--metrics-port`), opened to the agent only. */
@@ -74,26 +75,6 @@ function podsOn(label: string, value: string, port: number, podLabel = true): Va
   ];
 }
 
-/**
- * The kubelet's endpoints on each node (port 10250, the node's address in discovery), with
- * the service account's token: the chart's cluster role grants `nodes/metrics`, which the
- * kubelet checks. EKS kubelets serve a self-signed certificate, so it is not verified (as
- * the chart's own node jobs do); the token still authenticates the agent to the kubelet.
- */
-function kubeletJob(path: string) {
-  return {
-    scheme: 'https',
-    metrics_path: path,
-    tls_config: {
-      ca_file: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
-      insecure_skip_verify: true,
-    },
-    authorization: { credentials_file: '/var/run/secrets/kubernetes.io/serviceaccount/token' },
-    kubernetes_sd_configs: [{ role: 'node' }],
-    relabel_configs: [{ source_labels: ['__meta_kubernetes_node_name'], target_label: 'node' }],
-  };
-}
-
 /** Every scrape job of the agent, named as scrape-jobs.ts names them. */
 export function agentScrapeConfigs(targets: ScrapeTargets, files: ScrapeFiles): Values[] {
   const jobs: Values[] = [
@@ -128,8 +109,9 @@ export function agentScrapeConfigs(targets: ScrapeTargets, files: ScrapeFiles): 
         { source_labels: ['__meta_kubernetes_node_name'], target_label: 'node' },
       ],
     },
-    { job_name: SCRAPE_JOBS.kubelet, ...kubeletJob('/metrics') },
-    { job_name: SCRAPE_JOBS.cadvisor, ...kubeletJob('/metrics/cadvisor') },
+    // The chart's cluster role grants nodes/metrics, which the kubelet checks.
+    kubeletScrapeJob(SCRAPE_JOBS.kubelet, '/metrics'),
+    kubeletScrapeJob(SCRAPE_JOBS.cadvisor, '/metrics/cadvisor'),
     { job_name: SCRAPE_JOBS.clusterAutoscaler, static_configs: [{ targets: [targets.clusterAutoscaler] }] },
   ];
   if (targets.gpus) {

@@ -20,6 +20,7 @@ import { PROFILE_LABEL } from '../../../lib/jupyterhub/names';
 import { grafanaDashboards } from '../../../lib/monitoring/dashboards';
 import { prometheusRuleFiles } from '../../../lib/monitoring/rules';
 import { ksmLabel } from '../../../lib/monitoring/rules/selectors';
+import { MONITORING_SCRAPE_JOBS } from '../../../lib/monitoring/scrape-jobs';
 import { CHARTS, ChartPin } from '../../../lib/platform/charts';
 import { StackJson, releaseOf, resourcesOf, synthStacks } from '../../support/synth';
 import { goTool, systemTool } from '../../support/tools';
@@ -199,6 +200,46 @@ describe('the central prometheus release', () => {
         valueFrom: { secretKeyRef: { name: 'prometheus-reader', key: 'password' } },
       },
     ]);
+  });
+
+  it("scrapes its own cluster's kubelets for the monitoring volumes, with the service-account token", () => {
+    const config = parse(find(manifests, 'ConfigMap', 'prometheus-server').data['prometheus.yml']);
+    const job = config.scrape_configs.find((j: Manifest) => j.job_name === MONITORING_SCRAPE_JOBS.kubelet);
+    expect(job).toMatchObject({
+      scheme: 'https',
+      metrics_path: '/metrics',
+      kubernetes_sd_configs: [{ role: 'node' }],
+      authorization: { credentials_file: '/var/run/secrets/kubernetes.io/serviceaccount/token' },
+    });
+    // The disk alert reads what this job scrapes (the promtool tests cover the rule itself).
+    const rules = Object.values(prometheusRuleFiles()).join('\n');
+    expect(rules).toContain(`kubelet_volume_stats_available_bytes{job="${MONITORING_SCRAPE_JOBS.kubelet}"`);
+    const spec = find(manifests, 'Deployment', 'prometheus-server').spec.template.spec;
+    expect(spec.automountServiceAccountToken).not.toBe(false);
+  });
+
+  it('binds its service account to a cluster role with only node discovery and nodes/metrics', () => {
+    const roles = manifests.filter((m) => m.kind === 'ClusterRole');
+    const bindings = manifests.filter((m) => m.kind === 'ClusterRoleBinding');
+    expect(roles).toHaveLength(1);
+    expect(bindings).toHaveLength(1);
+    const granted = roles[0].rules.flatMap((r: Manifest) =>
+      r.resources.flatMap((res: string) =>
+        r.verbs.map((v: string) => `${r.apiGroups.join('|')}/${res}:${v}`),
+      ),
+    );
+    expect(granted.sort()).toEqual(['/nodes/metrics:get', '/nodes:list', '/nodes:watch']);
+    expect(roles[0].rules.flatMap((r: Manifest) => r.nonResourceURLs ?? [])).toEqual([]);
+    const server = find(manifests, 'Deployment', 'prometheus-server');
+    expect(bindings[0].roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: roles[0].metadata.name,
+    });
+    expect(bindings[0].subjects).toEqual([
+      { kind: 'ServiceAccount', name: server.spec.template.spec.serviceAccountName, namespace: 'monitoring' },
+    ]);
+    expect(find(manifests, 'ServiceAccount', server.spec.template.spec.serviceAccountName)).toBeDefined();
   });
 
   it('is what the receiver Service selects', () => {
