@@ -73,6 +73,15 @@ const monitoringFields = z.strictObject({
   alertmanager: z.strictObject({
     /** The Slack-compatible incoming-webhook URL, kept in AWS: never in the repository. */
     slackWebhook: clientSecret,
+    /**
+     * Where operators open docs/runbook.md (https, e.g. the file on the repository's web
+     * host); every alert's `runbook_url` is this plus `#<section>`, so Slack messages link
+     * straight to what to do. @default 'docs/runbook.md' (the path in a checkout)
+     */
+    runbookUrl: z
+      .url({ protocol: /^https$/, error: 'must be an https URL of docs/runbook.md' })
+      .refine((url) => !url.includes('#'), { error: 'must not contain #: the section is appended' })
+      .optional(),
     /** @default 100m, 256Mi */
     resources: size(0.1, '256Mi'),
     /** @default 10 */
