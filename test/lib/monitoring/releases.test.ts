@@ -389,6 +389,12 @@ describe('grafana', () => {
     const ds = parse(find(manifests, 'ConfigMap', 'grafana').data['datasources.yaml']).datasources;
     expect(ds.map((d: Manifest) => d.type)).toEqual(['prometheus', 'cloudwatch']);
     expect(ds[0]).toMatchObject({ url: 'http://prometheus-server.monitoring.svc:80', basicAuth: true });
+    // The dashboards' CloudWatch panels (EFS's I/O limit) name this datasource.
+    const cloudWatchPanels = Object.values(grafanaDashboards()).flatMap((d) =>
+      (d.panels as Manifest[]).filter((p) => p.datasource?.type === 'cloudwatch'),
+    );
+    expect(cloudWatchPanels.length).toBeGreaterThan(0);
+    for (const panel of cloudWatchPanels) expect(panel.datasource.uid).toBe(ds[1].uid);
     const sa = find(manifests, 'ServiceAccount', 'grafana');
     expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/grafana-cloudwatch/);
   });
