@@ -73,11 +73,46 @@ const monitoringFields = z.strictObject({
   alertmanager: z.strictObject({
     /** The Slack-compatible incoming-webhook URL, kept in AWS: never in the repository. */
     slackWebhook: clientSecret,
+    /**
+     * Where operators open docs/runbook.md (https, e.g. the file on the repository's web
+     * host); every alert's `runbook_url` is this plus `#<section>`, so Slack messages link
+     * straight to what to do. @default 'docs/runbook.md' (the path in a checkout)
+     */
+    runbookUrl: z
+      .url({ protocol: /^https$/, error: 'must be an https URL of docs/runbook.md' })
+      .refine((url) => !url.includes('#'), { error: 'must not contain #: the section is appended' })
+      .optional(),
     /** @default 100m, 256Mi */
     resources: size(0.1, '256Mi'),
     /** @default 10 */
     volumeSizeGiB: z.number().int().min(1).default(10),
   }),
+  /**
+   * Who CloudWatch alarms reach (what Prometheus cannot see: each reporting hub's EFS near
+   * its I/O limit). An SNS topic in the monitoring deployment, encrypted, delivering to
+   * these e-mail addresses (each confirms once) and/or a Slack channel through AWS Chatbot.
+   */
+  alarms: z
+    .strictObject({
+      /** @default none */
+      emails: z.array(z.email()).max(10).default([]),
+      /** A Slack channel reached through AWS Chatbot (authorise the workspace in its console first). @default none */
+      slack: z
+        .strictObject({
+          workspaceId: z
+            .string()
+            .regex(/^T[A-Z0-9]{6,}$/, { error: 'must be a Slack workspace id such as T0123ABCD' }),
+          channelId: z
+            .string()
+            .regex(/^[CG][A-Z0-9]{6,}$/, { error: 'must be a Slack channel id such as C0123ABCD' }),
+        })
+        .optional(),
+      /** The hubs' EFS alarm fires above this percentage of the I/O limit, for 15 minutes. @default 90 */
+      efsIoLimitPercent: z.number().gt(0).lt(100).default(90),
+    })
+    .refine((a) => a.emails.length > 0 || a.slack !== undefined, {
+      error: 'names nobody: list emails or a slack channel, or the alarms reach no one',
+    }),
   grafana: z.strictObject({
     /** Grafana's HTTPS name and its public Route 53 zone. */
     domain,

@@ -3,6 +3,7 @@ import { ACCOUNT_ID, STATE_BUCKET } from '../config/state-bucket';
 import { ConfigError } from '../config/load';
 import { MonitoringConfig } from '../config/monitoring-schema';
 import { Environment } from '../config/schema';
+import { DEFAULT_RUNBOOK_URL } from '../lib/monitoring/rules';
 import { MonitoringWiring, checkMonitoringWiring } from '../lib/monitoring/wiring-checks';
 import { archiveStackId, monitoringStackId, stackId } from '../lib/naming';
 import { HubClusterStack } from './hub-cluster-stack';
@@ -95,6 +96,11 @@ export function buildStacks(
             vpcId: network.vpc.id,
             cidr: target.config.network.vpcCidr,
             routeTableIds: network.privateRouteTables.map((t) => t.id),
+            alarms: {
+              topicArn: target.stacks.cluster.alarmTopic.arn,
+              efsIoLimitPercent: target.config.alarms.efsIoLimitPercent,
+              runbookUrl: target.config.alertmanager.runbookUrl ?? DEFAULT_RUNBOOK_URL,
+            },
           }
         : undefined,
     );

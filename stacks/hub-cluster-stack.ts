@@ -35,14 +35,25 @@ import { useEnvironmentBackend } from '../lib/state/environment-backend';
 import { EnvironmentBudget } from '../lib/cost/environment-budget';
 import { environmentAwsProvider, environmentTags } from './aws-provider';
 import { VpcPeering } from '../lib/network/vpc-peering';
+import { EFS_IO_LIMIT_RUNBOOK_SECTION, EfsIoLimitAlarm } from '../lib/monitoring/efs-io-limit-alarm';
 
-/** The monitoring VPC a reporting hub peers with: its id, range and private route tables. */
+/**
+ * The monitoring deployment a reporting hub peers with (its VPC's id, range and private
+ * route tables) and sends its CloudWatch alarms to.
+ */
 export interface MonitoringNetwork {
   /** The monitoring deployment's name, for the peering's name tag. */
   readonly name: string;
   readonly vpcId: string;
   readonly cidr: string;
   readonly routeTableIds: readonly string[];
+  /** Where the hub's CloudWatch alarms go, and when the EFS one fires. */
+  readonly alarms: {
+    readonly topicArn: string;
+    readonly efsIoLimitPercent: number;
+    /** The runbook's URL (without a section). */
+    readonly runbookUrl: string;
+  };
 }
 
 /** A node pool as the platform layer sees it: what it is called and how pods select it. */
@@ -83,6 +94,8 @@ export class HubClusterStack extends TerraformStack {
 
   /** The peering with the monitoring VPC, when the environment reports to monitoring. */
   readonly monitoringPeering?: VpcPeering;
+  /** The CloudWatch alarm on EFS's PercentIOLimit, when the environment reports to monitoring. */
+  readonly efsIoLimitAlarm?: EfsIoLimitAlarm;
 
   /**
    * @param monitoring the monitoring VPC to peer with, when the environment reports to one
@@ -276,6 +289,15 @@ export class HubClusterStack extends TerraformStack {
           routeTableIds: this.network.privateRouteTables.map((t) => t.id),
         },
         accepter: { vpcId: monitoring.vpcId, cidr: monitoring.cidr, routeTableIds: monitoring.routeTableIds },
+      });
+      // PercentIOLimit is in CloudWatch only: Prometheus cannot alert on it.
+      this.efsIoLimitAlarm = new EfsIoLimitAlarm(this, 'efs-io-limit-alarm', {
+        name,
+        fileSystemId: this.sharedStorage.fileSystem.id,
+        performanceMode: this.sharedStorage.performanceMode,
+        topicArn: monitoring.alarms.topicArn,
+        thresholdPercent: monitoring.alarms.efsIoLimitPercent,
+        runbookUrl: `${monitoring.alarms.runbookUrl}#${EFS_IO_LIMIT_RUNBOOK_SECTION}`,
       });
     }
 

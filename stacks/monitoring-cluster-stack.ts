@@ -6,6 +6,7 @@ import { HardenedCluster } from '../lib/cluster/hardened-cluster';
 import { HubEksCluster } from '../lib/cluster/hub-eks-cluster';
 import { NodePool } from '../lib/cluster/node-pool';
 import { ServiceAccountRole } from '../lib/cluster/service-account-role';
+import { AlarmTopic } from '../lib/monitoring/alarm-topic';
 import { cloudWatchReadStatements } from '../lib/monitoring/cloudwatch-read';
 import { GRAFANA_SERVICE_ACCOUNT, MONITORING_NAMESPACE } from '../lib/monitoring/names';
 import { monitoringClusterName } from '../lib/naming';
@@ -18,8 +19,8 @@ import { monitoringAwsProvider } from './aws-provider';
 /**
  * The AWS half of the monitoring deployment: its own VPC, a private EKS cluster built with
  * the hub clusters' constructs (so every cluster rule of the policy guard applies), one
- * core pool, the certificates of Grafana and the metrics receiver, and Grafana's
- * read-only CloudWatch role. It shares no node, API or state with any hub: the hubs peer
+ * core pool, the certificates of Grafana and the metrics receiver, Grafana's
+ * read-only CloudWatch role, and the encrypted SNS topic the hubs' CloudWatch alarms notify. It shares no node, API or state with any hub: the hubs peer
  * with its VPC from their own stacks, so destroying a hub leaves this stack untouched.
  */
 export class MonitoringClusterStack extends TerraformStack {
@@ -33,6 +34,8 @@ export class MonitoringClusterStack extends TerraformStack {
   readonly receiverDomain: DomainName;
   /** Grafana's role for the CloudWatch datasource: read-only metrics. */
   readonly cloudWatchRole: ServiceAccountRole;
+  /** The encrypted SNS topic the reporting hubs' CloudWatch alarms notify. */
+  readonly alarmTopic: AlarmTopic;
 
   constructor(scope: Construct, id: string, monitoring: MonitoringConfig) {
     super(scope, id);
@@ -83,10 +86,17 @@ export class MonitoringClusterStack extends TerraformStack {
       serviceAccount: GRAFANA_SERVICE_ACCOUNT,
       statements: cloudWatchReadStatements(),
     });
+    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', {
+      account,
+      name,
+      emails: monitoring.alarms.emails,
+      slack: monitoring.alarms.slack,
+    });
     this.grafanaDomain = new DomainName(this, 'grafana-domain', monitoring.grafana.domain);
     this.receiverDomain = new DomainName(this, 'receiver-domain', monitoring.receiver.domain);
 
     new TerraformOutput(this, 'cluster_name', { value: cluster.name });
+    new TerraformOutput(this, 'alarm_topic_arn', { value: this.alarmTopic.arn });
     new TerraformOutput(this, 'kubeconfig_command', {
       value: `aws eks update-kubeconfig --region ${monitoring.region} --name ${name}`,
       description: 'Run this to point kubectl at the monitoring cluster (needs an access entry).',

@@ -57,6 +57,7 @@ export class MonitoringPlatformStack extends TerraformStack {
       credentialsPrefix: monitoring.receiver.credentialsPrefix,
       credentialsVersion: monitoring.receiver.credentialsVersion,
       slackWebhook: monitoring.alertmanager.slackWebhook,
+      runbookUrl: monitoring.alertmanager.runbookUrl,
       receiverCertificateArn: clusterStack.receiverDomain.certificateArn!,
     });
     this.receiverUrl = receiverUrl(monitoring.receiver.domain.name);

@@ -25,6 +25,7 @@ export const central: MonitoringInput = {
   alertmanager: {
     slackWebhook: { source: 'secrets-manager', name: 'monitoring-central/slack-webhook' },
   },
+  alarms: { emails: ['hub-admins@example.org'], efsIoLimitPercent: 90 },
   grafana: {
     domain: { name: 'grafana.monitoring.example.org', hostedZone: 'monitoring.example.org' },
     authentication: {

@@ -15,6 +15,8 @@ import { Values } from '../platform/helm-values';
 import { CLUSTER_CRITICAL, NODE_CRITICAL, corePlacementValues, guaranteed } from '../platform/placement';
 import { PodSize, RELOADER_SIZE } from './central-values';
 import { AGENT_CREDENTIALS_SECRET, AGENT_RELEASE, DCGM_EXPORTER_PORT, PASSWORD_KEY } from './names';
+import { USERNAME_POD_LABEL, kubeStateMetricsLabelsAllowlist } from './rules/selectors';
+import { kubeletScrapeJob } from './kubelet-scrape';
 import { SCRAPE_JOBS, SERIES_LABELS } from './scrape-jobs';
 
 /** configurable-http-proxy's metrics port (`--metrics-port`), opened to the agent only. */
@@ -29,14 +31,11 @@ export const HUB_TOKEN_MOUNT = '/etc/metrics-agent/hub-token';
 export const REMOTE_WRITE_PASSWORD_MOUNT = '/etc/metrics-agent/remote-write';
 const HUB_TOKEN_FILE = 'token';
 
-/** The user pods' label and annotation with the user name, and the node labels dashboards group by. */
-export const POD_LABELS_KEPT = ['hub.jupyter.org/username', 'component', 'app'];
-export const POD_ANNOTATIONS_KEPT = ['hub.jupyter.org/username'];
-export const NODE_LABELS_KEPT = [
-  'hub.jupyter.org/node-pool',
-  'hub.jupyter.org/node-purpose',
-  'node.kubernetes.io/instance-type',
-];
+/** node-exporter's collector of NFS client statistics, off by default. */
+export const MOUNTSTATS_FLAG = '--collector.mountstats';
+
+/** The user pods' annotation with the user name (kube-state-metrics' annotation allow-list). */
+export const POD_ANNOTATIONS_KEPT = [USERNAME_POD_LABEL];
 
 /** Where the agent finds what it scrapes, in the hub cluster (the loopback test substitutes its own). */
 export interface ScrapeTargets {
@@ -57,8 +56,11 @@ export interface ScrapeFiles {
   readonly hubTokenFile: string;
 }
 
-/** Keeps the pods whose label `label` is `value`, and scrapes them on `port`. */
-function podsOn(label: string, value: string, port: number) {
+/**
+ * Keeps the pods whose label `label` is `value`, and scrapes them on `port`; labels each
+ * target with its node, and with its pod name unless `podLabel` is false.
+ */
+function podsOn(label: string, value: string, port: number, podLabel = true): Values[] {
   const meta = `__meta_kubernetes_pod_label_${label.replace(/[^a-zA-Z0-9_]/g, '_')}`;
   return [
     { source_labels: [meta], regex: value, action: 'keep' },
@@ -68,29 +70,9 @@ function podsOn(label: string, value: string, port: number) {
       target_label: '__address__',
       replacement: `$1:${port}`,
     },
-    { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+    ...(podLabel ? [{ source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' }] : []),
     { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node' },
   ];
-}
-
-/**
- * The kubelet's endpoints on each node (port 10250, the node's address in discovery), with
- * the service account's token: the chart's cluster role grants `nodes/metrics`, which the
- * kubelet checks. EKS kubelets serve a self-signed certificate, so it is not verified (as
- * the chart's own node jobs do); the token still authenticates the agent to the kubelet.
- */
-function kubeletJob(path: string) {
-  return {
-    scheme: 'https',
-    metrics_path: path,
-    tls_config: {
-      ca_file: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
-      insecure_skip_verify: true,
-    },
-    authorization: { credentials_file: '/var/run/secrets/kubernetes.io/serviceaccount/token' },
-    kubernetes_sd_configs: [{ role: 'node' }],
-    relabel_configs: [{ source_labels: ['__meta_kubernetes_node_name'], target_label: 'node' }],
-  };
 }
 
 /** Every scrape job of the agent, named as scrape-jobs.ts names them. */
@@ -127,15 +109,21 @@ export function agentScrapeConfigs(targets: ScrapeTargets, files: ScrapeFiles): 
         { source_labels: ['__meta_kubernetes_node_name'], target_label: 'node' },
       ],
     },
-    { job_name: SCRAPE_JOBS.kubelet, ...kubeletJob('/metrics') },
-    { job_name: SCRAPE_JOBS.cadvisor, ...kubeletJob('/metrics/cadvisor') },
+    // The chart's cluster role grants nodes/metrics, which the kubelet checks.
+    kubeletScrapeJob(SCRAPE_JOBS.kubelet, '/metrics'),
+    kubeletScrapeJob(SCRAPE_JOBS.cadvisor, '/metrics/cadvisor'),
     { job_name: SCRAPE_JOBS.clusterAutoscaler, static_configs: [{ targets: [targets.clusterAutoscaler] }] },
   ];
   if (targets.gpus) {
     jobs.push({
       job_name: SCRAPE_JOBS.dcgmExporter,
+      // The exporter labels each GPU's series with the pod, namespace and container that
+      // hold it (from the kubelet's pod-resources socket): those must win over the target's
+      // own labels, or `pod` would name the exporter and the holder become `exported_pod`.
+      honor_labels: true,
       kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: ['kube-system'] } }],
-      relabel_configs: podsOn('app.kubernetes.io/name', 'dcgm-exporter', DCGM_EXPORTER_PORT),
+      // No `pod` target label: an unheld GPU's series then has none, instead of the exporter's.
+      relabel_configs: podsOn('app.kubernetes.io/name', 'dcgm-exporter', DCGM_EXPORTER_PORT, false),
     });
   }
   return jobs;
@@ -253,7 +241,8 @@ export function agentValues(inputs: AgentValuesInputs): Values {
     'kube-state-metrics': {
       enabled: true,
       image: { tag: tags.kubeStateMetrics },
-      metricLabelsAllowlist: [`pods=[${POD_LABELS_KEPT.join(',')}]`, `nodes=[${NODE_LABELS_KEPT.join(',')}]`],
+      // The labels the rules and dashboards group by, the profile's among them (rules/selectors.ts).
+      metricLabelsAllowlist: [kubeStateMetricsLabelsAllowlist()],
       metricAnnotationsAllowList: [`pods=[${POD_ANNOTATIONS_KEPT.join(',')}]`],
       resources: guaranteed(100, 256),
       // A subchart's defaults are coalesced before ours: an empty affinity, not null, clears its default.
@@ -265,6 +254,10 @@ export function agentValues(inputs: AgentValuesInputs): Values {
       enabled: true,
       image: { tag: tags.nodeExporter },
       resources: guaranteed(NODE_EXPORTER.cpuMillis, NODE_EXPORTER.memoryMiB),
+      // NFS client statistics of every mount (node_mountstats_nfs_*): EFS traffic. The
+      // kubelet's EFS mounts reach the container through the chart's host-root mount
+      // (HostToContainer propagation), so they are in the process's mountstats.
+      extraArgs: [MOUNTSTATS_FLAG],
       // The chart's kubernetes.io/os: linux selector holds on every pool; the tolerations admit all of them.
       tolerations: [...inputs.nodeTolerations],
       priorityClassName: NODE_CRITICAL,

@@ -60,6 +60,11 @@ export interface CentralPrometheusProps {
   };
   /** The receiver's validated ACM certificate. */
   readonly receiverCertificateArn: string;
+  /**
+   * Where docs/runbook.md is published; each alert links to a section of it.
+   * @default 'docs/runbook.md' (DEFAULT_RUNBOOK_URL: the path in a checkout)
+   */
+  readonly runbookUrl?: string;
 }
 
 /**
@@ -152,7 +157,7 @@ export class CentralPrometheus extends Construct {
         alertmanager: props.alertmanager,
         storageClass: MONITORING_STORAGE_CLASS,
         nodeSelector: props.nodeSelector,
-        ruleFiles: prometheusRuleFiles(),
+        ruleFiles: prometheusRuleFiles({ runbookUrl: props.runbookUrl }),
       }),
       dependsOn: [storageClass, ...secrets],
     });

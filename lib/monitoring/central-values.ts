@@ -4,11 +4,12 @@
  * files, and Alertmanager with its Slack webhook read from a mounted Secret. Every pod is
  * Guaranteed (requests equal limits) and on the core pool.
  */
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { CHARTS } from '../platform/charts';
 import { Values } from '../platform/helm-values';
 import { corePlacementValues, guaranteed } from '../platform/placement';
 import { alertmanagerConfig } from './alertmanager-config';
+import { KUBELET_SCRAPE_RULES, kubeletScrapeJob } from './kubelet-scrape';
 import {
   GRAFANA_READER_USER,
   PASSWORD_KEY,
@@ -21,6 +22,7 @@ import {
   WEB_CONFIG_MOUNT,
   WEB_CONFIG_SECRET,
 } from './names';
+import { MONITORING_SCRAPE_JOBS } from './scrape-jobs';
 
 /** Size of a container: CPU in millicores, memory in MiB, as both request and limit. */
 export interface PodSize {
@@ -52,6 +54,37 @@ export interface CentralValuesInputs {
 }
 
 const sized = (size: PodSize) => guaranteed(size.cpuMillis, size.memoryMiB);
+
+/**
+ * The server's RBAC in place of the chart's (whose cluster role also reads pods, services,
+ * endpoints, ingresses and config maps, none of which the central store scrapes): only
+ * what its kubelet job needs. Rendered by the chart (`extraManifests`, through `tpl`), so
+ * the binding names the chart's own service account and namespace.
+ */
+export function centralServerRbac(): string[] {
+  const name = '{{ include "prometheus.clusterRoleName" . }}';
+  return [
+    stringify({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name },
+      rules: KUBELET_SCRAPE_RULES,
+    }),
+    stringify({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name },
+      subjects: [
+        {
+          kind: 'ServiceAccount',
+          name: '{{ include "prometheus.serviceAccountName.server" . }}',
+          namespace: '{{ include "prometheus.namespace" . }}',
+        },
+      ],
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+    }),
+  ];
+}
 
 export function centralPrometheusValues(inputs: CentralValuesInputs): Values {
   const tags = CHARTS.prometheus.imageTags;
@@ -97,20 +130,25 @@ export function centralPrometheusValues(inputs: CentralValuesInputs): Values {
       ],
       prometheus: { image: { tag: tags.configReloader }, resources: sized(RELOADER_SIZE) },
     },
-    // The chart's default jobs scrape this cluster; the central store only receives, and watches itself.
+    // The chart's default jobs scrape this cluster's pods and services; the central store
+    // receives, and scrapes only itself and its own cluster's kubelets (its volumes' fill).
     scrapeConfigs: null,
+    rbac: { create: false },
+    extraManifests: centralServerRbac(),
     serverFiles: {
       'prometheus.yml': {
         rule_files: Object.keys(ruleFiles).map((name) => `${SERVER_CONFIG_DIR}/${name}`),
         scrape_configs: [
           {
-            job_name: 'prometheus',
+            job_name: MONITORING_SCRAPE_JOBS.prometheus,
             static_configs: [{ targets: [`localhost:${PROMETHEUS_PORT}`] }],
             basic_auth: {
               username: GRAFANA_READER_USER,
               password_file: `${READER_PASSWORD_MOUNT}/${PASSWORD_KEY}`,
             },
           },
+          // kubelet_volume_stats_* of the monitoring volumes, for MonitoringDiskFilling.
+          kubeletScrapeJob(MONITORING_SCRAPE_JOBS.kubelet, '/metrics'),
         ],
       },
       ...ruleFiles,

@@ -12,6 +12,7 @@ import { Values } from '../platform/helm-values';
 import { corePlacementValues, guaranteed } from '../platform/placement';
 import { PodSize } from './central-values';
 import {
+  CLOUDWATCH_DATASOURCE_UID,
   GRAFANA_OAUTH_KEY,
   GRAFANA_OAUTH_MOUNT,
   GRAFANA_OAUTH_SECRET,
@@ -209,7 +210,7 @@ export function grafanaValues(inputs: GrafanaValuesInputs): Values {
           },
           {
             name: 'CloudWatch',
-            uid: 'cloudwatch',
+            uid: CLOUDWATCH_DATASOURCE_UID,
             type: 'cloudwatch',
             jsonData: { authType: 'default', defaultRegion: inputs.region },
           },

@@ -64,3 +64,6 @@ export function receiverUrl(host: string): string {
 export function credentialsSecretName(prefix: string, user: string): string {
   return `${prefix}/${user}`;
 }
+
+/** uid of the CloudWatch datasource Grafana is provisioned with; dashboards' CloudWatch panels name it. */
+export const CLOUDWATCH_DATASOURCE_UID = 'cloudwatch';

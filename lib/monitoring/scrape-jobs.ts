@@ -17,6 +17,17 @@ export const SCRAPE_JOBS = {
   dcgmExporter: 'dcgm-exporter',
 } as const;
 
+/**
+ * The central Prometheus' own scrape jobs, in the monitoring cluster: named apart from the
+ * agents' so that rules about hub clusters never match the monitoring cluster's series.
+ */
+export const MONITORING_SCRAPE_JOBS = {
+  /** Central Prometheus itself. */
+  prometheus: 'prometheus',
+  /** The monitoring cluster's kubelets: its volumes' kubelet_volume_stats_*. */
+  kubelet: 'monitoring-kubelet',
+} as const;
+
 export type ScrapeJob = (typeof SCRAPE_JOBS)[keyof typeof SCRAPE_JOBS];
 
 /**

@@ -30,6 +30,12 @@ export const EFS_ROOT_DIRECTORIES: Readonly<Record<string, string>> = {
   [SHARED_CLAIM]: '/shared',
 };
 
+/**
+ * The file system's performance mode: General Purpose, the low-latency mode for home
+ * directories, and the one for which EFS reports PercentIOLimit (the I/O limit alarm).
+ */
+export const EFS_PERFORMANCE_MODE = 'generalPurpose';
+
 /** Where dynamically provisioned EFS volumes live. */
 export const EFS_DYNAMIC_BASE_PATH = '/dynamic';
 
@@ -76,6 +82,8 @@ export class SharedFileSystem extends Construct {
   /** Tags the CSI controller puts on the access points it creates (the chart's `controller.tags`). */
   readonly csiAccessPointTags: Readonly<Record<string, string>>;
   readonly policy: EfsFileSystemPolicy;
+  /** Its performance mode (which decides the CloudWatch metrics EFS reports for it). */
+  readonly performanceMode: string = EFS_PERFORMANCE_MODE;
 
   constructor(scope: Construct, id: string, props: SharedFileSystemProps) {
     super(scope, id);
@@ -89,7 +97,7 @@ export class SharedFileSystem extends Construct {
       creationToken: `${props.name}-shared`,
       encrypted: true,
       kmsKeyId: key.arn,
-      performanceMode: 'generalPurpose',
+      performanceMode: EFS_PERFORMANCE_MODE,
       // Bursting credits scale with stored bytes; small home folders run dry (pangeo hubs).
       throughputMode: props.throughputMode ?? 'elastic',
       lifecyclePolicy: [

@@ -13,11 +13,13 @@ import {
   VariableRefresh,
   VariableSort,
 } from '@grafana/grafana-foundation-sdk/dashboard';
+import * as cloudwatch from '@grafana/grafana-foundation-sdk/cloudwatch';
 import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as text from '@grafana/grafana-foundation-sdk/text';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { CLOUDWATCH_DATASOURCE_UID } from '../names';
 import { ENV } from '../rules/selectors';
 
 /** Every panel queries the Prometheus picked in the dashboard's `datasource` variable. */
@@ -41,6 +43,38 @@ function target(query: Query, refId: string, instant = false): DataqueryBuilder 
 
 const refId = (i: number): string => String.fromCharCode(65 + i);
 
+/** The CloudWatch datasource Grafana is provisioned with (for metrics only CloudWatch has). */
+export const CLOUDWATCH: common.DataSourceRef = { type: 'cloudwatch', uid: CLOUDWATCH_DATASOURCE_UID };
+
+/** A CloudWatch metric, every series of it in the datasource's region, one line per dimension value. */
+export interface CloudWatchMetric {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly statistic: string;
+  /** The dimension each line is per (every value of it: `*`). */
+  readonly perDimension: string;
+  /** Seconds per point. */
+  readonly periodSeconds: number;
+}
+
+function cloudWatchTarget(metric: CloudWatchMetric): cloudwatch.MetricsQueryBuilder {
+  return new cloudwatch.MetricsQueryBuilder()
+    .refId('A')
+    .datasource(CLOUDWATCH)
+    .queryMode(cloudwatch.QueryMode.Metrics)
+    .metricQueryType(cloudwatch.MetricQueryType.Search)
+    .metricEditorMode(cloudwatch.MetricEditorMode.Builder)
+    .id('')
+    .region('default')
+    .namespace(metric.namespace)
+    .metricName(metric.metricName)
+    .statistic(metric.statistic)
+    .dimensions({ [metric.perDimension]: '*' })
+    .matchExact(true)
+    .period(String(metric.periodSeconds))
+    .label(`\${PROP('Dim.${metric.perDimension}')}`);
+}
+
 export interface PanelOptions {
   readonly title: string;
   /** What the panel answers; Grafana shows it on the (i) next to the title. */
@@ -52,6 +86,20 @@ export interface PanelOptions {
   readonly span?: number;
   /** Height in grid rows. @default 8 */
   readonly height?: number;
+  /** Read this CloudWatch metric instead of `queries` (which must then be empty). @default none */
+  readonly cloudWatch?: CloudWatchMetric;
+}
+
+/** The panel's targets: its PromQL queries on the picked Prometheus, or its CloudWatch metric. */
+function withTargets<P extends timeseries.PanelBuilder | stat.PanelBuilder>(p: P, o: PanelOptions): P {
+  if (o.cloudWatch) {
+    if (o.queries.length > 0)
+      throw new Error(`panel '${o.title}': give queries or a CloudWatch metric, not both`);
+    p.datasource(CLOUDWATCH).withTarget(cloudWatchTarget(o.cloudWatch));
+  } else {
+    o.queries.forEach((q, i) => p.withTarget(target(q, refId(i))));
+  }
+  return p;
 }
 
 export function graph(o: PanelOptions): timeseries.PanelBuilder {
@@ -64,8 +112,7 @@ export function graph(o: PanelOptions): timeseries.PanelBuilder {
     .height(o.height ?? 8)
     .fillOpacity(10)
     .lineWidth(1);
-  o.queries.forEach((q, i) => p.withTarget(target(q, refId(i))));
-  return p;
+  return withTargets(p, o);
 }
 
 /** Stat thresholds: from `value` up (null: from the bottom), the colour. */
@@ -88,8 +135,7 @@ export function single(o: PanelOptions & { readonly thresholds?: Thresholds }): 
         .steps(o.thresholds.map(([value, color]) => ({ value, color }))),
     );
   }
-  o.queries.forEach((q, i) => p.withTarget(target(q, refId(i))));
-  return p;
+  return withTargets(p, o);
 }
 
 export function grid(o: PanelOptions): table.PanelBuilder {

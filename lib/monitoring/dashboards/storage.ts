@@ -4,9 +4,18 @@
  */
 import { job } from '../rules/selectors';
 import { HUB_NAMESPACE } from '../../hub-storage';
+import { EFS_IO_LIMIT_METRIC } from '../efs-io-limit-alarm';
 import { IN_ENV, dashboard, graph, grid, single, toJson } from './panels';
 
 export const UID = 'jupyterhub-storage';
+
+/** EFS's PercentIOLimit, in CloudWatch only (General Purpose file systems report it). */
+const EFS_IO_LIMIT = {
+  ...EFS_IO_LIMIT_METRIC,
+  statistic: 'Average',
+  perDimension: 'FileSystemId',
+  periodSeconds: 60,
+} as const;
 
 export function storage(): Record<string, unknown> {
   return toJson(
@@ -17,7 +26,8 @@ export function storage(): Record<string, unknown> {
       help: `
 Are files fast and is anything filling up? Homes and the shared folder live on **EFS**,
 which has no size limit but a limit on operations a second: the **I/O limit** graph
-(100% = everyone's files get slow) and the **traffic** from the nodes show how hard it
+(100% = everyone's files get slow; read from CloudWatch, one line per file system, and
+alarmed on there) and the **traffic** from the nodes show how hard it
 works; a tutorial that makes everyone read the same files shows up here. **Volumes**
 (the hub's database, any per-user EBS volume) and **node disks** (images and scratch
 space) do fill up: the alert fires at 90%.`,
@@ -37,8 +47,9 @@ space) do fill up: the alert fires at 90%.`,
         single({
           title: 'EFS I/O limit used',
           description:
-            "The shared file system's use of its I/O operations limit (CloudWatch PercentIOLimit).",
-          queries: [{ expr: `max(environment_file_system:aws_efs_percent_io_limit:max{${IN_ENV}})` }],
+            "The busiest shared file system's use of its I/O operations limit (CloudWatch's PercentIOLimit, every EFS file system in the region; the EFS I/O limit alarm watches each hub's).",
+          queries: [],
+          cloudWatch: { ...EFS_IO_LIMIT, statistic: 'Maximum' },
           unit: 'percent',
           thresholds: [
             [null, 'green'],
@@ -86,13 +97,10 @@ space) do fill up: the alert fires at 90%.`,
       .withPanel(
         graph({
           title: 'EFS I/O limit used',
-          description: 'Percent of the I/O operations limit used, per file system. At 100% operations queue.',
-          queries: [
-            {
-              expr: `environment_file_system:aws_efs_percent_io_limit:max{${IN_ENV}}`,
-              legend: '{{dimension_FileSystemId}}',
-            },
-          ],
+          description:
+            "Percent of the I/O operations limit used, per EFS file system in the region (CloudWatch; each hub's is named <hub>-shared in the EFS console). At 100% operations queue.",
+          queries: [],
+          cloudWatch: EFS_IO_LIMIT,
           unit: 'percent',
         }),
       )

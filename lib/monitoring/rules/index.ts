@@ -23,7 +23,10 @@ export const RULE_FILES: readonly RuleFile[] = [
   { fileName: 'monitoring.rules.yaml', groups: [MONITORING_RECORDING, MONITORING_ALERTS] },
 ];
 
-/** The runbook as published with the project's source; alerts link to its sections. */
+/**
+ * The runbook's path in a checkout of this repository: what alerts link to unless the
+ * monitoring config names where it is published (`alertmanager.runbookUrl`).
+ */
 export const DEFAULT_RUNBOOK_URL = 'docs/runbook.md';
 
 export interface PrometheusRuleOptions {
@@ -67,6 +70,12 @@ export function prometheusRuleFiles(options: PrometheusRuleOptions = {}): Record
       );
     }
   }
-  const render = { runbookUrl: options.runbookUrl ?? DEFAULT_RUNBOOK_URL, alertFor };
+  const runbookUrl = options.runbookUrl ?? DEFAULT_RUNBOOK_URL;
+  if (runbookUrl === '' || runbookUrl.includes('#')) {
+    throw new Error(
+      `runbookUrl: "${runbookUrl}" must name docs/runbook.md without a #section (each alert appends its own)`,
+    );
+  }
+  const render = { runbookUrl, alertFor };
   return Object.fromEntries(RULE_FILES.map((file) => [file.fileName, renderRuleFile(file, render)]));
 }

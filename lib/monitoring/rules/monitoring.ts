@@ -2,12 +2,15 @@
  * The monitoring itself, evaluated on the central Prometheus: targets that stopped
  * answering, hub clusters that stopped sending altogether, and the monitoring disks.
  */
-import { SCRAPE_JOBS } from '../scrape-jobs';
+import { MONITORING_SCRAPE_JOBS, SCRAPE_JOBS } from '../scrape-jobs';
 import { CLUSTER, ENV } from './selectors';
 import { RuleGroup } from './types';
 
 /** How long a cluster that stopped sending is remembered (and alerted on). */
 export const STOPPED_SENDING_MEMORY = '6h';
+
+/** The monitoring volumes, as the central Prometheus scrapes them from its own cluster's kubelets. */
+const MONITORING_VOLUMES = `job="${MONITORING_SCRAPE_JOBS.kubelet}", persistentvolumeclaim=~".*(prometheus|alertmanager|grafana).*"`;
 
 export const MONITORING_RECORDING: RuleGroup = {
   name: 'monitoring.rules',
@@ -56,7 +59,7 @@ export const MONITORING_ALERTS: RuleGroup = {
       alert: 'MonitoringDiskFilling',
       question:
         "Will a monitoring volume (Prometheus', Alertmanager's, Grafana's) be full within a day, or is it 85% full already?",
-      expr: `(max by (namespace, persistentvolumeclaim) (kubelet_volume_stats_available_bytes{persistentvolumeclaim=~".*(prometheus|alertmanager|grafana).*"} / kubelet_volume_stats_capacity_bytes{persistentvolumeclaim=~".*(prometheus|alertmanager|grafana).*"}) < 0.15) or (max by (namespace, persistentvolumeclaim) (predict_linear(kubelet_volume_stats_available_bytes{persistentvolumeclaim=~".*(prometheus|alertmanager|grafana).*"}[6h], 86400)) < 0)`,
+      expr: `(max by (namespace, persistentvolumeclaim) (kubelet_volume_stats_available_bytes{${MONITORING_VOLUMES}} / kubelet_volume_stats_capacity_bytes{${MONITORING_VOLUMES}}) < 0.15) or (max by (namespace, persistentvolumeclaim) (predict_linear(kubelet_volume_stats_available_bytes{${MONITORING_VOLUMES}}[6h], 86400)) < 0)`,
       for: '30m',
       severity: 'warning',
       summary:

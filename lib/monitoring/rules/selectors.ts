@@ -37,13 +37,17 @@ export const GPU_RESOURCE_KSM = 'resource="nvidia_com_gpu"';
 
 /**
  * The pod and node labels kube-state-metrics must export (its `--metric-labels-allowlist`)
- * for the rules that group by pool or by profile. kube-state-metrics 2.x exports no
- * labels unless listed.
+ * for the rules and dashboards that group by pool, instance type, profile or user.
+ * kube-state-metrics 2.x exports no labels unless listed; the metrics agent passes exactly
+ * this list to it.
  */
 export const PROFILE_POD_LABEL = PROFILE_LABEL;
+export const USERNAME_POD_LABEL = 'hub.jupyter.org/username';
+export const INSTANCE_TYPE_LABEL = 'node.kubernetes.io/instance-type';
 export const KUBE_STATE_METRICS_LABELS_ALLOWLIST = {
-  nodes: [NODE_POOL_LABEL, NODE_PURPOSE_LABEL],
-  pods: [PROFILE_POD_LABEL],
+  nodes: [NODE_POOL_LABEL, NODE_PURPOSE_LABEL, INSTANCE_TYPE_LABEL],
+  // component and app: the chart's labels on hub, proxy and placeholder pods.
+  pods: [USERNAME_POD_LABEL, 'component', 'app', PROFILE_POD_LABEL],
 } as const;
 
 /** The `--metric-labels-allowlist` argument's value, as kube-state-metrics parses it. */

@@ -1,8 +1,9 @@
 /**
  * Storage: volumes (the hub's database, any per-user EBS volume) near full, node disks
- * (images and users' scratch space) near full, and the shared EFS file system near its
- * I/O limit. Homes live on EFS, which has no size limit, so "home full" shows up as a
- * volume or node disk filling, and "EFS slow" as its I/O limit.
+ * (images and users' scratch space) near full, and EFS traffic from the nodes. Homes live
+ * on EFS, which has no size limit, so "home full" shows up as a volume or node disk
+ * filling. "EFS slow" is its I/O limit, a CloudWatch-only metric: a CloudWatch alarm per
+ * hub watches it (lib/monitoring/efs-io-limit-alarm.ts), not Prometheus.
  */
 import { ENV, job } from './selectors';
 import { RuleGroup } from './types';
@@ -40,12 +41,6 @@ export const STORAGE_RECORDING: RuleGroup = {
       question: 'How many bytes per second do the nodes write to EFS (NFS) in all?',
       expr: `sum by (${ENV}) (rate(node_mountstats_nfs_write_bytes_total{${NODE}}[5m]))`,
     },
-    {
-      record: `${ENV}_file_system:aws_efs_percent_io_limit:max`,
-      question:
-        "How close is each EFS file system to its I/O operations limit (percent; CloudWatch's PercentIOLimit through the CloudWatch exporter)?",
-      expr: `max by (${ENV}, dimension_FileSystemId) (aws_efs_percent_io_limit_average)`,
-    },
   ],
 };
 
@@ -75,19 +70,6 @@ export const STORAGE_ALERTS: RuleGroup = {
       description:
         "Kubernetes evicts pods from a node whose disk fills up, users' servers among them; new images cannot be pulled.",
       runbookSection: 'disk-full',
-    },
-    {
-      alert: 'EfsNearIoLimit',
-      question:
-        "Is the shared file system close to its I/O operations limit, so that everyone's files become slow?",
-      expr: `${ENV}_file_system:aws_efs_percent_io_limit:max > 90`,
-      for: '15m',
-      severity: 'warning',
-      summary:
-        'Shared storage in {{ $labels.environment }} is at {{ $value | printf "%.0f" }}% of its I/O limit: opening and saving files will get slow.',
-      description:
-        'EFS in General Purpose mode allows a fixed number of operations per second. Many users reading the same small files (a tutorial on /shared) reach it.',
-      runbookSection: 'efs-io-limit',
     },
   ],
 };

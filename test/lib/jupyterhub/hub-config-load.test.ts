@@ -14,7 +14,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Environment } from '../../../config/schema';
 import { authenticationValues } from '../../../lib/jupyterhub/authentication';
-import { SHARED_MOUNT_PATH, SHARED_READWRITE_MOUNT_PATH } from '../../../lib/jupyterhub/names';
+import { PROFILE_LABEL, SHARED_MOUNT_PATH, SHARED_READWRITE_MOUNT_PATH } from '../../../lib/jupyterhub/names';
 import { layOutHubPod, renderRelease } from '../../support/hub-pod';
 import { configuredEnvironments, releaseOf, synthStacks } from '../../support/synth';
 import { hubPython } from '../../support/tools';
@@ -119,12 +119,15 @@ describe.each(environments.map((env) => [env.name, env] as const))(
         if (profile.image) expect(spawned.image).toBe(`${profile.image.name}:${profile.image.tag}`);
         // The pool's label, whatever its key: the pool name is among the selector's values.
         expect(Object.values(spawned.node_selector)).toContain(profile.pool);
+        // The pod carries its profile, which kube-state-metrics exports for the per-profile rules.
+        expect(spawned.labels).toMatchObject({ [PROFILE_LABEL]: slug, component: 'singleuser-server' });
       },
     );
 
     it('gives a spawn that names no profile the default profile, with its own timeout', () => {
       const fallback = hub.profiles.find((p) => p.default) ?? hub.profiles[0];
       for (const who of ['everyone', 'participant']) {
+        expect(report.spawner.default_spawn[who].labels[PROFILE_LABEL]).toBe(fallback.slug);
         expect(report.spawner.default_spawn[who]).toMatchObject({
           cpu_guarantee: fallback.cpu.guarantee,
           mem_guarantee: jupyterhubBytes(fallback.memory.guarantee!),

@@ -151,6 +151,7 @@ async def spawners():
             "extra_resource_guarantees": dict(spawner.extra_resource_guarantees),
             "requests": dict(container.resources.requests or {}),
             "limits": dict(container.resources.limits or {}),
+            "labels": dict(pod.metadata.labels or {}),
             "mounts": sorted(
                 [m.mount_path, bool(m.read_only)] for m in container.volume_mounts
             ),

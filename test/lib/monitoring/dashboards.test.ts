@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { grafanaDashboards } from '../../../lib/monitoring/dashboards';
+import { CLOUDWATCH_DATASOURCE_UID } from '../../../lib/monitoring/names';
 import { allRecordingRules } from '../../../lib/monitoring/rules';
 import { promtool, runTool } from './promtool-harness';
 import { dashboardQueries, substituteVariables } from './dashboard-queries';
@@ -58,11 +59,16 @@ describe.each(Object.keys(dashboards))('%s', (uid) => {
     ]);
   });
 
-  it('gives every data panel a description and queries on the picked Prometheus', () => {
+  it('gives every data panel a description and queries on the picked Prometheus, or CloudWatch', () => {
     for (const panel of panels.slice(1)) {
       expect(panel.description).toEqual(expect.any(String));
       expect(panel.targets?.length).toBeGreaterThan(0);
-      for (const t of panel.targets ?? []) expect(t.datasource.uid).toBe('${datasource}');
+      for (const t of panel.targets ?? []) {
+        // CloudWatch-only metrics read the provisioned CloudWatch datasource, as the panel does.
+        if (t.datasource.uid === CLOUDWATCH_DATASOURCE_UID)
+          expect(panel.datasource?.uid).toBe(CLOUDWATCH_DATASOURCE_UID);
+        else expect(t.datasource.uid).toBe('${datasource}');
+      }
     }
   });
 
@@ -110,6 +116,22 @@ it('names only recorded series that a rule records', () => {
     .flatMap((q) => [...q.expr.matchAll(/[a-z_]+:[a-zA-Z0-9_]+:[a-z0-9_]+/g)].map((m) => m[0]));
   expect(used.length).toBeGreaterThan(30);
   expect([...new Set(used)].filter((name) => !recorded.has(name))).toEqual([]);
+});
+
+it("shows EFS's I/O limit from CloudWatch, per file system, as the hub alarms read it", () => {
+  const io = panelsOf('jupyterhub-storage').filter((p) => p.title === 'EFS I/O limit used');
+  expect(io.map((p) => p.type).sort()).toEqual(['stat', 'timeseries']);
+  for (const panel of io) {
+    expect(panel.datasource).toEqual({ type: 'cloudwatch', uid: CLOUDWATCH_DATASOURCE_UID });
+    expect(panel.targets).toEqual([
+      expect.objectContaining({
+        namespace: 'AWS/EFS',
+        metricName: 'PercentIOLimit',
+        dimensions: { FileSystemId: '*' },
+        queryMode: 'Metrics',
+      }),
+    ]);
+  }
 });
 
 it('shows CPU and memory per user now beside their 10-minute averages', () => {

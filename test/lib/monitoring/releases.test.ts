@@ -10,7 +10,17 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { AGENT_RELEASE, CENTRAL_PROMETHEUS_RELEASE, GRAFANA_RELEASE } from '../../../lib/monitoring/names';
-import { ACCELERATOR_LABEL, GPU_TAINT } from '../../../lib/node-scheduling';
+import {
+  ACCELERATOR_LABEL,
+  GPU_TAINT,
+  NODE_POOL_LABEL,
+  NODE_PURPOSE_LABEL,
+} from '../../../lib/node-scheduling';
+import { PROFILE_LABEL } from '../../../lib/jupyterhub/names';
+import { grafanaDashboards } from '../../../lib/monitoring/dashboards';
+import { prometheusRuleFiles } from '../../../lib/monitoring/rules';
+import { ksmLabel } from '../../../lib/monitoring/rules/selectors';
+import { MONITORING_SCRAPE_JOBS } from '../../../lib/monitoring/scrape-jobs';
 import { CHARTS, ChartPin } from '../../../lib/platform/charts';
 import { StackJson, releaseOf, resourcesOf, synthStacks } from '../../support/synth';
 import { goTool, systemTool } from '../../support/tools';
@@ -192,6 +202,46 @@ describe('the central prometheus release', () => {
     ]);
   });
 
+  it("scrapes its own cluster's kubelets for the monitoring volumes, with the service-account token", () => {
+    const config = parse(find(manifests, 'ConfigMap', 'prometheus-server').data['prometheus.yml']);
+    const job = config.scrape_configs.find((j: Manifest) => j.job_name === MONITORING_SCRAPE_JOBS.kubelet);
+    expect(job).toMatchObject({
+      scheme: 'https',
+      metrics_path: '/metrics',
+      kubernetes_sd_configs: [{ role: 'node' }],
+      authorization: { credentials_file: '/var/run/secrets/kubernetes.io/serviceaccount/token' },
+    });
+    // The disk alert reads what this job scrapes (the promtool tests cover the rule itself).
+    const rules = Object.values(prometheusRuleFiles()).join('\n');
+    expect(rules).toContain(`kubelet_volume_stats_available_bytes{job="${MONITORING_SCRAPE_JOBS.kubelet}"`);
+    const spec = find(manifests, 'Deployment', 'prometheus-server').spec.template.spec;
+    expect(spec.automountServiceAccountToken).not.toBe(false);
+  });
+
+  it('binds its service account to a cluster role with only node discovery and nodes/metrics', () => {
+    const roles = manifests.filter((m) => m.kind === 'ClusterRole');
+    const bindings = manifests.filter((m) => m.kind === 'ClusterRoleBinding');
+    expect(roles).toHaveLength(1);
+    expect(bindings).toHaveLength(1);
+    const granted = roles[0].rules.flatMap((r: Manifest) =>
+      r.resources.flatMap((res: string) =>
+        r.verbs.map((v: string) => `${r.apiGroups.join('|')}/${res}:${v}`),
+      ),
+    );
+    expect(granted.sort()).toEqual(['/nodes/metrics:get', '/nodes:list', '/nodes:watch']);
+    expect(roles[0].rules.flatMap((r: Manifest) => r.nonResourceURLs ?? [])).toEqual([]);
+    const server = find(manifests, 'Deployment', 'prometheus-server');
+    expect(bindings[0].roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: roles[0].metadata.name,
+    });
+    expect(bindings[0].subjects).toEqual([
+      { kind: 'ServiceAccount', name: server.spec.template.spec.serviceAccountName, namespace: 'monitoring' },
+    ]);
+    expect(find(manifests, 'ServiceAccount', server.spec.template.spec.serviceAccountName)).toBeDefined();
+  });
+
   it('is what the receiver Service selects', () => {
     const [[, receiver]] = resourcesOf(central, 'kubernetes_service_v1');
     const labels = find(manifests, 'Deployment', 'prometheus-server').spec.template.metadata.labels;
@@ -260,6 +310,55 @@ describe('the metrics agent release (prod)', () => {
     ]);
   });
 
+  it('exports every pod and node label the rules and dashboards read, the profile label among them', () => {
+    const ksm = find(manifests, 'Deployment', 'metrics-agent-kube-state-metrics');
+    const args: string[] = ksm.spec.template.spec.containers[0].args;
+    const flag = args.find((a) => a.startsWith('--metric-labels-allowlist='));
+    expect(flag).toBeDefined();
+    // kube-state-metrics' format: kind=[label,label],kind=[...]
+    const allowed = new Map<string, string[]>(
+      [...flag!.slice('--metric-labels-allowlist='.length).matchAll(/(\w+)=\[([^\]]*)\]/g)].map((m) => [
+        m[1],
+        m[2].split(','),
+      ]),
+    );
+    // The label the hub's profiles put on user pods, and the node labels the pools carry.
+    expect(allowed.get('pods')).toEqual(expect.arrayContaining([PROFILE_LABEL, 'hub.jupyter.org/username']));
+    expect(allowed.get('nodes')).toEqual(expect.arrayContaining([NODE_POOL_LABEL, NODE_PURPOSE_LABEL]));
+    // Every label_* a rule or a panel reads is one kube-state-metrics exports.
+    const exported = new Set([...allowed.values()].flat().map(ksmLabel));
+    const texts = [
+      ...Object.values(prometheusRuleFiles()),
+      ...Object.values(grafanaDashboards()).map((d) => JSON.stringify(d)),
+    ];
+    const read = new Set(texts.flatMap((t) => [...t.matchAll(/\blabel_[a-z0-9_]+/g)].map((m) => m[0])));
+    read.delete('label_replace');
+    read.delete('label_values');
+    expect(read.size).toBeGreaterThan(0);
+    expect([...read].filter((label) => !exported.has(label))).toEqual([]);
+  });
+
+  it("keeps the DCGM exporter's pod and namespace labels, which name who holds each GPU", () => {
+    const job = config.scrape_configs.find((j: Manifest) => j.job_name === 'dcgm-exporter');
+    expect(job.honor_labels).toBe(true);
+    // No target label of its own that could stand in for a GPU's holder.
+    const targets = job.relabel_configs.map((r: Manifest) => r.target_label).filter(Boolean);
+    expect(targets).not.toContain('pod');
+    expect(targets).not.toContain('namespace');
+  });
+
+  it('runs node-exporter with the NFS mount statistics collector, seeing the host mounts', () => {
+    const ds = find(manifests, 'DaemonSet', 'metrics-agent-prometheus-node-exporter').spec.template.spec;
+    const container = ds.containers.find((c: Manifest) => c.name === 'node-exporter');
+    expect(container.args).toContain('--collector.mountstats');
+    // The kubelet mounts EFS volumes below the host root; they reach the container only
+    // through the host-root mount with HostToContainer propagation.
+    expect(container.args).toContain('--path.rootfs=/host/root');
+    const root = container.volumeMounts.find((m: Manifest) => m.mountPath === '/host/root');
+    expect(root.mountPropagation).toBe('HostToContainer');
+    expect(ds.volumes.find((v: Manifest) => v.name === root.name).hostPath.path).toBe('/');
+  });
+
   it('keeps the user name label and annotation in kube-state-metrics, and every pod Guaranteed', () => {
     const ksm = find(manifests, 'Deployment', 'metrics-agent-kube-state-metrics');
     const args: string[] = ksm.spec.template.spec.containers[0].args;
@@ -290,6 +389,12 @@ describe('grafana', () => {
     const ds = parse(find(manifests, 'ConfigMap', 'grafana').data['datasources.yaml']).datasources;
     expect(ds.map((d: Manifest) => d.type)).toEqual(['prometheus', 'cloudwatch']);
     expect(ds[0]).toMatchObject({ url: 'http://prometheus-server.monitoring.svc:80', basicAuth: true });
+    // The dashboards' CloudWatch panels (EFS's I/O limit) name this datasource.
+    const cloudWatchPanels = Object.values(grafanaDashboards()).flatMap((d) =>
+      (d.panels as Manifest[]).filter((p) => p.datasource?.type === 'cloudwatch'),
+    );
+    expect(cloudWatchPanels.length).toBeGreaterThan(0);
+    for (const panel of cloudWatchPanels) expect(panel.datasource.uid).toBe(ds[1].uid);
     const sa = find(manifests, 'ServiceAccount', 'grafana');
     expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/grafana-cloudwatch/);
   });
@@ -318,5 +423,19 @@ describe('the DCGM exporter (prod has GPU pools)', () => {
       expect.objectContaining({ key: GPU_TAINT.key, effect: GPU_TAINT.effect }),
     );
     expect(notGuaranteed(manifests)).toEqual([]);
+  });
+
+  it("maps each GPU to the pod holding it, through the kubelet's pod-resources socket", () => {
+    const ds = manifests.find((m) => m.kind === 'DaemonSet')!.spec.template.spec;
+    const exporter = ds.containers.find((c: Manifest) => c.name === 'exporter');
+    expect(exporter.env).toContainEqual({ name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' });
+    const mount = exporter.volumeMounts.find(
+      (m: Manifest) => m.mountPath === '/var/lib/kubelet/pod-resources',
+    );
+    expect(mount).toBeDefined();
+    // The kubelet's own path on the EKS AMIs.
+    expect(ds.volumes.find((v: Manifest) => v.name === mount.name).hostPath.path).toBe(
+      '/var/lib/kubelet/pod-resources',
+    );
   });
 });

@@ -124,6 +124,12 @@ describe('options', () => {
     expect(text).toContain('runbook_url: https://example.org/runbook.md#hub-down');
   });
 
+  it('rejects a runbook URL that already names a section', () => {
+    expect(() => prometheusRuleFiles({ runbookUrl: 'https://example.org/runbook.md#alerts' })).toThrow(
+      'runbookUrl: "https://example.org/runbook.md#alerts" must name docs/runbook.md without a #section',
+    );
+  });
+
   it('rejects an alert that does not exist', () => {
     expect(() => prometheusRuleFiles({ alertFor: { HubDown: '10s' } })).toThrow(
       /^alertFor\.HubDown: no such alert; alerts are .*JupyterHubDown/,

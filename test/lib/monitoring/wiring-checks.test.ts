@@ -127,6 +127,25 @@ describe('monitoring config', () => {
     ]);
   });
 
+  it('takes a runbook URL only as https, without a section', () => {
+    const alertmanager = (runbookUrl: string) => ({
+      ...base,
+      alertmanager: { ...base.alertmanager, runbookUrl },
+    });
+    expect(problems(alertmanager('http://git.example.org/hub/docs/runbook.md'))).toEqual([
+      expect.stringMatching(
+        /^monitoring\.central\.alertmanager\.runbookUrl: .*must be an https URL of docs\/runbook\.md/,
+      ),
+    ]);
+    expect(problems(alertmanager('https://git.example.org/hub/docs/runbook.md#alerts'))).toEqual([
+      expect.stringMatching(/^monitoring\.central\.alertmanager\.runbookUrl: .*must not contain #/),
+    ]);
+    const { monitoring } = loadConfig(ENVIRONMENTS, {
+      central: alertmanager('https://git.example.org/hub/docs/runbook.md'),
+    });
+    expect(monitoring[0].alertmanager.runbookUrl).toBe('https://git.example.org/hub/docs/runbook.md');
+  });
+
   it('rejects an environment reporting to two deployments', () => {
     const other = { ...base, name: 'other', network: { vpcCidr: '10.110.0.0/16' }, environments: ['prod'] };
     expect(configProblems(() => loadConfig(ENVIRONMENTS, { central: base, other }))).toEqual([

@@ -93,3 +93,52 @@ describe('monitoring.guaranteed-pods', () => {
       expect(firedBy(change)).toEqual(['monitoring.guaranteed-pods']);
   });
 });
+
+describe('sns.customer-key', () => {
+  it('names a topic without a key, or under an alias of the AWS-managed key', () => {
+    const topic = (edit: (t: Json) => void): Change => [
+      'monitoring-cluster-central',
+      (j) => edit(Object.values<Json>(j.resource.aws_sns_topic)[0]),
+    ];
+    expect(
+      messages(
+        'sns.customer-key',
+        topic((t) => delete t.kms_master_key_id),
+      ),
+    ).toEqual(['kms_master_key_id unset is not an aws_kms_key']);
+    expect(
+      messages(
+        'sns.customer-key',
+        topic((t) => (t.kms_master_key_id = 'alias/aws/sns')),
+      ),
+    ).toEqual(['kms_master_key_id "alias/aws/sns" is not an aws_kms_key']);
+  });
+});
+
+describe('monitoring.efs-io-limit-alarm', () => {
+  const alarm = (edit: (a: Json) => void): Change => [
+    'hub-cluster-prod',
+    (j) => edit(Object.values<Json>(j.resource.aws_cloudwatch_metric_alarm)[0]),
+  ];
+
+  it('wants the alarm to notify someone, and to be on this file system', () => {
+    expect(
+      messages(
+        'monitoring.efs-io-limit-alarm',
+        alarm((a) => (a.alarm_actions = [])),
+      ),
+    ).toEqual(['its PercentIOLimit alarm has no alarm_actions: it notifies nobody']);
+    expect(
+      messages(
+        'monitoring.efs-io-limit-alarm',
+        alarm((a) => (a.dimensions = { FileSystemId: 'fs-0someoneelse' })),
+      ),
+    ).toEqual(['no aws_cloudwatch_metric_alarm on AWS/EFS PercentIOLimit for this file system']);
+  });
+
+  it('asks nothing of a hub that reports nowhere (dev)', () => {
+    const report = evaluate(changedSynth(), RULES);
+    expect(report.violations.filter((v) => v.rule === 'monitoring.efs-io-limit-alarm')).toEqual([]);
+    expect(report.examined.get('monitoring.efs-io-limit-alarm')).toBe(3);
+  });
+});

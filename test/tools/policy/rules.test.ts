@@ -235,6 +235,11 @@ const FAILING: Record<string, Case> = {
   ],
   'efs.encrypted': [CLUSTER, (j) => (efs(j).encrypted = false)],
   'efs.customer-key': [CLUSTER, (j) => delete efs(j).kms_key_id],
+  'sns.customer-key': [
+    'monitoring-cluster-central',
+    (j) => (all(j, 'aws_sns_topic')[0].kms_master_key_id = 'alias/aws/sns'),
+  ],
+  'monitoring.efs-io-limit-alarm': [CLUSTER, (j) => delete j.resource.aws_cloudwatch_metric_alarm],
   'efs.backup': [CLUSTER, (j) => (all(j, 'aws_efs_backup_policy')[0].backup_policy.status = 'DISABLED')],
   'efs.access-points-confined': [
     CLUSTER,

@@ -62,6 +62,47 @@ function serverFlags(values: Json): string[] {
 
 export const MONITORING_RULES: Rule[] = [
   {
+    id: 'sns.customer-key',
+    severity: 'must',
+    title: 'SNS topics encrypted with a customer-managed key',
+    rationale:
+      'Alarm notifications name file systems and hubs; a key of our own also lets CloudWatch publish to the encrypted topic, which the AWS-managed SNS key does not.',
+    anchors: ['CKV_AWS_26', 'AWS-0095', 'AWS-0136'],
+    *check(stack, synth) {
+      for (const topic of stack.resources('aws_sns_topic')) {
+        const key = synth.locate(stack, topic.body.kms_master_key_id);
+        yield outcome(topic.address, [
+          key?.resource.type !== 'aws_kms_key' &&
+            `kms_master_key_id ${show(topic.body.kms_master_key_id)} is not an aws_kms_key`,
+        ]);
+      }
+    },
+  },
+  {
+    id: 'monitoring.efs-io-limit-alarm',
+    severity: 'should',
+    title: 'A reporting hub has a CloudWatch alarm on its EFS I/O limit',
+    rationale:
+      'PercentIOLimit exists only in CloudWatch: without the alarm nobody hears that everyone’s files are getting slow.',
+    anchors: ['AWS docs: EFS CloudWatch metrics, PercentIOLimit', 'docs/runbook.md: EFS I/O limit'],
+    *check(stack) {
+      // Hubs that report to monitoring peer with its VPC; the others report nowhere.
+      if (stack.resources('aws_vpc_peering_connection').length === 0) return;
+      const alarms = stack
+        .resources('aws_cloudwatch_metric_alarm')
+        .filter((a) => a.body.namespace === 'AWS/EFS' && a.body.metric_name === 'PercentIOLimit');
+      for (const fs of stack.resources('aws_efs_file_system')) {
+        const mine = alarms.filter((a) => stack.refersTo(a.body.dimensions?.FileSystemId, fs));
+        yield outcome(fs.address, [
+          mine.length === 0 &&
+            'no aws_cloudwatch_metric_alarm on AWS/EFS PercentIOLimit for this file system',
+          mine.some((a) => (a.body.alarm_actions ?? []).length === 0) &&
+            'its PercentIOLimit alarm has no alarm_actions: it notifies nobody',
+        ]);
+      }
+    },
+  },
+  {
     id: 'monitoring.grafana-login',
     severity: 'must',
     title: 'Grafana has no anonymous access and no admin password in its values',
