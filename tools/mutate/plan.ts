@@ -6,12 +6,13 @@ import { existsSync } from 'fs';
 import { isAbsolute, normalize } from 'path';
 import { parseArgs } from 'util';
 
-export const USAGE = `usage: npm run mutate -- <module.ts> [--tests <test file or folder>]...
-  <module.ts>   the one source file to mutate, relative to the repository (tools/hub-stress/window.ts)
-  --tests PATH  run these test files or folders against the mutants (repeatable); default: the
-                module's entry in MODULE_TESTS, else every test file that imports it (jest --findRelatedTests)
-Writes reports/mutation/<module>.html and prints the score per file; exit 0 when the run
-completed, 1 when it failed, 2 on bad usage.`;
+export const USAGE = `usage: npm run mutate -- <module.ts> [--tests <test file or folder>]... [--concurrency N]
+  <module.ts>        the one source file to mutate, relative to the repository (tools/hub-stress/window.ts)
+  --tests PATH       run these test files or folders against the mutants (repeatable); default: the
+                     module's entry in MODULE_TESTS, else every test file that imports it (jest --findRelatedTests)
+  --concurrency N    test processes at a time, 1 to 16; default: stryker.config.json's (2)
+Writes reports/mutation/<module>.html and .json (every mutant with its status) and prints the
+score; exit 0 when the run completed, 1 when it failed, 2 on bad usage.`;
 
 /** Source folders a module may come from: the product and its tools, not tests. */
 const SOURCE_ROOTS = ['config/', 'lib/', 'stacks/', 'tools/'];
@@ -40,6 +41,8 @@ export interface MutateArgs {
   readonly module: string;
   /** Explicit test files or folders; undefined means MODULE_TESTS, else related tests. */
   readonly tests?: readonly string[];
+  /** Test processes at a time; undefined means stryker.config.json's. */
+  readonly concurrency?: number;
 }
 
 /** Parses the command line; throws an Error whose message names the problem (and USAGE). */
@@ -48,7 +51,7 @@ export function parseMutateArgs(argv: readonly string[], exists = existsSync): M
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: { tests: { type: 'string', multiple: true } },
+      options: { tests: { type: 'string', multiple: true }, concurrency: { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
@@ -73,7 +76,10 @@ export function parseMutateArgs(argv: readonly string[], exists = existsSync): M
     if (!t.startsWith('test/')) throw new Error(`--tests: "${t}" is not under test/`);
     if (!exists(t)) throw new Error(`--tests: "${t}" does not exist`);
   }
-  return { module, tests };
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 16))
+    throw new Error(`--concurrency: "${values.concurrency}" is not a whole number from 1 to 16`);
+  return concurrency === undefined ? { module, tests } : { module, tests, concurrency };
 }
 
 function repoPath(text: string, field: string): string {
