@@ -47,7 +47,10 @@ describe('the tests a mutation run uses', () => {
 
   it('prefers --tests, then the module map, then the tests that import the module', () => {
     expect(testsFor({ module: 'lib/cidr.ts', tests: ['test/lib'] }, related)).toEqual(['test/lib']);
-    expect(testsFor({ module: 'config/hub-checks.ts' }, related)).toEqual(['test/config']);
+    expect(testsFor({ module: 'tools/policy/rules/iam.ts' }, related)).toEqual([
+      'test/tools/policy/iam-unit.test.ts',
+      'test/tools/policy/docs.test.ts',
+    ]);
     expect(testsFor({ module: 'tools/hub-stress/window.ts' }, related)).toEqual([
       'test/related/tools/hub-stress/window.ts.test.ts',
     ]);
