@@ -28,6 +28,7 @@ export const MODULE_TESTS: Readonly<Record<string, readonly string[]>> = {
     'test/config/boundaries.test.ts',
     'test/config/bad-configs.test.ts',
     'test/config/environments.test.ts',
+    'test/config/schedule-checks.test.ts',
   ],
   'config/hub-checks.ts': [
     'test/config/hub-checks.test.ts',
