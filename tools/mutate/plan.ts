@@ -43,7 +43,10 @@ export const MODULE_TESTS: Readonly<Record<string, readonly string[]>> = {
   ],
   // Small hand-written stacks, and the rendered docs for the rules' titles and anchors.
   'tools/policy/rules/iam.ts': ['test/tools/policy/iam-unit.test.ts', 'test/tools/policy/docs.test.ts'],
-  'tools/hub-stress/scheduler.ts': ['test/tools/hub-stress/scheduler.test.ts'],
+  'tools/hub-stress/scheduler.ts': [
+    'test/tools/hub-stress/scheduler.test.ts',
+    'test/tools/hub-stress/scheduler-mutants.test.ts',
+  ],
 };
 
 export interface MutateArgs {
