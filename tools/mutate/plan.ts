@@ -6,11 +6,13 @@ import { existsSync } from 'fs';
 import { isAbsolute, normalize } from 'path';
 import { parseArgs } from 'util';
 
-export const USAGE = `usage: npm run mutate -- <module.ts> [--tests <test file or folder>]... [--concurrency N]
+export const USAGE = `usage: npm run mutate -- <module.ts> [--tests <test file or folder>]... [--concurrency N] [--incremental]
   <module.ts>        the one source file to mutate, relative to the repository (tools/hub-stress/window.ts)
   --tests PATH       run these test files or folders against the mutants (repeatable); default: the
                      module's entry in MODULE_TESTS, else every test file that imports it (jest --findRelatedTests)
   --concurrency N    test processes at a time, 1 to 16; default: stryker.config.json's (2)
+  --incremental      keep each mutant's result in reports/mutation/<module>.incremental.json and, on
+                     the next --incremental run, test again only mutants whose code or tests changed
 Writes reports/mutation/<module>.html and .json (every mutant with its status) and prints the
 score; exit 0 when the run completed, 1 when it failed, 2 on bad usage.`;
 
@@ -55,6 +57,8 @@ export interface MutateArgs {
   readonly tests?: readonly string[];
   /** Test processes at a time; undefined means stryker.config.json's. */
   readonly concurrency?: number;
+  /** Reuse the results of the last --incremental run for mutants whose code and tests are unchanged. */
+  readonly incremental?: boolean;
 }
 
 /** Parses the command line; throws an Error whose message names the problem (and USAGE). */
@@ -63,7 +67,11 @@ export function parseMutateArgs(argv: readonly string[], exists = existsSync): M
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: { tests: { type: 'string', multiple: true }, concurrency: { type: 'string' } },
+      options: {
+        tests: { type: 'string', multiple: true },
+        concurrency: { type: 'string' },
+        incremental: { type: 'boolean' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -91,7 +99,12 @@ export function parseMutateArgs(argv: readonly string[], exists = existsSync): M
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 16))
     throw new Error(`--concurrency: "${values.concurrency}" is not a whole number from 1 to 16`);
-  return concurrency === undefined ? { module, tests } : { module, tests, concurrency };
+  return {
+    module,
+    tests,
+    ...(concurrency === undefined ? {} : { concurrency }),
+    ...(values.incremental ? { incremental: true } : {}),
+  };
 }
 
 function repoPath(text: string, field: string): string {

@@ -16,6 +16,11 @@ describe('npm run mutate arguments', () => {
       concurrency: 1,
     });
     expect(parseMutateArgs(['lib/cidr.ts', '--concurrency', '16']).concurrency).toBe(16);
+    expect(parseMutateArgs(['lib/cidr.ts', '--incremental'])).toEqual({
+      module: 'lib/cidr.ts',
+      tests: undefined,
+      incremental: true,
+    });
   });
 
   it.each([
@@ -32,6 +37,7 @@ describe('npm run mutate arguments', () => {
     [['lib/cidr.ts', '--tests', 'lib/cidr.ts'], /^--tests: "lib\/cidr\.ts" is not under test\/$/],
     [['lib/cidr.ts', '--tests', 'test/nope.test.ts'], /^--tests: "test\/nope\.test\.ts" does not exist$/],
     [['lib/cidr.ts', '--bogus'], /Unknown option '--bogus'/],
+    [['lib/cidr.ts', '--incremental=yes'], /--incremental/],
     [['lib/cidr.ts', '--concurrency', '0'], /^--concurrency: "0" is not a whole number from 1 to 16$/],
     [['lib/cidr.ts', '--concurrency', '17'], /^--concurrency: "17" is not a whole number from 1 to 16$/],
     [['lib/cidr.ts', '--concurrency', '1.5'], /^--concurrency: "1\.5" is not a whole number/],
