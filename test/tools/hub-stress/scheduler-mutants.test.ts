@@ -3,6 +3,7 @@
  * the edges the main scheduler tests leave open. Kept apart from scheduler.test.ts so both
  * can grow without conflicts; `npm run mutate -- tools/hub-stress/scheduler.ts` runs both.
  */
+import { getEventListeners } from 'node:events';
 import { userName } from '../../../tools/hub-stress/names';
 import { Progress } from '../../../tools/hub-stress/progress';
 import { spawnAll } from '../../../tools/hub-stress/scheduler';
@@ -65,4 +66,57 @@ describe('spawnAll as --verbose shows it', () => {
     expect(results.failures.toJSON()).toEqual({ timeout: 1 });
     expect(progress.failed).toBe(1);
   });
+});
+
+describe('spawnAll retries', () => {
+  const throttle = (retryAfterS: number) => ({
+    status: 429,
+    headers: { 'retry-after': String(retryAfterS) },
+    body: JSON.stringify({ status: 429, message: 'Too many users' }),
+  });
+
+  it('retries each throttled user when its own Retry-After ends, the shorter one first', async () => {
+    // The first user is told to come back in 60 s, the second, refused after it, in 5 s.
+    const hub = new FakeHub();
+    const refused = new Set<string>();
+    const posts: string[] = [];
+    hub.intercept = (method, path) => {
+      if (method !== 'POST' || !path.endsWith('/server')) return undefined;
+      const user = path.split('/')[2];
+      posts.push(`${user}@${Math.round(Date.now() / 1000)}`);
+      if (refused.has(user)) return undefined;
+      refused.add(user);
+      return throttle(user.endsWith('-0001') ? 60 : 5);
+    };
+    const t0 = Math.round(Date.now() / 1000);
+    const { results } = await run(hub, ['--batch-size', '2'], 2);
+    expect(results.ready).toBe(2);
+    const at = posts.map((p) => {
+      const [user, s] = p.split('@');
+      return `${user.slice(-1)}@${Number(s) - t0}`;
+    });
+    // The second user starts a confirmation (1 s) after the first, and is back 5 s later.
+    expect(at).toEqual(['1@0', '2@1', '2@6', '1@60']);
+  });
+
+  it('does not count a 429 as an attempt: three tries of a failing spawn remain after it', async () => {
+    const hub = new FakeHub();
+    let posts = 0;
+    hub.intercept = (method, path) => {
+      if (method !== 'POST' || !path.endsWith('/server')) return undefined;
+      return ++posts === 1 ? throttle(1) : { status: 503, headers: {}, body: '' };
+    };
+    const { results, lines } = await run(hub, ['--batch-size', '1'], 1);
+    expect(results.failures.toJSON()).toEqual({ 'http-503': 1 });
+    expect(lines.filter((l) => l === 'hub-stress-0001: http-503, trying again')).toHaveLength(2);
+  });
+});
+
+it("leaves no listener on the run's signal once it has returned", async () => {
+  const hub = new FakeHub();
+  const ctx = testContext(hub, ['stress', '--batch-size', '2']);
+  await settle(ctx.client.createUsers(names(2)));
+  const results = await settle(spawnAll(ctx, names(2), new Progress(ctx.log, 2)));
+  expect(results.ready).toBe(2);
+  expect(getEventListeners(ctx.signal, 'abort')).toEqual([]);
 });
