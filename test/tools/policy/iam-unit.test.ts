@@ -92,6 +92,7 @@ describe('iam.trust-no-wildcard', () => {
     ['"*"', '*'],
     ['{AWS: "*"} among others', { AWS: ['arn:aws:iam::123456789012:role/ops', '*'] }],
     ['{Service: "*"}', { Service: '*' }],
+    ['"*" beside a named service', { Service: 'ec2.amazonaws.com', AWS: '*' }],
   ])('fails Principal %s', (_, Principal) => {
     expect(fired(role({ Effect: 'Allow', Principal, Action: 'sts:AssumeRole' }))).toEqual([
       'iam.trust-no-wildcard aws_iam_role.r: the trust policy allows Principal "*"',
@@ -360,6 +361,7 @@ describe('iam.autoscaler-scoped', () => {
     ['a prefix of a write action', 'autoscaling:SetDesiredCapacit'],
     ['a write action with a prefix', 'xautoscaling:SetDesiredCapacity'],
     ['a dot, which is not a pattern character', 'autoscaling:Set.esiredCapacity'],
+    ['a plus, which is not a pattern character', 'autoscaling:SetDesired+Capacity'],
     ['a pattern of another service', 'ec2:*'],
   ])('does not examine %s', (_, Action) => {
     const { violations, examined } = check(rolePolicy({ Effect: 'Allow', Action, Resource: '*' }));
@@ -375,6 +377,9 @@ describe('iam.autoscaler-scoped', () => {
       unscoped('autoscaling:TerminateInstanceInAutoScalingGroup', '["*"]'),
     ]);
     expect(not(['autoscaling:*'])).toEqual([]);
+    expect(not(['ec2:*', 'autoscaling:TerminateInstanceInAutoScalingGroup'])).toEqual([
+      unscoped('autoscaling:SetDesiredCapacity', '["*"]'),
+    ]);
   });
 
   it('ignores Deny statements and trust policies', () => {
@@ -415,6 +420,10 @@ describe('iam.efs-csi-own-access-points', () => {
 
   it('lets TagResource pass only on creation', () => {
     expect(efs('elasticfilesystem:TagResource')).toEqual([at(TAG)]);
+    expect(efs(['s3:GetObject', 'elasticfilesystem:TagResource'])).toEqual([at(TAG)]);
+    expect(
+      efs('elasticfilesystem:TagResource', { StringEquals: { 'aws:RequestTag/hub-cluster': 'prod' } }),
+    ).toEqual([at(TAG)]);
     expect(
       efs('elasticfilesystem:TagResource', {
         StringEquals: { 'elasticfilesystem:CreateAction': 'CreateAccessPoint' },
