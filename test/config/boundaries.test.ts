@@ -52,6 +52,32 @@ describe('environment check boundaries', () => {
     );
   });
 
+  it.each([['10.0.0.0/8'], ['203.0.113.7/32']])('accepts privateEndpointCidrs entry %s', (cidr) => {
+    expect(problemsOf('staging', (env) => (env.cluster.privateEndpointCidrs = [cidr]))).toEqual([]);
+  });
+
+  it('rejects a privateEndpointCidrs entry of every address', () => {
+    expect(
+      problemsOf('staging', (env) => (env.cluster.privateEndpointCidrs = ['10.0.0.0/8', '0.0.0.0/0'])),
+    ).toEqual([
+      "staging.cluster.privateEndpointCidrs.1: 0.0.0.0/0 admits every address to the Kubernetes API; list the operators' networks (/8 or narrower)",
+    ]);
+  });
+
+  it('reports the platform checks with the others', () => {
+    expect(
+      problemsOf('staging', (env) => (env.platform = { ...env.platform, gpu: { timeSlicingReplicas: 2 } })),
+    ).toEqual([]);
+    const noGpu = (env: EnvironmentInput) => {
+      env.nodePools.gpu = {};
+      env.hub.profiles = env.hub.profiles.filter((p) => p.pool !== 'gpu');
+      env.platform = { ...env.platform, gpu: { timeSlicingReplicas: 2 } };
+    };
+    expect(problemsOf('staging', noGpu)).toEqual([
+      'staging.platform.gpu.timeSlicingReplicas: 2 has no effect: the environment has no GPU pools; leave it at 1 or add nodePools.gpu',
+    ]);
+  });
+
   it.each(['10.20.0.0/16', '10.20.0.0/20'])('accepts a VPC of %s', (cidr) => {
     expect(problemsOf('staging', (env) => (env.network.vpcCidr = cidr))).toEqual([]);
   });

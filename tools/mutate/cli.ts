@@ -1,5 +1,5 @@
 /**
- * `npm run mutate -- <module.ts> [--tests PATH]...`: mutation testing of one module with
+ * `npm run mutate -- <module.ts> [--tests PATH]... [--concurrency N] [--incremental]`: mutation testing of one module with
  * StrykerJS and the jest runner (stryker.config.json), against only the tests that
  * exercise it, so one module takes minutes rather than the whole suite per mutant.
  *
@@ -95,7 +95,16 @@ async function main(args: MutateArgs): Promise<number> {
         enableFindRelatedTests: false,
         config: { testMatch: testMatch(tests), globalSetup: null, globalTeardown: null },
       },
+      ...(args.concurrency === undefined ? {} : { concurrency: args.concurrency }),
+      ...(args.incremental
+        ? {
+            incremental: true,
+            incrementalFile: `reports/mutation/${reportName(args.module)}.incremental.json`,
+          }
+        : {}),
+      reporters: ['clear-text', 'progress', 'html', 'json'],
       htmlReporter: { fileName: `reports/mutation/${reportName(args.module)}.html` },
+      jsonReporter: { fileName: `reports/mutation/${reportName(args.module)}.json` },
       // One sandbox folder per module, so runs of two modules at once do not clean up each other's.
       tempDirName: `.stryker-tmp/${reportName(args.module)}`,
     });

@@ -6,33 +6,48 @@ import { existsSync } from 'fs';
 import { isAbsolute, normalize } from 'path';
 import { parseArgs } from 'util';
 
-export const USAGE = `usage: npm run mutate -- <module.ts> [--tests <test file or folder>]...
-  <module.ts>   the one source file to mutate, relative to the repository (tools/hub-stress/window.ts)
-  --tests PATH  run these test files or folders against the mutants (repeatable); default: the
-                module's entry in MODULE_TESTS, else every test file that imports it (jest --findRelatedTests)
-Writes reports/mutation/<module>.html and prints the score per file; exit 0 when the run
-completed, 1 when it failed, 2 on bad usage.`;
+export const USAGE = `usage: npm run mutate -- <module.ts> [--tests <test file or folder>]... [--concurrency N] [--incremental]
+  <module.ts>        the one source file to mutate, relative to the repository (tools/hub-stress/window.ts)
+  --tests PATH       run these test files or folders against the mutants (repeatable); default: the
+                     module's entry in MODULE_TESTS, else every test file that imports it (jest --findRelatedTests)
+  --concurrency N    test processes at a time, 1 to 16; default: stryker.config.json's (2)
+  --incremental      keep each mutant's result in reports/mutation/<module>.incremental.json and, on
+                     the next --incremental run, test again only mutants whose code or tests changed
+Writes reports/mutation/<module>.html and .json (every mutant with its status) and prints the
+score; exit 0 when the run completed, 1 when it failed, 2 on bad usage.`;
 
 /** Source folders a module may come from: the product and its tools, not tests. */
 const SOURCE_ROOTS = ['config/', 'lib/', 'stacks/', 'tools/'];
 
 /**
  * Tests for modules whose importers are most of the suite (everything synthesizes config),
- * where findRelatedTests would run every stack test against every mutant.
+ * and for modules whose every mutant is static (see the docs), where the related tests would
+ * take hours: the narrow files that pin down the module's behaviour.
  */
 export const MODULE_TESTS: Readonly<Record<string, readonly string[]>> = {
-  'config/checks.ts': ['test/config', 'test/lib/cidr.test.ts'],
-  'config/hub-checks.ts': ['test/config'],
+  // config/index.ts validates every environment on import: every mutant of a check is static.
+  'config/checks.ts': [
+    'test/config/boundaries.test.ts',
+    'test/config/bad-configs.test.ts',
+    'test/config/environments.test.ts',
+    'test/config/schedule-checks.test.ts',
+  ],
+  'config/hub-checks.ts': [
+    'test/config/hub-checks.test.ts',
+    'test/config/boundaries.test.ts',
+    'test/config/bad-configs.test.ts',
+  ],
   // Its pattern is a static mutant (module scope): every mutant of it runs every chosen test.
   'lib/cidr.ts': [
     'test/lib/cidr.test.ts',
     'test/config/boundaries.test.ts',
     'test/config/bad-configs.test.ts',
   ],
-  'tools/policy/rules/iam.ts': [
-    'test/tools/policy/rules.test.ts',
-    'test/tools/policy/rule-edges.test.ts',
-    'test/tools/policy/iam-edges.test.ts',
+  // Small hand-written stacks, and the rendered docs for the rules' titles and anchors.
+  'tools/policy/rules/iam.ts': ['test/tools/policy/iam-unit.test.ts', 'test/tools/policy/docs.test.ts'],
+  'tools/hub-stress/scheduler.ts': [
+    'test/tools/hub-stress/scheduler.test.ts',
+    'test/tools/hub-stress/scheduler-mutants.test.ts',
   ],
 };
 
@@ -40,6 +55,10 @@ export interface MutateArgs {
   readonly module: string;
   /** Explicit test files or folders; undefined means MODULE_TESTS, else related tests. */
   readonly tests?: readonly string[];
+  /** Test processes at a time; undefined means stryker.config.json's. */
+  readonly concurrency?: number;
+  /** Reuse the results of the last --incremental run for mutants whose code and tests are unchanged. */
+  readonly incremental?: boolean;
 }
 
 /** Parses the command line; throws an Error whose message names the problem (and USAGE). */
@@ -48,7 +67,11 @@ export function parseMutateArgs(argv: readonly string[], exists = existsSync): M
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: { tests: { type: 'string', multiple: true } },
+      options: {
+        tests: { type: 'string', multiple: true },
+        concurrency: { type: 'string' },
+        incremental: { type: 'boolean' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -73,7 +96,15 @@ export function parseMutateArgs(argv: readonly string[], exists = existsSync): M
     if (!t.startsWith('test/')) throw new Error(`--tests: "${t}" is not under test/`);
     if (!exists(t)) throw new Error(`--tests: "${t}" does not exist`);
   }
-  return { module, tests };
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 16))
+    throw new Error(`--concurrency: "${values.concurrency}" is not a whole number from 1 to 16`);
+  return {
+    module,
+    tests,
+    ...(concurrency === undefined ? {} : { concurrency }),
+    ...(values.incremental ? { incremental: true } : {}),
+  };
 }
 
 function repoPath(text: string, field: string): string {

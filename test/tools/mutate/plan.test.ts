@@ -10,6 +10,17 @@ describe('npm run mutate arguments', () => {
     expect(
       parseMutateArgs(['lib/cidr.ts', '--tests', 'test/lib/cidr.test.ts', '--tests', 'test/config/']),
     ).toEqual({ module: 'lib/cidr.ts', tests: ['test/lib/cidr.test.ts', 'test/config'] });
+    expect(parseMutateArgs(['lib/cidr.ts', '--concurrency', '1'])).toEqual({
+      module: 'lib/cidr.ts',
+      tests: undefined,
+      concurrency: 1,
+    });
+    expect(parseMutateArgs(['lib/cidr.ts', '--concurrency', '16']).concurrency).toBe(16);
+    expect(parseMutateArgs(['lib/cidr.ts', '--incremental'])).toEqual({
+      module: 'lib/cidr.ts',
+      tests: undefined,
+      incremental: true,
+    });
   });
 
   it.each([
@@ -26,6 +37,12 @@ describe('npm run mutate arguments', () => {
     [['lib/cidr.ts', '--tests', 'lib/cidr.ts'], /^--tests: "lib\/cidr\.ts" is not under test\/$/],
     [['lib/cidr.ts', '--tests', 'test/nope.test.ts'], /^--tests: "test\/nope\.test\.ts" does not exist$/],
     [['lib/cidr.ts', '--bogus'], /Unknown option '--bogus'/],
+    [['lib/cidr.ts', '--incremental=yes'], /--incremental/],
+    [['lib/cidr.ts', '--concurrency', '0'], /^--concurrency: "0" is not a whole number from 1 to 16$/],
+    [['lib/cidr.ts', '--concurrency', '17'], /^--concurrency: "17" is not a whole number from 1 to 16$/],
+    [['lib/cidr.ts', '--concurrency', '1.5'], /^--concurrency: "1\.5" is not a whole number/],
+    [['lib/cidr.ts', '--concurrency', 'two'], /^--concurrency: "two" is not a whole number/],
+    [['lib/cidr.ts', '--concurrency', ''], /^--concurrency: "" is not a whole number/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseMutateArgs(argv)).toThrow(message);
   });
@@ -36,7 +53,10 @@ describe('the tests a mutation run uses', () => {
 
   it('prefers --tests, then the module map, then the tests that import the module', () => {
     expect(testsFor({ module: 'lib/cidr.ts', tests: ['test/lib'] }, related)).toEqual(['test/lib']);
-    expect(testsFor({ module: 'config/hub-checks.ts' }, related)).toEqual(['test/config']);
+    expect(testsFor({ module: 'tools/policy/rules/iam.ts' }, related)).toEqual([
+      'test/tools/policy/iam-unit.test.ts',
+      'test/tools/policy/docs.test.ts',
+    ]);
     expect(testsFor({ module: 'tools/hub-stress/window.ts' }, related)).toEqual([
       'test/related/tools/hub-stress/window.ts.test.ts',
     ]);

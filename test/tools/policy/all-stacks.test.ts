@@ -1,7 +1,4 @@
-import { readFileSync } from 'fs';
-import { join } from 'path';
 import { ACCEPTED_RISKS_FILE, loadAcceptedRisks } from '../../../tools/policy/accepted-risks';
-import { POLICY_DOC_PATH, renderPolicyDocs } from '../../../tools/policy/docs';
 import { runPolicy } from '../../../tools/policy/engine';
 import { RULES } from '../../../tools/policy/rules';
 import { configuredEnvironments } from '../../support/synth';
@@ -26,17 +23,5 @@ describe('policy guard on every stack of every environment', () => {
   it('has a valid accepted-risks file with no stale entries', () => {
     expect(risks.errors).toEqual([]);
     expect(report.stale).toEqual([]);
-  });
-});
-
-describe('docs/policy.md', () => {
-  it('is generated from the current rules (run `npm run policy:docs`)', () => {
-    const current = readFileSync(join(__dirname, '..', '..', '..', POLICY_DOC_PATH), 'utf8');
-    expect(current).toBe(renderPolicyDocs(RULES));
-  });
-
-  it('lists every rule with its severity and anchors', () => {
-    const doc = renderPolicyDocs(RULES);
-    for (const rule of RULES) expect(doc).toContain(`| \`${rule.id}\` | ${rule.severity} |`);
   });
 });
