@@ -1,6 +1,8 @@
 /**
  * `npm run event -- <step> --env NAME [options]`: the hackweek lifecycle, one step at a
  * time. Built so far:
+ *   up [--dry-run] [--hub-url URL] [--kube-api URL]   deploy, wait for the hub, smoke test
+ *   status [--hub-url URL] [--kube-api URL] [--since DATE] [--json]
  *   orphans [--json] [--clean]      what is still in AWS for the environment, and its cost
  *   down [--no-export] [--confirm NAME] [--hub-url URL] [--clean] [--json]
  *   prewarm --users N [--kube-api URL] [--dry-run] [--json]
@@ -14,17 +16,28 @@ import { ConfigError, loadEnvironments } from '../../config/load';
 import { Environment } from '../../config/schema';
 import { PINNED_PRICES, PriceTable } from '../../lib/cost/prices';
 import { clusterName, stackId } from '../../lib/naming';
+import { checkPeriod } from '../cost/actual-cost';
 import { awsClients } from '../shared/aws';
 import { cdktf } from './cdktf';
 import { RefusedError, runDown } from './down';
 import { planPrewarm, scalePlaceholders } from './prewarm';
 import { cleanOrphans, findOrphans, renderOrphans } from './orphans';
+import { status } from './status';
 import { openStepLog, StepLog } from './step-log';
+import { terminalLog, up } from './up-command';
+import { kubeApiFrom } from './kube-api';
 
-const STEPS = ['orphans', 'down', 'prewarm'] as const;
-const NOT_BUILT = ['up', 'loadtest', 'status'];
+const STEPS = ['up', 'status', 'orphans', 'down', 'prewarm'] as const;
+const NOT_BUILT = ['loadtest'];
 
 const USAGE = `usage: npm run event -- <step> --env NAME [options]
+  up [--dry-run] [--hub-url URL] [--kube-api URL]
+                               validate, synthesize, policy guard, deploy cluster then platform,
+                               wait for the hub, smoke test, print the hub and Grafana addresses
+                               (--dry-run prints every command and changes nothing)
+  status [--hub-url URL] [--kube-api URL] [--since YYYY-MM-DD] [--json]
+                               users, servers, nodes per pool, placeholders, cost so far vs plan
+                               (hub token: JUPYTERHUB_API_TOKEN, else the hub Secret via --kube-api)
   orphans [--json] [--clean]   AWS resources still tagged for the environment or its cluster
   down [--no-export] [--confirm NAME] [--hub-url URL] [--clean] [--json]
                                stop servers, destroy platform then cluster, check orphans
@@ -37,6 +50,8 @@ class UsageError extends Error {}
 
 /** The options each step takes, besides --env, --json and --help. */
 const STEP_OPTIONS: Readonly<Record<(typeof STEPS)[number], readonly string[]>> = {
+  up: ['dry-run', 'hub-url', 'kube-api'],
+  status: ['hub-url', 'kube-api', 'since'],
   orphans: ['clean'],
   down: ['confirm', 'no-export', 'hub-url', 'clean'],
   prewarm: ['users', 'kube-api', 'dry-run'],
@@ -124,6 +139,7 @@ export async function main(argv: string[]): Promise<number> {
         users: { type: 'string' },
         'kube-api': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
+        since: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -148,6 +164,36 @@ export async function main(argv: string[]): Promise<number> {
         `--${stray}: not an option of ${step}; its options: ${allowed.map((o) => `--${o}`).join(', ')}`,
       );
     const env = environment(values.env);
+    if (step === 'up') {
+      const dryRun = values['dry-run'];
+      if (!dryRun && !process.env.JUPYTERHUB_API_TOKEN && !kubeApiFrom(values['kube-api']))
+        throw new UsageError(
+          '--kube-api: missing; the smoke test needs the hub token: pass --kube-api URL (or KUBE_API_URL) ' +
+            'to read it from the hub Secret, or set JUPYTERHUB_API_TOKEN',
+        );
+      const log = dryRun ? terminalLog(json) : openStepLog(env.name, step, json);
+      const code = await up(env, {
+        dryRun,
+        hubUrl: values['hub-url'],
+        kube: kubeApiFrom(values['kube-api']),
+        log,
+      });
+      if (json) console.log(JSON.stringify({ environment: env.name, up: code === 0, dryRun, log: log.path }));
+      return code;
+    }
+    if (step === 'status') {
+      const since = values.since;
+      if (since !== undefined && checkPeriod(since, since).length)
+        throw new UsageError(`--since: ${JSON.stringify(since)} is not a date such as 2026-07-13`);
+      const log = openStepLog(env.name, step, json);
+      return await status(env, {
+        hubUrl: values['hub-url'],
+        kube: kubeApiFrom(values['kube-api']),
+        since: values.since,
+        json,
+        log,
+      });
+    }
     const users = step === 'prewarm' ? wholeNumber('--users', values.users) : undefined;
     const kubeApi = values['kube-api'] ?? process.env.KUBE_API_URL;
     if (step === 'prewarm' && !kubeApi && !values['dry-run'])

@@ -1,0 +1,98 @@
+/**
+ * `npm run event -- up --env NAME [--dry-run] [--hub-url URL] [--kube-api URL]`: the
+ * command line's `up`, wired to the real parts: cdktf (tools/event/cdktf.ts), the policy
+ * guard in this process, the hub token (tools/event/hub-token.ts) and the smoke test.
+ */
+import { join } from 'path';
+import { ENVIRONMENTS, MONITORING } from '../../config';
+import { loadConfig } from '../../config/load';
+import { Environment } from '../../config/schema';
+import { hubUrl } from '../../lib/jupyterhub/authentication';
+import { UID as GOLDEN_SIGNALS } from '../../lib/monitoring/dashboards/hub-golden-signals';
+import { stackId } from '../../lib/naming';
+import { main as policyGuard } from '../policy/cli';
+import { cdktf } from './cdktf';
+import { describeTokenSource, hubToken } from './hub-token';
+import { KubeApi } from './kube-api';
+import { runSmokeTest, smokeTestPlan } from './smoke-test';
+import { eventDir, StepLog } from './step-log';
+import { runUp } from './up';
+
+/** The hub API: `--hub-url`, else JUPYTERHUB_API_URL, else the environment's domain. */
+export function hubApiUrl(env: Environment, flag: string | undefined): string {
+  return (flag ?? (process.env.JUPYTERHUB_API_URL || `${hubUrl(env.hub)}/hub/api`)).replace(/\/$/, '');
+}
+
+/** Grafana's hub dashboard for the environment, on the monitoring deployment it reports to. */
+export function grafanaAddress(env: Environment): string | undefined {
+  const monitoring = loadConfig(ENVIRONMENTS, MONITORING).monitoring.find((m) =>
+    m.environments.includes(env.name),
+  );
+  return monitoring
+    ? `https://${monitoring.grafana.domain.name}/d/${GOLDEN_SIGNALS}?var-environment=${env.name}`
+    : undefined;
+}
+
+/** A log for --dry-run: the terminal only, no file (a dry run changes nothing). */
+export function terminalLog(quiet: boolean): StepLog {
+  return {
+    path: '(none: --dry-run writes no log)',
+    say: (line) => (quiet ? process.stderr : process.stdout).write(`${line}\n`),
+    record: () => undefined,
+  };
+}
+
+export async function up(
+  env: Environment,
+  options: {
+    readonly dryRun: boolean;
+    readonly hubUrl?: string;
+    readonly kube?: KubeApi;
+    readonly log: StepLog;
+  },
+): Promise<number> {
+  const { log } = options;
+  const apiUrl = hubApiUrl(env, options.hubUrl);
+  const outDir = join(eventDir(), `${env.name}-synth`);
+  // Ctrl-C: the running step stops waiting (the smoke test cleans up), no further step starts.
+  // cdktf, in the same process group, gets the signal from the terminal itself.
+  const interrupt = new AbortController();
+  const onInterrupt = () => {
+    log.say('interrupted (Ctrl-C): finishing the current step, cleaning up');
+    interrupt.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+  try {
+    return await runUp({
+      environment: env.name,
+      stacks: { cluster: stackId('cluster', env), platform: stackId('platform', env) },
+      outDir,
+      outputsFile: join(eventDir(), `${env.name}-outputs.json`),
+      dryRun: options.dryRun,
+      validate: () => loadConfig(ENVIRONMENTS, MONITORING),
+      cdktf: cdktf(log),
+      policy: {
+        describe: (dir) => `the policy guard (npm run policy -- ${dir})`,
+        run: (dir) =>
+          policyGuard([dir], {
+            out: (text) => log.record(text),
+            err: (text) => log.say(text),
+          }),
+      },
+      hub: {
+        apiUrl,
+        token: () => hubToken(process.env, options.kube),
+        tokenSource: describeTokenSource(process.env, options.kube),
+      },
+      smokeTest: (api, signal) => runSmokeTest({ api, signal, say: (line) => log.say(line) }),
+      smokeTestPlan: smokeTestPlan(apiUrl),
+      addresses: { hub: hubUrl(env.hub), grafana: grafanaAddress(env) },
+      signal: interrupt.signal,
+      log,
+    });
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+  }
+}
