@@ -16,7 +16,7 @@ import { describeTokenSource, hubToken } from './hub-token';
 import { KubeApi } from './kube-api';
 import { runSmokeTest, smokeTestPlan } from './smoke-test';
 import { eventDir, StepLog } from './step-log';
-import { runUp } from './up';
+import { runUp, UpOptions } from './up';
 
 /** The hub API: `--hub-url`, else JUPYTERHUB_API_URL, else the environment's domain. */
 export function hubApiUrl(env: Environment, flag: string | undefined): string {
@@ -39,6 +39,24 @@ export function terminalLog(quiet: boolean): StepLog {
     path: '(none: --dry-run writes no log)',
     say: (line) => (quiet ? process.stderr : process.stdout).write(`${line}\n`),
     record: () => undefined,
+  };
+}
+
+/** The policy guard (tools/policy) in this process: its report goes to the log file. */
+export function policyStep(log: StepLog): UpOptions['policy'] {
+  return {
+    describe: (dir) => `the policy guard (npm run policy -- ${dir})`,
+    run: (dir) => {
+      let report = '';
+      const code = policyGuard([dir], {
+        out: (text) => (report += `${text}\n`),
+        err: (text) => log.say(text),
+      });
+      log.record(report);
+      // On failure the violations go to the terminal too (the report's last lines hold them and the total).
+      if (code !== 0) for (const line of report.trim().split('\n').slice(-30)) log.say(`policy: ${line}`);
+      return code;
+    },
   };
 }
 
@@ -72,14 +90,7 @@ export async function up(
       dryRun: options.dryRun,
       validate: () => loadConfig(ENVIRONMENTS, MONITORING),
       cdktf: cdktf(log),
-      policy: {
-        describe: (dir) => `the policy guard (npm run policy -- ${dir})`,
-        run: (dir) =>
-          policyGuard([dir], {
-            out: (text) => log.record(text),
-            err: (text) => log.say(text),
-          }),
-      },
+      policy: policyStep(log),
       hub: {
         apiUrl,
         token: () => hubToken(process.env, options.kube),
