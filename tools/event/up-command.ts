@@ -42,6 +42,26 @@ export function terminalLog(quiet: boolean): StepLog {
   };
 }
 
+/**
+ * Why the platform cannot be deployed yet: the cluster API is reached only through the
+ * SSM port forward (no endpoint CIDRs in config) and TF_VAR_api_tunnel_port is not set.
+ */
+export function tunnelMissing(
+  env: Environment,
+  vars: NodeJS.ProcessEnv,
+  clusterOutputs: Readonly<Record<string, string>>,
+): string | undefined {
+  const { cluster } = env;
+  if (!cluster.ssmPortForward || vars.TF_VAR_api_tunnel_port) return undefined;
+  if (cluster.privateEndpointCidrs.length || cluster.publicEndpointCidrs.length) return undefined;
+  const command =
+    clusterOutputs.api_port_forward_command ?? 'the api_port_forward_command output of the cluster stack';
+  return (
+    `the cluster API of ${env.name} is reached through the SSM port forward: run ${command} in a second terminal, ` +
+    'then run up again with TF_VAR_api_tunnel_port=8443 (the cluster deploy is done; it will change nothing)'
+  );
+}
+
 /** The policy guard (tools/policy) in this process: its report goes to the log file. */
 export function policyStep(log: StepLog): UpOptions['policy'] {
   return {
@@ -71,6 +91,8 @@ export async function up(
 ): Promise<number> {
   const { log } = options;
   const apiUrl = hubApiUrl(env, options.hubUrl);
+  // The CLI's synth writes only the selected environments (the others keep example values).
+  process.env.HUB_ENVIRONMENTS ??= env.name;
   const outDir = join(eventDir(), `${env.name}-synth`);
   // Ctrl-C: the running step stops waiting (the smoke test cleans up), no further step starts.
   // cdktf, in the same process group, gets the signal from the terminal itself.
@@ -99,6 +121,7 @@ export async function up(
       smokeTest: (api, signal) => runSmokeTest({ api, signal, say: (line) => log.say(line) }),
       smokeTestPlan: smokeTestPlan(apiUrl),
       addresses: { hub: hubUrl(env.hub), grafana: grafanaAddress(env) },
+      platformPreflight: (outputs) => tunnelMissing(env, process.env, outputs),
       signal: interrupt.signal,
       log,
     });

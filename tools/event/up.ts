@@ -71,6 +71,12 @@ export interface UpOptions {
   /** The smoke test's calls, for --dry-run. */
   readonly smokeTestPlan: readonly string[];
   readonly addresses: { readonly hub: string; readonly grafana?: string };
+  /**
+   * Checked after the cluster is deployed, before the platform: a reason the platform
+   * cannot be deployed from here yet (say, the cluster API reachable only through a port
+   * forward that is not open), given the cluster stack's outputs. @default none
+   */
+  readonly platformPreflight?: (clusterOutputs: Readonly<Record<string, string>>) => string | undefined;
   /** Ctrl-C. @default never */
   readonly signal?: AbortSignal;
   readonly log: StepLog;
@@ -176,7 +182,13 @@ export async function runUp(options: UpOptions): Promise<number> {
       log.say('policy: passed');
     },
     'deploy-cluster': () => runCdktf('deploy-cluster', deploy(options.stacks.cluster)),
-    'deploy-platform': () => runCdktf('deploy-platform', deploy(options.stacks.platform)),
+    'deploy-platform': async () => {
+      const blocked = dryRun
+        ? undefined
+        : options.platformPreflight?.(stackOutputs(options.outputsFile, options.stacks.cluster));
+      if (blocked) throw new StepFailed(blocked);
+      await runCdktf('deploy-platform', deploy(options.stacks.platform));
+    },
     'wait-for-hub': async () => {
       const bound = Math.round((wait.timeoutMs ?? 15 * 60_000) / 1000);
       log.say(`wait-for-hub: GET ${options.hub.apiUrl}/ until the hub answers (at most ${bound} s)`);

@@ -31,8 +31,8 @@ beforeAll(async () => {
   const token = hub.serviceToken(EVENT_OPERATOR_SERVICE);
   kube = createServer((req, res) => {
     kubeRequests.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
-    const json = (body: unknown) =>
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const json = (body: unknown): void =>
+      void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     const path = new URL(req.url ?? '/', 'http://kube').pathname;
     const ready = { conditions: [{ type: 'Ready', status: 'True' }] };
     if (path === '/api/v1/namespaces/jupyterhub/secrets/hub')

@@ -32,8 +32,8 @@ const node = (pool: string | undefined, ready: boolean) => ({
 function standInKube(requests: Array<{ url?: string; auth?: string }>): Promise<Server> {
   const server = createServer((req: IncomingMessage, res) => {
     requests.push({ url: req.url, auth: req.headers.authorization });
-    const json = (body: unknown) =>
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const json = (body: unknown): void =>
+      void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     const url = new URL(req.url ?? '/', 'http://kube');
     if (url.pathname === '/api/v1/nodes') {
       // What the API server does with the label selector: only nodes carrying the label.

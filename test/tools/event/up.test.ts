@@ -15,7 +15,9 @@ import { ConfigError } from '../../../config/load';
 import { PROJECT_ROOT } from '../../../lib/project-paths';
 import { cdktf } from '../../../tools/event/cdktf';
 import { openStepLog } from '../../../tools/event/step-log';
-import { policyStep } from '../../../tools/event/up-command';
+import { policyStep, tunnelMissing } from '../../../tools/event/up-command';
+import { ENVIRONMENTS } from '../../../config';
+import { loadEnvironments } from '../../../config/load';
 import { lastUp, runUp, UP_STEPS, UpStep } from '../../../tools/event/up';
 
 // The policy guard reads every stack of the synth; the CLI cases start a process each.
@@ -111,7 +113,13 @@ describe('up', () => {
   afterEach(() => new Promise<void>((resolve) => hub.close(() => resolve())));
 
   function up(
-    options: { dryRun?: boolean; smokeFails?: boolean; invalid?: boolean; hubTimeoutMs?: number } = {},
+    options: {
+      dryRun?: boolean;
+      smokeFails?: boolean;
+      invalid?: boolean;
+      hubTimeoutMs?: number;
+      blocked?: (outputs: Readonly<Record<string, string>>) => string | undefined;
+    } = {},
   ) {
     const file = openStepLog('hackweek', 'up', true);
     const log = { ...file, say: (line: string) => (lines.push(line), file.say(line)) };
@@ -139,6 +147,7 @@ describe('up', () => {
           ? { ok: false, error: 'the server of hub-smoke-test failed to start', remains: [] }
           : { ok: true, startSeconds: 4.2, remains: [] };
       },
+      platformPreflight: options.blocked,
       smokeTestPlan: ['POST /users/hub-smoke-test', 'DELETE /users/hub-smoke-test'],
       addresses: { hub: 'https://icesat2.hackweek.example.org', grafana: 'https://grafana.example.org/d/x' },
       log,
@@ -245,6 +254,17 @@ describe('up', () => {
     expect(failed).toContain(message);
     expect(lines).toContain(`not run: ${UP_STEPS.slice(reached + 1).join(', ')}`);
     expect(lastUp('hackweek')).toBeUndefined();
+  });
+
+  it('stops before the platform when the cluster API is out of reach, naming the port-forward command', async () => {
+    const hackweek = loadEnvironments(ENVIRONMENTS).find((e) => e.name === 'hackweek')!;
+    expect(hackweek.cluster.ssmPortForward).toBeDefined();
+    expect(await up({ blocked: (outputs) => tunnelMissing(hackweek, {}, outputs) })).toBe(1);
+    expect(timeline()).toEqual(ORDER.slice(0, 4));
+    expect(lines.find((l) => l.startsWith('deploy-platform: failed: '))).toMatch(
+      /through the SSM port forward: run .* in a second terminal, then run up again with TF_VAR_api_tunnel_port=8443/,
+    );
+    expect(tunnelMissing(hackweek, { TF_VAR_api_tunnel_port: '8443' }, {})).toBeUndefined();
   });
 
   it('names the failed policy rule on the terminal', async () => {
