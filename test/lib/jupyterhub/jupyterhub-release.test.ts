@@ -535,7 +535,10 @@ describe('HTTPS and login per environment', () => {
       name: 'hub-oauth-client',
       key: 'client-secret',
     });
-    expect(v.custom.hubLogin).toEqual({ sharedPasswordEnv: 'HUB_SHARED_PASSWORD' });
+    expect(v.custom.hubLogin).toEqual({
+      sharedPasswordEnv: 'HUB_SHARED_PASSWORD',
+      apiOnlyUsers: ['hub-smoke-test'],
+    });
     // The cluster stack generates it write-only; the platform reads it ephemerally.
     const generated = Object.values(
       cluster('dev').resource.aws_secretsmanager_secret_version,
