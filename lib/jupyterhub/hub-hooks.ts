@@ -11,7 +11,7 @@ import { HubConfig } from '../../config/hub-schema';
 import { NightModeConfig } from '../../config/schedule-schema';
 import { SHARED_CLAIM } from '../hub-storage';
 import { VALUES_DIR, Values } from '../platform/helm-values';
-import { SHARED_READWRITE_MOUNT_PATH } from './names';
+import { SHARED_READWRITE_MOUNT_PATH, SMOKE_TEST_USER } from './names';
 import { ProfileAccess } from './profile-list';
 import { ServerOwner } from './user-server-owner';
 
@@ -94,7 +94,8 @@ export function hubHookValues(inputs: HubHookInputs): {
     ...(inputs.serverOwner ? { serverOwner: { ...inputs.serverOwner } } : {}),
     // Every hub is served over HTTPS (ACM at the NLB, or Let's Encrypt at Traefik).
     cookies: { secure: true },
-    hubLogin: { ...inputs.login },
+    // The smoke test's user, made through the API, never logs in: its spawns skip the refresh.
+    hubLogin: { ...inputs.login, apiOnlyUsers: [SMOKE_TEST_USER] },
     profileIdle: {
       idleTimeouts: Object.fromEntries(
         inputs.hub.profiles.flatMap((p) => (p.idleTimeoutSeconds ? [[p.slug, p.idleTimeoutSeconds]] : [])),

@@ -35,6 +35,8 @@ import {
   CLIENT_SECRET_NAME,
   HOME_MOUNT_PATH,
   METRICS_SERVICE,
+  EVENT_OPERATOR_SCOPES,
+  EVENT_OPERATOR_SERVICE,
   SHARED_MOUNT_PATH,
 } from './names';
 import { HubPool, kubespawnerProfile, profileAccess } from './profile-list';
@@ -101,12 +103,18 @@ export function jupyterHubValues(inputs: HubValuesInputs): Values {
       ...(hub.profiling ? profilerValues() : {}),
       // Metrics need a token: only the scraper's service holds one with read:metrics.
       authenticatePrometheus: true,
-      services: { [METRICS_SERVICE]: { display: false } },
+      // The chart generates each service's token into its `hub` Secret.
+      services: { [METRICS_SERVICE]: { display: false }, [EVENT_OPERATOR_SERVICE]: { display: false } },
       loadRoles: {
         [METRICS_SERVICE]: {
           description: 'Read the hub metrics at /hub/metrics',
           scopes: ['read:metrics'],
           services: [METRICS_SERVICE],
+        },
+        [EVENT_OPERATOR_SERVICE]: {
+          description: 'npm run event: status, stopping servers, the smoke-test user',
+          scopes: [...EVENT_OPERATOR_SCOPES],
+          services: [EVENT_OPERATOR_SERVICE],
         },
       },
       // sqlite on EBS (never EFS: sqlite locking on NFS is unreliable), in the core pool's single AZ.

@@ -18,6 +18,35 @@ export const METRICS_SERVICE = 'prometheus-scraper';
 /** Key of the metrics service's token in {@link HUB_SECRET}. */
 export const METRICS_TOKEN_SECRET_KEY = `hub.services.${METRICS_SERVICE}.apiToken`;
 
+/**
+ * The user the smoke test of `npm run event -- up` creates, starts, stops and removes
+ * again. Reserved: no person of the hub may be called this.
+ */
+export const SMOKE_TEST_USER = 'hub-smoke-test';
+
+/**
+ * JupyterHub service of the organiser's tools (`npm run event`): reads users and servers,
+ * stops servers before a teardown, and runs the smoke test as {@link SMOKE_TEST_USER}.
+ */
+export const EVENT_OPERATOR_SERVICE = 'event-operator';
+
+/** Key of the operator service's token in {@link HUB_SECRET} (the chart generates it). */
+export const EVENT_OPERATOR_TOKEN_SECRET_KEY = `hub.services.${EVENT_OPERATOR_SERVICE}.apiToken`;
+
+/**
+ * The operator service's scopes: list and read every user and server, start and stop
+ * servers; create, use and delete the smoke-test user alone (filtered scopes), nothing of
+ * anybody else's beyond that.
+ */
+export const EVENT_OPERATOR_SCOPES: readonly string[] = [
+  'list:users',
+  'read:users',
+  'read:servers',
+  'servers',
+  `admin:users!user=${SMOKE_TEST_USER}`,
+  `access:servers!user=${SMOKE_TEST_USER}`,
+];
+
 /** The Kubernetes Secret holding the OAuth client secret, and its key. */
 export const CLIENT_SECRET_NAME = 'hub-oauth-client';
 export const CLIENT_SECRET_KEY = 'client-secret';

@@ -1,6 +1,8 @@
 /**
  * `npm run event -- <step> --env NAME [options]`: the hackweek lifecycle, one step at a
  * time. Built so far:
+ *   up [--dry-run] [--hub-url URL] [--kube-api URL]   deploy, wait for the hub, smoke test
+ *   status [--hub-url URL] [--kube-api URL] [--since DATE] [--json]
  *   orphans [--json] [--clean]      what is still in AWS for the environment, and its cost
  *   down [--no-export] [--kube-api URL] [--prometheus-url URL] [--since TIME]
  *        [--confirm NAME] [--hub-url URL] [--clean] [--json]
@@ -17,6 +19,7 @@ import { ConfigError, loadEnvironments } from '../../config/load';
 import { Environment } from '../../config/schema';
 import { PINNED_PRICES, PriceTable } from '../../lib/cost/prices';
 import { clusterName, stackId } from '../../lib/naming';
+import { checkPeriod } from '../cost/actual-cost';
 import { awsClients } from '../shared/aws';
 import { cdktf } from './cdktf';
 import { ExportRecord, RefusedError, runDown } from './down';
@@ -35,12 +38,21 @@ import {
   waitUntilWarm,
 } from './prewarm';
 import { cleanOrphans, findOrphans, renderOrphans } from './orphans';
+import { status } from './status';
 import { openStepLog, StepLog } from './step-log';
+import { terminalLog, up } from './up-command';
+import { kubeApiFrom } from './kube-api';
 
-const STEPS = ['orphans', 'down', 'prewarm', 'loadtest'] as const;
-const NOT_BUILT = ['up', 'status'];
+const STEPS = ['up', 'status', 'orphans', 'down', 'prewarm', 'loadtest'] as const;
 
 const USAGE = `usage: npm run event -- <step> --env NAME [options]
+  up [--dry-run] [--hub-url URL] [--kube-api URL]
+                               validate, synthesize, policy guard, deploy archive, cluster, platform,
+                               wait for the hub, smoke test, print the hub and Grafana addresses
+                               (--dry-run prints every command and changes nothing)
+  status [--hub-url URL] [--kube-api URL] [--since YYYY-MM-DD] [--json]
+                               users, servers, nodes per pool, placeholders, cost so far vs plan
+                               (hub token: JUPYTERHUB_API_TOKEN, else the hub Secret via --kube-api)
   orphans [--json] [--clean]   AWS resources still tagged for the environment or its cluster
   down [--no-export] [--kube-api URL] [--prometheus-url URL] [--since TIME]
        [--confirm NAME] [--hub-url URL] [--clean] [--json]
@@ -61,12 +73,14 @@ const USAGE = `usage: npm run event -- <step> --env NAME [options]
                                server start, none failed, none left behind). Token from
                                JUPYTERHUB_API_TOKEN; URL also from JUPYTERHUB_API_URL, else
                                https://<hub.domain.name>/hub/api
-  (not built yet: ${NOT_BUILT.join(', ')})`;
+`;
 
 class UsageError extends Error {}
 
 /** The options each step takes, besides --env, --json and --help. */
 const STEP_OPTIONS: Readonly<Record<(typeof STEPS)[number], readonly string[]>> = {
+  up: ['dry-run', 'hub-url', 'kube-api'],
+  status: ['hub-url', 'kube-api', 'since'],
   orphans: ['clean'],
   down: ['confirm', 'no-export', 'hub-url', 'clean', 'kube-api', 'prometheus-url', 'since'],
   prewarm: ['users', 'until', 'timeout', 'kube-api', 'dry-run'],
@@ -301,8 +315,6 @@ export async function main(argv: string[]): Promise<number> {
     }
     const [step, ...extra] = positionals;
     if (!step) throw new UsageError('<step>: missing; give one of ' + STEPS.join(', '));
-    if (NOT_BUILT.includes(step))
-      throw new UsageError(`<step>: ${step} is not built yet; built: ${STEPS.join(', ')}`);
     if (!(STEPS as readonly string[]).includes(step))
       throw new UsageError(
         `<step>: ${JSON.stringify(step)} is not a step; the steps are ${STEPS.join(', ')}`,
@@ -316,6 +328,36 @@ export async function main(argv: string[]): Promise<number> {
         `--${stray}: not an option of ${step}; its options: ${allowed.map((o) => `--${o}`).join(', ')}`,
       );
     const env = environment(values.env);
+    if (step === 'up') {
+      const dryRun = values['dry-run'];
+      if (!dryRun && !process.env.JUPYTERHUB_API_TOKEN && !kubeApiFrom(values['kube-api']))
+        throw new UsageError(
+          '--kube-api: missing; the smoke test needs the hub token: pass --kube-api URL (or KUBE_API_URL) ' +
+            'to read it from the hub Secret, or set JUPYTERHUB_API_TOKEN',
+        );
+      const log = dryRun ? terminalLog(json) : openStepLog(env.name, step, json);
+      const code = await up(env, {
+        dryRun,
+        hubUrl: values['hub-url'],
+        kube: kubeApiFrom(values['kube-api']),
+        log,
+      });
+      if (json) console.log(JSON.stringify({ environment: env.name, up: code === 0, dryRun, log: log.path }));
+      return code;
+    }
+    if (step === 'status') {
+      const since = values.since;
+      if (since !== undefined && checkPeriod(since, since).length)
+        throw new UsageError(`--since: ${JSON.stringify(since)} is not a date such as 2026-07-13`);
+      const log = openStepLog(env.name, step, json);
+      return await status(env, {
+        hubUrl: values['hub-url'],
+        kube: kubeApiFrom(values['kube-api']),
+        since: values.since,
+        json,
+        log,
+      });
+    }
     const users =
       step === 'prewarm' || values.users !== undefined ? wholeNumber('--users', values.users) : undefined;
     if (step === 'loadtest') return await loadtest(env, users, values['hub-url'], values['dry-run'], json);

@@ -15,7 +15,12 @@ interface UserModel {
   readonly servers?: Readonly<Record<string, unknown>>;
 }
 
-async function call(api: HubApi, method: string, path: string): Promise<{ status: number; body: unknown }> {
+/** One call to the hub API with the token; the body parsed when it is JSON. */
+export async function call(
+  api: HubApi,
+  method: string,
+  path: string,
+): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${api.url.replace(/\/$/, '')}${path}`, {
     method,
     headers: { authorization: `token ${api.token}`, accept: 'application/json' },

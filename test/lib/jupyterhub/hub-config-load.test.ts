@@ -14,7 +14,12 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Environment } from '../../../config/schema';
 import { authenticationValues } from '../../../lib/jupyterhub/authentication';
-import { PROFILE_LABEL, SHARED_MOUNT_PATH, SHARED_READWRITE_MOUNT_PATH } from '../../../lib/jupyterhub/names';
+import {
+  EVENT_OPERATOR_SCOPES,
+  PROFILE_LABEL,
+  SHARED_MOUNT_PATH,
+  SHARED_READWRITE_MOUNT_PATH,
+} from '../../../lib/jupyterhub/names';
 import { layOutHubPod, renderRelease } from '../../support/hub-pod';
 import { configuredEnvironments, releaseOf, synthStacks } from '../../support/synth';
 import { hubPython } from '../../support/tools';
@@ -174,6 +179,14 @@ describe.each(environments.map((env) => [env.name, env] as const))(
       expect(metricsRoles).toHaveLength(1);
       const [scraper] = metricsRoles[0].services;
       expect(report.hub.services.find((s: { name: string }) => s.name === scraper)).toMatchObject({
+        has_api_token: true,
+      });
+    });
+
+    it("gives the organiser's tools a service with a token from the Secret and the operator role", () => {
+      const role = report.hub.load_roles.find((r: { name: string }) => r.name === 'event-operator');
+      expect(role).toMatchObject({ services: ['event-operator'], scopes: [...EVENT_OPERATOR_SCOPES] });
+      expect(report.hub.services.find((s: { name: string }) => s.name === 'event-operator')).toMatchObject({
         has_api_token: true,
       });
     });

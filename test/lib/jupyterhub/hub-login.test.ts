@@ -89,7 +89,7 @@ describe('the OIDC login in the real JupyterHub 5.5', () => {
 
   it('names users by sub, ends removed users’ logins and admin rights, and bounds sessions', () => {
     const { status, output } = runHub('shipped');
-    expect(output).toMatch(/Ran 4 tests/);
+    expect(output).toMatch(/Ran 5 tests/);
     expect(output).toMatch(/\nOK\s*$/);
     expect(status).toBe(0);
   }, 300_000);

@@ -124,7 +124,7 @@ c.JupyterHub.db_url = "sqlite:///" + settings["dir"] + "/jupyterhub.sqlite"
 c.JupyterHub.cookie_secret_file = settings["dir"] + "/cookie_secret"
 c.JupyterHub.pid_file = settings["dir"] + "/hub.pid"
 c.JupyterHub.services = [{{"name": "probe", "api_token": settings["probe_token"]}}]
-c.JupyterHub.load_roles = [{{"name": "probe", "scopes": ["admin:users"], "services": ["probe"]}}]
+c.JupyterHub.load_roles = [{{"name": "probe", "scopes": ["admin:users", "servers"], "services": ["probe"]}}]
 '''
 
 
@@ -275,6 +275,22 @@ class LoginTest(unittest.TestCase):
             aged.cookies.set(name, signed, domain=cookie.domain, path=cookie.path)
             r = aged.get(f"{self.hub.url}/hub/home", allow_redirects=False, timeout=20)
             self.assertEqual(r.status_code, expected, f"a login cookie signed {hours} h ago")
+
+    def test_the_smoke_test_user_made_through_the_api_may_spawn_and_nobody_else_without_a_login(self):
+        # Neither has logged in, so neither has auth state. The spawn itself fails here
+        # (no such system user for the default spawner): what matters is that the smoke
+        # test's user gets past the refresh before the spawn and another user does not.
+        headers = {"Authorization": f"token {self.hub.probe_token}"}
+        answers = {}
+        for name in ["hub-smoke-test", "made-by-api"]:
+            r = requests.post(f"{self.hub.url}/hub/api/users/{name}", headers=headers, timeout=10)
+            self.assertEqual(r.status_code, 201, self.hub.logs())
+            r = requests.post(f"{self.hub.url}/hub/api/users/{name}/server", headers=headers, timeout=30)
+            answers[name] = (r.status_code, r.text)
+        self.assertEqual(answers["made-by-api"][0], 403, answers)
+        self.assertIn("login again", answers["made-by-api"][1])
+        self.assertNotIn("login again", answers["hub-smoke-test"][1], answers)
+        self.assertNotEqual(answers["hub-smoke-test"][0], 403, answers)
 
 
 if __name__ == "__main__":

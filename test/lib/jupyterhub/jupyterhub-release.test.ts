@@ -218,10 +218,23 @@ describe.each(names)('the %s JupyterHub release', (env) => {
   it('exposes hub metrics only to a service token with read:metrics', () => {
     const { hub } = valuesOf(env);
     expect(hub.authenticatePrometheus).toBe(true);
-    expect(Object.keys(hub.services)).toEqual(['prometheus-scraper']);
+    expect(Object.keys(hub.services)).toEqual(['prometheus-scraper', 'event-operator']);
     expect(Object.values(hub.loadRoles)).toEqual([
       expect.objectContaining({ scopes: ['read:metrics'], services: ['prometheus-scraper'] }),
+      expect.objectContaining({ services: ['event-operator'] }),
     ]);
+  });
+
+  it("gives the organiser's tools a token that creates and removes the smoke-test user and nobody else", () => {
+    const { hub } = valuesOf(env);
+    const scopes: string[] = hub.loadRoles['event-operator'].scopes;
+    // Unfiltered admin:users would let the token create, change and delete every user.
+    expect(scopes.filter((s) => s.startsWith('admin:') || s.startsWith('access:'))).toEqual([
+      'admin:users!user=hub-smoke-test',
+      'access:servers!user=hub-smoke-test',
+    ]);
+    expect(scopes).not.toContain('admin:servers');
+    expect(scopes).not.toContain('tokens');
   });
 
   it('mounts the EFS home claim per user and the shared claim read-only; the database goes on EBS', () => {
@@ -522,7 +535,10 @@ describe('HTTPS and login per environment', () => {
       name: 'hub-oauth-client',
       key: 'client-secret',
     });
-    expect(v.custom.hubLogin).toEqual({ sharedPasswordEnv: 'HUB_SHARED_PASSWORD' });
+    expect(v.custom.hubLogin).toEqual({
+      sharedPasswordEnv: 'HUB_SHARED_PASSWORD',
+      apiOnlyUsers: ['hub-smoke-test'],
+    });
     // The cluster stack generates it write-only; the platform reads it ephemerally.
     const generated = Object.values(
       cluster('dev').resource.aws_secretsmanager_secret_version,

@@ -269,7 +269,7 @@ describe('npm run event -- orphans', () => {
     [['orphans'], '--env: missing'],
     [['orphans', '--env', 'moon'], '--env: "moon" is not an environment; known: '],
     [['sail', '--env', 'hackweek'], '<step>: "sail" is not a step'],
-    [['up', '--env', 'hackweek'], '<step>: up is not built yet'],
+    [['status', '--env', 'hackweek', '--since', 'monday'], '--since: "monday" is not a date'],
     [
       ['orphans', '--env', 'hackweek', '--users', '3'],
       '--users: not an option of orphans; its options: --clean',

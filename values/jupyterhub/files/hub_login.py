@@ -29,10 +29,20 @@ async def _resolve(value):
     return await value if isawaitable(value) else value
 
 
+# Users the organiser's tools create through the hub API (the smoke test's), named in
+# `apiOnlyUsers`. They never log in, so they have no auth state, and oauthenticator's
+# refresh before each spawn would refuse their servers ("auth has expired, login again").
+# Without auth state there is nothing to re-check: their refresh passes. Whoever logs in
+# under such a name gets auth state and is re-checked as everyone else.
+API_ONLY_USERS = set()
+
+
 class ReauthorizeOnRefresh:
     """Mixin for an OAuthenticator: a refreshed login must pass the allow check again."""
 
     async def refresh_user(self, user, handler=None, **kwargs):
+        if user.name in API_ONLY_USERS and not await user.get_auth_state():
+            return True
         refreshed = await super().refresh_user(user, handler, **kwargs)
         if not isinstance(refreshed, dict):
             return refreshed
@@ -61,7 +71,10 @@ class GitHubOAuthenticator(ReauthorizeOnRefresh, _GitHubOAuthenticator):
 
 def configure(c, settings):
     """Hands SharedPasswordAuthenticator its password from the environment variable
-    named by `sharedPasswordEnv`, when the hub uses that login."""
+    named by `sharedPasswordEnv`, when the hub uses that login, and takes the
+    `apiOnlyUsers`."""
+    API_ONLY_USERS.clear()
+    API_ONLY_USERS.update((settings or {}).get("apiOnlyUsers") or [])
     env = (settings or {}).get("sharedPasswordEnv")
     if env:
         c.SharedPasswordAuthenticator.user_password = os.environ[env]
