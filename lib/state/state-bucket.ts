@@ -2,11 +2,9 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import { policyDocument } from '../iam/policy-document';
+import { keptBucket } from '../storage/kept-bucket';
 
 /** An environment's state key, by ARN and by the alias ARN its backend names it with. */
 export interface EnvironmentStateKey {
@@ -38,28 +36,8 @@ export class StateBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, 'bucket', {
-      bucket: props.bucketName,
-      lifecycle: { preventDestroy: true },
-    });
+    this.bucket = keptBucket(this, props.bucketName, props.kmsKeyArn);
     const bucket = this.bucket.id;
-    new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: 'Enabled' } });
-    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
-      bucket,
-      rule: [
-        {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn },
-          bucketKeyEnabled: true,
-        },
-      ],
-    });
-    new S3BucketPublicAccessBlock(this, 'public-access-block', {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket,
       rule: [

@@ -2,11 +2,9 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import { policyDocument } from '../iam/policy-document';
+import { keptBucket } from './kept-bucket';
 
 export interface ArchiveBucketProps {
   readonly bucketName: string;
@@ -39,28 +37,8 @@ export class ArchiveBucket extends Construct {
       throw new Error(
         `ArchiveBucket ${props.bucketName}: expireAfterDays ${props.expireAfterDays} must be after coldAfterDays ${props.coldAfterDays}`,
       );
-    this.bucket = new S3Bucket(this, 'bucket', {
-      bucket: props.bucketName,
-      lifecycle: { preventDestroy: true },
-    });
+    this.bucket = keptBucket(this, props.bucketName, props.kmsKeyArn);
     const bucket = this.bucket.id;
-    new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: 'Enabled' } });
-    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
-      bucket,
-      rule: [
-        {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn },
-          bucketKeyEnabled: true,
-        },
-      ],
-    });
-    new S3BucketPublicAccessBlock(this, 'public-access-block', {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
     new S3BucketOwnershipControls(this, 'ownership', {
       bucket,
       rule: { objectOwnership: 'BucketOwnerEnforced' },
