@@ -5,12 +5,14 @@
  * Kubernetes made go with their Services and claims), then the cluster stack, then look
  * for orphans. A state file records each step done (and where the export went), so that
  * after a failure the same command continues where it stopped instead of starting over.
+ * Only a teardown that completes ends the event in the record `status` reads.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { Cdktf } from './cdktf';
 import { HubApi, stopAllServers } from './hub-servers';
 import { eventDir, StepLog } from './step-log';
+import { recordDown } from './up-record';
 
 export const DOWN_STEPS = [
   'export',
@@ -164,6 +166,7 @@ export async function runDown(options: DownOptions): Promise<number> {
     state = markDone(state, step);
   }
   log.say(`${options.environment} is down and nothing is left; the state file is removed`);
+  recordDown(options.environment);
   rmSync(statePath(options.environment), { force: true });
   return 0;
 }

@@ -17,7 +17,7 @@ import { hubToken } from './hub-token';
 import { KubeApi, kubeGet } from './kube-api';
 import { StepLog } from './step-log';
 import { hubApiUrl } from './up-command';
-import { lastUp } from './up';
+import { lastUp, readUpRecord } from './up-record';
 
 export type ServerState = 'running' | 'pending' | 'stopping';
 
@@ -174,6 +174,8 @@ export async function costSoFar(env: Environment, since: Date, now: Date): Promi
 export interface StatusReport {
   readonly environment: string;
   readonly at: string;
+  /** When `down` last completed here (and when the event it ended began); absent while up. */
+  readonly down?: { readonly at: string; readonly upAt?: string };
   readonly hub: { readonly url: string } & (HubStatus | { readonly error: string });
   readonly kubernetes: KubeStatus | { readonly error: string } | { readonly unavailable: string };
   readonly cost: CostSoFar | { readonly unavailable: string };
@@ -183,7 +185,12 @@ const usd = (n: number) => `$${n.toFixed(2)}`;
 
 export function renderStatus(report: StatusReport): string[] {
   const lines = [`${report.environment} at ${report.at}`];
-  const { hub, kubernetes: kube, cost } = report;
+  const { hub, kubernetes: kube, cost, down } = report;
+  if (down)
+    lines.push(
+      `${report.environment} is down: down completed at ${down.at}` +
+        (down.upAt ? ` (the event began at ${down.upAt})` : ''),
+    );
   if ('error' in hub) lines.push(`hub ${hub.url}: not available: ${hub.error}`);
   else {
     lines.push(
@@ -255,15 +262,26 @@ export async function status(
       return { error: (error as Error).message };
     }
   };
+  const record = readUpRecord(env.name);
+  const down = record?.downAt ? { at: record.downAt, upAt: record.upAt } : undefined;
   const since = options.since ? new Date(`${options.since}T00:00:00Z`) : lastUp(env.name);
   const costPart = async (): Promise<StatusReport['cost']> =>
     since
       ? costSoFar(env, since, now)
       : {
-          unavailable: `the event's start is not known here: pass --since YYYY-MM-DD (up records it when it completes)`,
+          unavailable: down
+            ? `not counted: the event ended when down completed at ${down.at}; pass --since YYYY-MM-DD to count from a date`
+            : `the event's start is not known here: pass --since YYYY-MM-DD (up records it when it completes)`,
         };
   const [hub, kubernetes, cost] = await Promise.all([hubPart(), kubePart(), costPart()]);
-  const report: StatusReport = { environment: env.name, at: now.toISOString(), hub, kubernetes, cost };
+  const report: StatusReport = {
+    environment: env.name,
+    at: now.toISOString(),
+    ...(down ? { down } : {}),
+    hub,
+    kubernetes,
+    cost,
+  };
   for (const line of renderStatus(report)) options.log.say(line);
   if (options.json) console.log(JSON.stringify(report, null, 2));
   return 'error' in hub || 'error' in kubernetes ? 1 : 0;

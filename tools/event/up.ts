@@ -8,25 +8,12 @@
  * run; running `up` again repeats every step (a deploy of an unchanged stack changes
  * nothing).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { existsSync, readFileSync } from 'fs';
 import { Cdktf } from './cdktf';
 import { HubApi } from './hub-servers';
 import { SmokeTestResult } from './smoke-test';
-import { eventDir, StepLog } from './step-log';
-
-/** Where `up` records when the environment last came up: the start of the event for `status`. */
-export function upRecordPath(environment: string): string {
-  return join(eventDir(), `${environment}-up.json`);
-}
-
-/** When `up` last completed for the environment; undefined when it never did here. */
-export function lastUp(environment: string): Date | undefined {
-  const path = upRecordPath(environment);
-  if (!existsSync(path)) return undefined;
-  const at = (JSON.parse(readFileSync(path, 'utf8')) as { upAt?: string }).upAt;
-  return at ? new Date(at) : undefined;
-}
+import { StepLog } from './step-log';
+import { recordUp } from './up-record';
 
 export const UP_STEPS = [
   'validate',
@@ -242,16 +229,9 @@ export async function runUp(options: UpOptions): Promise<number> {
       return 1;
     }
   }
-  if (!dryRun) {
-    // The first completed `up` starts the event; a later one (a redeploy) keeps that start.
-    if (!lastUp(options.environment)) {
-      mkdirSync(eventDir(), { recursive: true });
-      writeFileSync(
-        upRecordPath(options.environment),
-        `${JSON.stringify({ environment: options.environment, upAt: new Date().toISOString() })}\n`,
-      );
-    }
-  } else
+  // The first completed `up` starts the event; a later one (a redeploy) keeps that start.
+  if (!dryRun) recordUp(options.environment);
+  else
     log.say(
       `addresses: the hub at ${options.addresses.hub}, Grafana at ${options.addresses.grafana ?? 'none'}`,
     );

@@ -11,8 +11,12 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { PROJECT_ROOT } from '../../../lib/project-paths';
 import { cdktf } from '../../../tools/event/cdktf';
+import { ENVIRONMENTS } from '../../../config';
+import { loadEnvironments } from '../../../config/load';
 import { runDown, statePath } from '../../../tools/event/down';
+import { status } from '../../../tools/event/status';
 import { openStepLog } from '../../../tools/event/step-log';
+import { lastUp, readUpRecord, recordUp, upRecordPath } from '../../../tools/event/up-record';
 
 // Each case runs the CLI in a process of its own (tsx, the AWS SDK): seconds on a busy machine.
 jest.setTimeout(60_000);
@@ -125,6 +129,10 @@ describe('down', () => {
     });
   }
 
+  // The event `up` started, which `status` counts the cost from until a down completes.
+  const eventStart = new Date('2026-07-13T08:00:00Z');
+  beforeEach(() => recordUp('hackweek', eventStart));
+
   it('stops every server, then destroys platform, then cluster, then checks for orphans', async () => {
     expect(await down()).toBe(0);
     expect(servers.get('grace')).toEqual([]);
@@ -141,6 +149,62 @@ describe('down', () => {
     expect(existsSync(statePath('hackweek'))).toBe(false);
     const log = readdirSync(dir).find((f) => f.startsWith('hackweek-down-'));
     expect(readFileSync(join(dir, log!), 'utf8')).toContain('Destroy complete');
+    expect(lastUp('hackweek')).toBeUndefined();
+    expect(readUpRecord('hackweek')).toEqual({
+      environment: 'hackweek',
+      upAt: eventStart.toISOString(),
+      downAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+  });
+
+  it('ends the event for status once complete: it says the environment is down, not when it started', async () => {
+    const hackweek = loadEnvironments(ENVIRONMENTS).find((e) => e.name === 'hackweek')!;
+    const lines: string[] = [];
+    const statusNow = async () => {
+      lines.length = 0;
+      const file = openStepLog('hackweek', 'status', true);
+      await status(hackweek, {
+        hubUrl: 'http://127.0.0.1:9/hub/api',
+        json: false,
+        log: { ...file, say: (line) => lines.push(line) },
+        now: new Date('2026-07-20T12:00:00Z'),
+      });
+    };
+    const saved = { ...process.env };
+    delete process.env.JUPYTERHUB_API_TOKEN; // no hub to ask: only the record speaks
+    // Nor Cost Explorer: the actual cost is said to be unavailable, at once.
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+    });
+    try {
+      // The environment still holds its leftovers: the event goes on.
+      expect(await down([2])).toBe(1);
+      await statusNow();
+      expect(lines).toContainEqual(expect.stringMatching(/^cost since 2026-07-13 \(day 7\.2 of 5\)/));
+      expect(lines.join('\n')).not.toContain('is down');
+
+      expect(await down([0])).toBe(0);
+      await statusNow();
+      const downAt = readUpRecord('hackweek')!.downAt!;
+      expect(lines[1]).toBe(
+        `hackweek is down: down completed at ${downAt} (the event began at 2026-07-13T08:00:00.000Z)`,
+      );
+      expect(lines).toContain(
+        `cost: not counted: the event ended when down completed at ${downAt}; pass --since YYYY-MM-DD to count from a date`,
+      );
+      expect(lines.join('\n')).not.toContain('cost since');
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('records a completed down even where up never ran', async () => {
+    rmSync(upRecordPath('hackweek'));
+    expect(await down()).toBe(0);
+    expect(readUpRecord('hackweek')).toEqual({ environment: 'hackweek', downAt: expect.any(String) });
+    expect(lastUp('hackweek')).toBeUndefined();
   });
 
   it('continues where it stopped after a failure', async () => {
@@ -155,6 +219,7 @@ describe('down', () => {
       'stop-servers',
       'destroy-platform',
     ]);
+    expect(lastUp('hackweek')).toEqual(eventStart); // not down yet: the event goes on
     const stopsBefore = hubCalls.filter((c) => c.startsWith('DELETE')).length;
 
     rmSync(join(dir, 'fail-on'));

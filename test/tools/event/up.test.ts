@@ -18,7 +18,8 @@ import { openStepLog } from '../../../tools/event/step-log';
 import { policyStep, tunnelMissing } from '../../../tools/event/up-command';
 import { ENVIRONMENTS } from '../../../config';
 import { loadEnvironments } from '../../../config/load';
-import { lastUp, runUp, UP_STEPS, UpStep } from '../../../tools/event/up';
+import { runUp, UP_STEPS, UpStep } from '../../../tools/event/up';
+import { lastUp, recordDown, recordUp } from '../../../tools/event/up-record';
 
 // The policy guard reads every stack of the synth; the CLI cases start a process each.
 jest.setTimeout(120_000);
@@ -189,6 +190,18 @@ describe('up', () => {
     expect(text).toMatch(/\d+ rules on \d+ stacks: 0 violation/); // the policy guard's report
     expect(text).not.toContain('secret');
     expect(lastUp('hackweek')).toBeInstanceOf(Date);
+  });
+
+  it("keeps a running event's start on a redeploy, and starts a new event after a completed down", async () => {
+    const start = new Date('2026-07-13T08:00:00Z');
+    recordUp('hackweek', start);
+    expect(await up()).toBe(0);
+    expect(lastUp('hackweek')).toEqual(start);
+    recordDown('hackweek', new Date('2026-07-18T16:00:00Z'));
+    expect(lastUp('hackweek')).toBeUndefined();
+    const before = Date.now();
+    expect(await up()).toBe(0);
+    expect(lastUp('hackweek')!.getTime()).toBeGreaterThanOrEqual(before);
   });
 
   it('with --dry-run prints every command and runs none', async () => {
