@@ -13,8 +13,9 @@ export const staging: EnvironmentInput = {
   network: { vpcCidr: '10.20.0.0/16' },
   cluster: {
     admins: ['arn:aws:iam::123456789012:role/HubAdmin'],
-    // The research group's VPN, routed to the VPC (an example range: set yours).
-    privateEndpointCidrs: ['10.100.0.0/16'],
+    // The research group's VPN, routed to the VPC (an example range, overlapping no VPC in
+    // config/: set yours).
+    privateEndpointCidrs: ['10.250.0.0/16'],
   },
   nodePools: {
     core: { instanceType: 'm5.xlarge', minSize: 1, maxSize: 2 },

@@ -3,7 +3,8 @@
  * unless a rule for 443 is added, so every environment must ship a path, and the platform
  * stack refuses to synthesize when its cluster admits no one.
  */
-import { ENVIRONMENTS } from '../../../config';
+import { ENVIRONMENTS, MONITORING } from '../../../config';
+import { cidrsOverlap, parseCidr } from '../../../lib/cidr';
 import { loadEnvironments } from '../../../config/load';
 import { EnvironmentInput } from '../../../config/schema';
 import { PORT_FORWARD_DOCUMENT } from '../../../lib/cluster/api-access';
@@ -28,9 +29,24 @@ describe('API access', () => {
         ip_protocol: 'tcp',
         from_port: 443,
         to_port: 443,
-        cidr_ipv4: '10.100.0.0/16',
+        cidr_ipv4: '10.250.0.0/16',
       }),
     ]);
+  });
+
+  it('ships example VPN ranges that are no VPC of the configuration (hub or monitoring)', () => {
+    const vpcs = [...Object.values(ENVIRONMENTS), ...Object.values(MONITORING)].map((c) => ({
+      name: c.name,
+      cidr: parseCidr(c.network.vpcCidr)!,
+    }));
+    const overlaps = Object.values(ENVIRONMENTS).flatMap((env) =>
+      (env.cluster.privateEndpointCidrs ?? []).flatMap((range) =>
+        vpcs
+          .filter((vpc) => cidrsOverlap(parseCidr(range)!, vpc.cidr))
+          .map((vpc) => `${env.name}: ${range} overlaps ${vpc.name}'s VPC`),
+      ),
+    );
+    expect(overlaps).toEqual([]);
   });
 
   describe.each(['hackweek', 'dev'])('%s: a port forward from a laptop through SSM', (env) => {
