@@ -1,7 +1,7 @@
 /**
  * Rules of a monitoring deployment: its own fields, and how it relates to the hub
- * environments that report to it (they exist, are in its region, and their VPCs do not
- * overlap its own, since they are peered with it).
+ * environments that report to it (they exist, are in its account and region, and their
+ * VPCs do not overlap its own, since they are peered with it).
  */
 import { cidrsOverlap, parseCidr } from '../lib/cidr';
 import { ConfigIssue, checkClusterAccess } from './checks';
@@ -48,6 +48,13 @@ export function checkMonitoring(
       return;
     }
     if (monitoring.environments.indexOf(name) !== i) report(['environments', i], `'${name}' is listed twice`);
+    if (env.account !== monitoring.account) {
+      report(
+        ['environments', i],
+        `'${name}' is in account ${env.account}, monitoring in ${monitoring.account}; peering, the alarm ` +
+          "topic and Grafana's CloudWatch role work within one account",
+      );
+    }
     if (env.region !== monitoring.region) {
       report(
         ['environments', i],

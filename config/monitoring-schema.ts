@@ -29,6 +29,12 @@ const domain = z.strictObject({ name: hostname, hostedZone: hostname });
 const monitoringFields = z.strictObject({
   /** Names the stacks (`monitoring-cluster-<name>`) and the cluster (`monitoring-<name>`). */
   name: ENVIRONMENT_FIELDS.name,
+  /**
+   * The AWS account it deploys to, which every reporting environment's must be (peering,
+   * the alarm topic and Grafana's CloudWatch role work within one account); its AWS
+   * provider refuses credentials of any other.
+   */
+  account: ENVIRONMENT_FIELDS.account,
   region: ENVIRONMENT_FIELDS.region,
   state: ENVIRONMENT_FIELDS.state,
   tags: ENVIRONMENT_FIELDS.tags,

@@ -83,7 +83,9 @@ const environmentFields = z.strictObject({
   /** Production tiers get admins required, deletion protection and HA networking. */
   tier: z.enum(['development', 'staging', 'production']),
   /** The AWS account the environment deploys to; the AWS provider refuses credentials of any other. */
-  account: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' }),
+  account: z
+    .string({ error: 'must be a 12-digit AWS account id, as a string' })
+    .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' }),
   region: z.string().regex(REGION, { error: 'must be an AWS region such as us-west-2' }),
   /** Where Terraform keeps this environment's state. */
   state: z.discriminatedUnion('backend', [

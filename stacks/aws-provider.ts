@@ -29,10 +29,11 @@ export function environmentAwsProvider(stack: Construct, env: Environment): AwsP
   });
 }
 
-/** The AWS provider of a monitoring deployment's stacks: its region and tags. */
+/** The AWS provider of a monitoring deployment's stacks: its region, tags and account only. */
 export function monitoringAwsProvider(stack: Construct, monitoring: MonitoringConfig): AwsProvider {
   return new AwsProvider(stack, 'aws', {
     region: monitoring.region,
+    allowedAccountIds: [monitoring.account],
     defaultTags: [{ tags: monitoringTags(monitoring) }],
   });
 }

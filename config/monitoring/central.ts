@@ -1,5 +1,5 @@
 import { MonitoringInput } from '../monitoring-schema';
-import { stateBackend } from '../state-bucket';
+import { ACCOUNT_ID, stateBackend } from '../state-bucket';
 
 /**
  * The monitoring cluster shared by the hubs: staging, prod and the hackweek report here,
@@ -7,6 +7,8 @@ import { stateBackend } from '../state-bucket';
  */
 export const central: MonitoringInput = {
   name: 'central',
+  // The hubs' account: they peer with its VPC and their alarms publish to its topic.
+  account: ACCOUNT_ID,
   region: 'us-west-2',
   // Its own prefix and key in the state bucket, like an environment's.
   state: stateBackend('monitoring-central'),

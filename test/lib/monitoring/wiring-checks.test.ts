@@ -110,6 +110,27 @@ describe('monitoring config', () => {
     );
   });
 
+  it('needs the 12-digit account it deploys to', () => {
+    expect(problems({ ...base, account: '1234' })).toEqual([
+      'monitoring.central.account: must be a 12-digit AWS account id (received "1234")',
+    ]);
+    const { account, ...unpinned } = base;
+    expect(account).toMatch(/^\d{12}$/);
+    expect(problems(unpinned)).toEqual([
+      'monitoring.central.account: must be a 12-digit AWS account id, as a string',
+    ]);
+    expect(problems({ ...base, account: 123456789012 })).toEqual([
+      'monitoring.central.account: must be a 12-digit AWS account id, as a string (received 123456789012)',
+    ]);
+  });
+
+  it('rejects a reporting environment in another account', () => {
+    expect(problems({ ...base, account: '210987654321', environments: ['staging', 'prod'] })).toEqual([
+      "monitoring.central.environments.0: 'staging' is in account 123456789012, monitoring in 210987654321; peering, the alarm topic and Grafana's CloudWatch role work within one account",
+      "monitoring.central.environments.1: 'prod' is in account 123456789012, monitoring in 210987654321; peering, the alarm topic and Grafana's CloudWatch role work within one account",
+    ]);
+  });
+
   it('rejects a Grafana name outside its zone, and a receiver sharing Grafana’s name', () => {
     expect(
       problems({
