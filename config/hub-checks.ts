@@ -298,20 +298,6 @@ function checkAccess(env: Environment, report: Report): void {
       `'shared-password' lets anyone with the one password log in under any name; it is allowed only with hub.publiclyReachable: false`,
     );
   }
-  if (hub.authentication.type === 'github') {
-    const { clientKind, clientId } = hub.authentication;
-    const format = githubClientFormat(clientId);
-    if (format && format !== clientKind) {
-      report(
-        ['hub', 'authentication', 'clientKind'],
-        `'${clientKind}' does not match client id '${clientId}', which has the ${format === 'github-app' ? 'GitHub App' : 'OAuth App'} ` +
-          `format (${format === 'github-app' ? "'Iv1.' or 'Iv23'" : "'Ov23' or 20 hex digits"}); set clientKind: '${format}'` +
-          (format === 'github-app'
-            ? ' and give the app the organisation permission Members: read-only, or the organisation and team checks refuse everyone'
-            : ''),
-      );
-    }
-  }
   if (auth.type === 'shared-password') {
     if (hub.admins.users.length + hub.admins.groups.length > 0) {
       report(
@@ -334,7 +320,10 @@ function checkAccess(env: Environment, report: Report): void {
         'record why this identity provider keeps it stable in hub.authentication.usernameClaimDecision',
     );
   }
-  if (auth.type === 'github') checkGitHubTeams(env, auth, report);
+  if (auth.type === 'github') {
+    checkGitHubClient(auth, report);
+    checkGitHubTeams(env, auth, report);
+  }
   if (hub.https.type === 'letsencrypt' && !hub.publiclyReachable) {
     report(
       ['hub', 'https', 'type'],
@@ -361,16 +350,15 @@ function checkAccess(env: Environment, report: Report): void {
   }
 }
 
-/** The `org:team` groups a hub's config relies on, with where each is named. */
-export function referencedGitHubTeams(hub: HubConfig): Map<string, (string | number)[]> {
+type GitHubAuthentication = Extract<HubConfig['authentication'], { type: 'github' }>;
+
+/** The `org:team` groups a GitHub-login hub's config relies on, with where each is named. */
+function referencedGitHubTeams(hub: HubConfig, auth: GitHubAuthentication): Map<string, (string | number)[]> {
   const found = new Map<string, (string | number)[]>();
   const note = (team: string, path: (string | number)[]) => found.has(team) || found.set(team, path);
-  const auth = hub.authentication;
-  if (auth.type === 'github') {
-    auth.allowedOrganizations.forEach(
-      (entry, i) => entry.includes(':') && note(entry, ['hub', 'authentication', 'allowedOrganizations', i]),
-    );
-  }
+  auth.allowedOrganizations.forEach(
+    (entry, i) => entry.includes(':') && note(entry, ['hub', 'authentication', 'allowedOrganizations', i]),
+  );
   for (const role of ['admins', 'instructors'] as const) {
     hub[role].groups.forEach((group, i) => note(group, ['hub', role, 'groups', i]));
   }
@@ -380,12 +368,26 @@ export function referencedGitHubTeams(hub: HubConfig): Map<string, (string | num
   return found;
 }
 
-type GitHubAuthentication = Extract<HubConfig['authentication'], { type: 'github' }>;
+/** A client id's format shows whether it is a GitHub App's or an OAuth App's; clientKind must agree. */
+function checkGitHubClient(auth: GitHubAuthentication, report: Report): void {
+  const { clientKind, clientId } = auth;
+  const format = githubClientFormat(clientId);
+  if (format && format !== clientKind) {
+    report(
+      ['hub', 'authentication', 'clientKind'],
+      `'${clientKind}' does not match client id '${clientId}', which has the ${format === 'github-app' ? 'GitHub App' : 'OAuth App'} ` +
+        `format (${format === 'github-app' ? "'Iv1.' or 'Iv23'" : "'Ov23' or 20 hex digits"}); set clientKind: '${format}'` +
+        (format === 'github-app'
+          ? ' and give the app the organisation permission Members: read-only, or the organisation and team checks refuse everyone'
+          : ''),
+    );
+  }
+}
 
 function checkGitHubTeams(env: Environment, auth: GitHubAuthentication, report: Report): void {
   const orgs = new Set(auth.allowedOrganizations.map((entry) => entry.split(':')[0]));
   const listed = new Set(auth.teams);
-  for (const [team, path] of referencedGitHubTeams(env.hub)) {
+  for (const [team, path] of referencedGitHubTeams(env.hub, auth)) {
     if (!listed.has(team)) {
       report(
         path,

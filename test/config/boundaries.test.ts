@@ -3,31 +3,13 @@
  * rejected with a message naming the field and the value.
  */
 import { ENVIRONMENTS } from '../../config';
-import { ConfigError, parseEnvironment } from '../../config/load';
+import { parseEnvironment } from '../../config/load';
+import { checkClusterAccess } from '../../config/checks';
 import { efsNodePluginSizing } from '../../config/hub-checks';
 import { EnvironmentInput } from '../../config/schema';
 import { nodesForUsers, usersPerNode } from '../../lib/capacity';
+import { problemsOf, profile } from '../support/environment-variants';
 
-type Change = (env: EnvironmentInput) => void;
-
-function variant(label: string, change: Change): EnvironmentInput {
-  const env = structuredClone(ENVIRONMENTS[label]) as EnvironmentInput;
-  change(env);
-  return env;
-}
-
-/** The problems of the changed environment; [] when it is accepted. */
-function problemsOf(label: string, change: Change): string[] {
-  try {
-    parseEnvironment(label, variant(label, change));
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-}
-
-const profile = (env: EnvironmentInput, slug: string) => env.hub.profiles.find((p) => p.slug === slug)!;
 const userPool = (env: EnvironmentInput) => env.nodePools.user!.user!;
 
 describe('environment check boundaries', () => {
@@ -88,6 +70,48 @@ describe('environment check boundaries', () => {
     );
   });
 
+  it.each([
+    ['vpcCidr', (env: EnvironmentInput) => (env.network.vpcCidr = '10.20.0.0/33')],
+    ['publicEndpointCidrs', (env: EnvironmentInput) => (env.cluster.publicEndpointCidrs = ['10.20.0.0/33'])],
+    [
+      'privateEndpointCidrs',
+      (env: EnvironmentInput) => (env.cluster.privateEndpointCidrs = ['10.20.0.0/33']),
+    ],
+  ])('reports a malformed %s once, as not a CIDR', (field, change) => {
+    expect(problemsOf('staging', change)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^staging\\.(network|cluster)\\.${field}(\\.0)?: "10\\.20\\.0\\.0/33" is not an IPv4 CIDR`,
+        ),
+      ),
+    ]);
+  });
+
+  it('checks the API allow-lists of a cluster config that leaves privateEndpointCidrs out', () => {
+    const issues: string[] = [];
+    const monitoringLike = {
+      region: 'us-west-2',
+      network: { vpcCidr: '10.100.0.0/16', availabilityZones: ['us-west-2a', 'us-west-2b'] },
+      cluster: { publicEndpointCidrs: ['0.0.0.0/0'] },
+    };
+    checkClusterAccess(monitoringLike, (path, message) => issues.push(`${path.join('.')}: ${message}`));
+    expect(issues).toEqual([
+      "cluster.publicEndpointCidrs.0: 0.0.0.0/0 opens the Kubernetes API to the whole internet; list the operators' networks (/8 or narrower) or leave the list empty",
+    ]);
+  });
+
+  it.each(['us-west-22a', 'us-west-2', 'us-east-1a'])('rejects %s as a zone of us-west-2', (zone) => {
+    // The schemas admit only names such as us-west-2a; the check stands on its own for any caller.
+    const issues: string[] = [];
+    const cluster = {
+      region: 'us-west-2',
+      network: { vpcCidr: '10.100.0.0/16', availabilityZones: ['us-west-2a', zone] },
+      cluster: { publicEndpointCidrs: [] },
+    };
+    checkClusterAccess(cluster, (path, message) => issues.push(`${path.join('.')}: ${message}`));
+    expect(issues).toEqual([`network.availabilityZones.1: '${zone}' is not a zone of us-west-2`]);
+  });
+
   // On the core pool: a user or GPU pool's minSize must stay 0 (config/checks.ts raisedMinimum),
   // so only the core pool has a minimum above 0 for desiredSize to sit on or fall below.
   const corePool = (env: EnvironmentInput) => env.nodePools.core!;
@@ -125,6 +149,25 @@ describe('environment check boundaries', () => {
       expect.stringMatching(
         /^staging\.nodePools\.user\.user\.minSize: 1 is refused: user pools scale from zero/,
       ),
+    ]);
+  });
+
+  it('says how to keep warm seats or start nodes instead of raising a pool minimum', () => {
+    const later =
+      "so EKS would reject a minimum above the pool's current desired size and the apply would fail; leave it at 0 and ";
+    const idle = ' (the autoscaler removes idle nodes after platform.autoscaler.scaleDownUnneededMinutes)';
+    expect(problemsOf('staging', (env) => Object.assign(userPool(env), { minSize: 2 }))).toEqual([
+      'staging.nodePools.user.user.minSize: 2 is refused: user pools scale from zero and the autoscaler owns their size, ' +
+        later +
+        'to keep warm seats, raise hub.placeholders (placeholders of the default profile hold seats and the autoscaler adds nodes for them); ' +
+        'to start nodes now, run `aws eks update-nodegroup-config --cluster-name hub-staging --nodegroup-name hub-staging-user --scaling-config desiredSize=2`' +
+        idle,
+    ]);
+    expect(problemsOf('staging', (env) => Object.assign(env.nodePools.gpu!.gpu!, { minSize: 1 }))).toEqual([
+      'staging.nodePools.gpu.gpu.minSize: 1 is refused: gpu pools scale from zero and the autoscaler owns their size, ' +
+        later +
+        'to start GPU nodes ahead of a session, run `aws eks update-nodegroup-config --cluster-name hub-staging --nodegroup-name hub-staging-gpu --scaling-config desiredSize=1`' +
+        idle,
     ]);
   });
 

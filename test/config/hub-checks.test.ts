@@ -4,24 +4,9 @@
  */
 import { ENVIRONMENTS } from '../../config';
 import { hubStartTimeout, loadTestStartTarget, profileStartTimeout } from '../../config/hub-checks';
-import { ConfigError, parseEnvironment } from '../../config/load';
+import { parseEnvironment } from '../../config/load';
 import { EnvironmentInput } from '../../config/schema';
-
-type Change = (env: EnvironmentInput) => void;
-
-function problemsOf(label: string, change: Change): string[] {
-  const env = structuredClone(ENVIRONMENTS[label]) as EnvironmentInput;
-  change(env);
-  try {
-    parseEnvironment(label, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
-
-const profile = (env: EnvironmentInput, slug: string) => env.hub.profiles.find((p) => p.slug === slug)!;
+import { Change, problemsOf, profile } from '../support/environment-variants';
 
 const cases: Array<[string, string, Change, RegExp]> = [
   [

@@ -34,6 +34,7 @@ export const MODULE_TESTS: Readonly<Record<string, readonly string[]>> = {
   ],
   'config/hub-checks.ts': [
     'test/config/hub-checks.test.ts',
+    'test/config/hub-check-details.test.ts',
     'test/config/boundaries.test.ts',
     'test/config/bad-configs.test.ts',
   ],
