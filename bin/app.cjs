@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * The app as `cdktf synth`, `cdktf deploy` and `npm run synth` start it: the compiled
- * dist/main.js when `npm run build` made it after the last change to any source file
- * (about 1 s), else main.ts through tsx (about 2 s), so a stale build is never run.
+ * dist/main.js when `npm run build` made it after the last change to any source file,
+ * else main.ts through tsx (a few tenths of a second more, `npm run bench`), so a stale
+ * build is never run.
  * Plain JavaScript, so that choosing costs nothing to load.
  *
  * From source, node runs with {@link SOURCE_NODE_ARGS}: tsx's CommonJS hook only (the

@@ -9,6 +9,7 @@ import { pinnedChartData } from '../lib/platform/chart-values';
 import { CHARTS } from '../lib/platform/charts';
 import { VALUES_DIR } from '../lib/platform/helm-values';
 import { checkValuesFolder } from '../lib/platform/values-check';
+import { withoutTokenCreationStacks } from '../lib/token-creation-stacks';
 import { buildStacks } from './build';
 
 export interface SynthesizeOptions {
@@ -103,10 +104,12 @@ export function synthesize(options: SynthesizeOptions): string[] {
   const existed = existsSync(outdir);
   let ids: string[];
   try {
-    const app = new App({ outdir });
-    buildStacks(app, environments, monitoring, configured);
-    app.synth();
-    ids = app.node.children.map((stack) => stack.node.id);
+    ids = withoutTokenCreationStacks(() => {
+      const app = new App({ outdir });
+      buildStacks(app, environments, monitoring, configured);
+      app.synth();
+      return app.node.children.map((stack) => stack.node.id);
+    });
   } catch (error) {
     if (!existed) rmSync(outdir, { recursive: true, force: true });
     // A construct's check stops the build at the first environment it fails in; build each
