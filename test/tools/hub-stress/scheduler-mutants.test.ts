@@ -4,6 +4,7 @@
  * can grow without conflicts; `npm run mutate -- tools/hub-stress/scheduler.ts` runs both.
  */
 import { getEventListeners } from 'node:events';
+import { TransportError } from '../../../tools/hub-stress/http';
 import { userName } from '../../../tools/hub-stress/names';
 import { Progress } from '../../../tools/hub-stress/progress';
 import { spawnAll } from '../../../tools/hub-stress/scheduler';
@@ -18,10 +19,11 @@ async function run(hub: FakeHub, argv: string[], count: number) {
   const users = names(count);
   await settle(ctx.client.createUsers(users));
   const progress = new Progress(ctx.log, count);
+  const started = Date.now();
   const results = await settle(spawnAll(ctx, users, progress));
   // The scheduler's lines name the user first; the client's name the request.
   const lines = ctx.lines.filter((l) => l.startsWith('hub-stress-'));
-  return { ctx, results, progress, lines };
+  return { ctx, results, progress, lines, started };
 }
 
 beforeEach(() => jest.useFakeTimers());
@@ -118,4 +120,59 @@ it("leaves no listener on the run's signal once it has returned", async () => {
   const results = await settle(spawnAll(ctx, names(2), new Progress(ctx.log, 2)));
   expect(results.ready).toBe(2);
   expect(getEventListeners(ctx.signal, 'abort')).toEqual([]);
+});
+
+describe('spawnAll sends probes one at a time, each once the one before is confirmed', () => {
+  /**
+   * Runs spawnAll and returns each spawn request as `<user number> +<ms>`: when it reached
+   * the hub (1 ms on the way), from the start of the run. `trouble` may throw instead of
+   * answering the `nth` spawn request of `user`.
+   */
+  async function arrivals(hub: FakeHub, count: number, trouble?: (user: string, nth: number) => void) {
+    const posts: Array<[user: string, at: number]> = [];
+    hub.intercept = (method, path) => {
+      if (method !== 'POST' || !path.endsWith('/server')) return undefined;
+      const user = path.split('/')[2];
+      posts.push([user, Date.now()]);
+      trouble?.(user, posts.filter(([u]) => u === user).length);
+      return undefined;
+    };
+    const { results, started } = await run(hub, ['--batch-size', '10'], count);
+    expect(results.ready).toBe(count);
+    return posts.map(([user, at]) => `${user.slice(-4)} +${at - started}`);
+  }
+  const spawnMs = (times: Record<string, number>) => (name: string) => times[name.slice(-4)] ?? 60_000;
+
+  it('confirms a probe the hub has not refused after exactly one second, and only then sends the next', async () => {
+    // Spawns of a minute: no 201 or 202 confirms anything first.
+    const hub = new FakeHub({ spawnMs: () => 60_000 });
+    expect(await arrivals(hub, 4)).toEqual(['0001 +1', '0002 +1001', '0003 +2001', '0004 +3001']);
+  });
+
+  it('still waits for the probe out when a server coming up wakes it earlier', async () => {
+    // The first server is up at 1.1 s, while the second user's probe (sent at 1 s) is out:
+    // that wakes the loop, but the slot it frees is not proven, so the third user waits
+    // until the probe is confirmed at 2 s.
+    const hub = new FakeHub({ spawnMs: spawnMs({ '0001': 1_100 }) });
+    expect(await arrivals(hub, 3)).toEqual(['0001 +1', '0002 +1001', '0003 +2001']);
+  });
+
+  it('holds a refill below the proven level for the probe gap after the last probe', async () => {
+    // Two spawns proven by 2 s, when the third user probes; both servers are up by 2.1 s,
+    // and the fourth user refills one of their slots 250 ms after the probe, not at once.
+    const hub = new FakeHub({ spawnMs: spawnMs({ '0001': 2_050, '0002': 1_100 }) });
+    expect(await arrivals(hub, 4)).toEqual(['0001 +1', '0002 +1001', '0003 +2001', '0004 +2251']);
+  });
+
+  it('wakes to confirm a probe when only a user waiting to retry is left, and retries it then', async () => {
+    // The first request fails with an error the client does not retry, so the first user is
+    // due again at 2 s. The second user goes out at the probe gap (0.25 s), the earliest
+    // wake-up, not at 2 s; the third user's probe, sent at 1.25 s, is confirmed at 2.25 s,
+    // and the retry goes out then, not when a server comes up (4.25 s).
+    const hub = new FakeHub({ spawnMs: () => 4_000 });
+    const posts = await arrivals(hub, 3, (user, nth) => {
+      if (user.endsWith('-0001') && nth === 1) throw new TransportError('protocol error', 'EPROTO');
+    });
+    expect(posts).toEqual(['0001 +1', '0002 +251', '0003 +1251', '0001 +2251']);
+  });
 });

@@ -263,6 +263,25 @@ describe('iam.one-role-per-service-account', () => {
     };
     expect(fired(roles)).toEqual([]);
   });
+
+  it('does not count a statement that is no web-identity trust, whatever its :sub condition', () => {
+    // An AssumeRole request carries no <issuer>:sub, so the condition admits no service account.
+    const roles = {
+      aws_iam_role: {
+        a: trusting('system:serviceaccount:kube:ebs'),
+        b: {
+          assume_role_policy: doc({
+            Effect: 'Allow',
+            Principal: { AWS: 'arn:aws:iam::123456789012:role/ci' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { [`${OIDC}:sub`]: 'system:serviceaccount:kube:ebs' } },
+          }),
+        },
+      },
+    };
+    expect(fired(roles).filter((f) => f.startsWith('iam.one-role'))).toEqual([]);
+    expect(check(roles).examined.get('iam.one-role-per-service-account')).toBe(1);
+  });
 });
 
 describe('iam.no-administrator-access', () => {
@@ -457,6 +476,20 @@ describe('iam.efs-csi-own-access-points', () => {
     expect(efs(del, { StringEquals: { 'aws:RequestTag/hub-cluster': 'prod' } })).toEqual([at(DELETE)]);
     expect(efs(del, { StringEquals: { 'aws:ResourceTag/hub-cluster': 'prod' } })).toEqual([]);
   });
+
+  it.each(['ForAllValues:StringEquals', 'ForAnyValue:StringEquals'])(
+    'does not take a tag under %s, a set operator on a single-valued key, as cluster-specific',
+    (test) => {
+      // ForAllValues holds when the key is missing: it admits every access point without the tag.
+      // AWS's IAM guide forbids either set operator on a single-valued key such as a tag.
+      expect(
+        efs('elasticfilesystem:CreateAccessPoint', { [test]: { 'aws:RequestTag/hub-cluster': 'prod' } }),
+      ).toEqual([at(CREATE)]);
+      expect(
+        efs('elasticfilesystem:DeleteAccessPoint', { [test]: { 'aws:ResourceTag/hub-cluster': 'prod' } }),
+      ).toEqual([at(DELETE)]);
+    },
+  );
 
   it('leaves NotAction statements to the wildcard rule and ignores Deny statements', () => {
     const { violations } = check(
