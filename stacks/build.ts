@@ -72,7 +72,7 @@ export function buildStacks(
     account: ACCOUNT_ID,
     environments: [
       ...configured.environments.filter((env) => env.state.backend === 's3').map((env) => env.name),
-      ...monitoring.filter((m) => m.state.backend === 's3').map((m) => `monitoring-${m.name}`),
+      ...configured.monitoring.filter((m) => m.state.backend === 's3').map((m) => `monitoring-${m.name}`),
     ],
   });
   // The hubs' resources carry the cost tags; a monitoring deployment is in its hubs' account.
