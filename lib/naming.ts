@@ -1,4 +1,5 @@
 import { Environment } from '../config/schema';
+import { ACCOUNT_ID } from '../config/state-bucket';
 
 /** Stack ids follow `hub-<part>-<env>`, so `cdktf deploy 'hub-*-prod'` selects one environment. */
 export function stackId(part: 'cluster' | 'platform', env: Environment): string {
@@ -48,3 +49,11 @@ export function archiveExportRoleName(env: Environment): string {
   return `${clusterName(env)}-archive-export`;
 }
 export const ARCHIVE_EXPORT_SERVICE_ACCOUNT = 'archive-export';
+
+/**
+ * The cost allocation tags stack of an account: `cost-allocation-tags` for the state bucket's
+ * account, `cost-allocation-tags-<account>` for any other.
+ */
+export function costAllocationTagsStackId(account: string): string {
+  return account === ACCOUNT_ID ? 'cost-allocation-tags' : `cost-allocation-tags-${account}`;
+}

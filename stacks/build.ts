@@ -5,7 +5,7 @@ import { MonitoringConfig } from '../config/monitoring-schema';
 import { Environment } from '../config/schema';
 import { DEFAULT_RUNBOOK_URL } from '../lib/monitoring/rules';
 import { MonitoringWiring, checkMonitoringWiring } from '../lib/monitoring/wiring-checks';
-import { archiveStackId, monitoringStackId, stackId } from '../lib/naming';
+import { archiveStackId, costAllocationTagsStackId, monitoringStackId, stackId } from '../lib/naming';
 import { HubClusterStack } from './hub-cluster-stack';
 import { HubPlatformStack } from './hub-platform-stack';
 import { CostAllocationTagsStack } from './cost-allocation-tags-stack';
@@ -46,29 +46,42 @@ export function monitoringWiring(
   };
 }
 
+/** Every configured environment and monitoring deployment, whichever a synth selects. */
+export interface ConfiguredSet {
+  readonly environments: readonly Environment[];
+  readonly monitoring: readonly MonitoringConfig[];
+}
+
 /**
- * Adds the state bootstrap stack, each monitoring deployment's cluster and platform
- * stacks, and for each environment its cluster and platform stacks (peered with and
- * reporting to the monitoring deployment that lists it). Then checks the wiring between
- * monitoring and the hubs; throws a {@link ConfigError} before anything is written.
- * `stateEnvironments` are the environments whose state keys the bootstrap stack keeps (all
- * configured ones, even when only some are synthesized). @default those of `environments`
+ * Adds the account-wide stacks, each monitoring deployment's cluster and platform stacks,
+ * and for each environment its cluster and platform stacks (peered with and reporting to
+ * the monitoring deployment that lists it). Then checks the wiring between monitoring and
+ * the hubs; throws a {@link ConfigError} before anything is written. The account-wide
+ * stacks serve the `configured` set, so a synth of some environments keeps what the others
+ * need: the state bootstrap stack the state keys of all, and each account with an
+ * environment its cost allocation tags stack. @default those of `environments` and `monitoring`
  */
 export function buildStacks(
   app: App,
   environments: readonly Environment[],
   monitoring: readonly MonitoringConfig[] = [],
-  stateEnvironments: readonly Environment[] = environments,
+  configured: ConfiguredSet = { environments, monitoring },
 ): Map<string, EnvironmentStacks> {
   new StateBootstrapStack(app, 'state-bootstrap', {
     ...STATE_BUCKET,
     account: ACCOUNT_ID,
     environments: [
-      ...stateEnvironments.filter((env) => env.state.backend === 's3').map((env) => env.name),
-      ...monitoring.filter((m) => m.state.backend === 's3').map((m) => `monitoring-${m.name}`),
+      ...configured.environments.filter((env) => env.state.backend === 's3').map((env) => env.name),
+      ...configured.monitoring.filter((m) => m.state.backend === 's3').map((m) => `monitoring-${m.name}`),
     ],
   });
-  new CostAllocationTagsStack(app, 'cost-allocation-tags', { region: STATE_BUCKET.region });
+  // The hubs' resources carry the cost tags; a monitoring deployment is in its hubs' account.
+  for (const account of new Set(configured.environments.map((env) => env.account))) {
+    new CostAllocationTagsStack(app, costAllocationTagsStackId(account), {
+      account,
+      region: STATE_BUCKET.region,
+    });
+  }
   const monitoringStacks = monitoring.map((config) => {
     const reporting = environments.filter((env) => config.environments.includes(env.name));
     const cluster = new MonitoringClusterStack(app, monitoringStackId('cluster', config), config);

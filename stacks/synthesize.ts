@@ -10,7 +10,7 @@ import { CHARTS } from '../lib/platform/charts';
 import { VALUES_DIR } from '../lib/platform/helm-values';
 import { checkValuesFolder } from '../lib/platform/values-check';
 import { withoutTokenCreationStacks } from '../lib/token-creation-stacks';
-import { buildStacks } from './build';
+import { ConfiguredSet, buildStacks } from './build';
 
 export interface SynthesizeOptions {
   /** Environment definitions by name, as config/ writes them. */
@@ -35,12 +35,12 @@ const VALUES_FOLDERS = Object.fromEntries(Object.values(CHARTS).map((pin) => [pi
 
 /**
  * Every problem of the configuration (environments and monitoring) and the values folder,
- * all at once; else every configured environment, those selected, and the monitoring
- * deployments that come with them (all without a selection; else those an environment
- * selected reports to).
+ * all at once; else every configured environment and monitoring deployment, the
+ * environments selected, and the monitoring deployments that come with them (all without a
+ * selection; else those an environment selected reports to).
  */
 function validate(options: SynthesizeOptions): {
-  configured: Environment[];
+  configured: ConfiguredSet;
   selected: Environment[];
   monitoring: MonitoringConfig[];
 } {
@@ -80,7 +80,7 @@ function validate(options: SynthesizeOptions): {
   if (problems.length > 0) throw new ConfigError(problems);
   const selected = (name: string) => !options.only || options.only.includes(name);
   return {
-    configured: environments,
+    configured: { environments, monitoring },
     selected: environments.filter((env) => selected(env.name)),
     monitoring: monitoring.filter((m) => m.environments.some(selected)),
   };

@@ -1,7 +1,7 @@
 /**
  * The tags every resource of an environment carries through the AWS provider's default
  * tags, and by which Cost Explorer and AWS Budgets split the bill. Once activated as cost
- * allocation tags (the `cost-allocation-tags` stack), Cost Explorer names them
+ * allocation tags (each account's `cost-allocation-tags` stack), Cost Explorer names them
  * `user:<key>`.
  */
 export const COST_TAG_KEYS = {

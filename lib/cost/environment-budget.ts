@@ -22,7 +22,7 @@ export interface EnvironmentBudgetProps {
 /**
  * A monthly AWS Budgets cost budget over everything tagged with one environment, alerting
  * at each threshold to e-mail addresses and/or an SNS topic. The tag must be an active
- * cost allocation tag (the `cost-allocation-tags` stack) for the budget to see any cost.
+ * cost allocation tag (its account's `cost-allocation-tags` stack) for the budget to see any cost.
  */
 export class EnvironmentBudget extends Construct {
   readonly budget: BudgetsBudget;

@@ -1,5 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { ENVIRONMENTS, MONITORING } from '../../config';
 import { ACCOUNT_ID } from '../../config/state-bucket';
-import { resourcesOf, synthStacks } from '../support/synth';
+import { synthesize } from '../../stacks/synthesize';
+import { StackJson, resourcesOf, synthStacks } from '../support/synth';
 
 describe('StateBootstrapStack', () => {
   const stack = synthStacks().get('state-bootstrap')!;
@@ -83,5 +88,21 @@ describe('StateBootstrapStack', () => {
       Action: 's3:*',
       Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     });
+  });
+
+  it('keeps every configured state key when a synth selects one environment, as HUB_ENVIRONMENTS does', () => {
+    // dev reports to no monitoring deployment, so its synth builds none of central's stacks.
+    const outdir = join(mkdtempSync(join(tmpdir(), 'hub-state-bootstrap-')), 'out');
+    try {
+      synthesize({ environments: ENVIRONMENTS, monitoring: MONITORING, outdir, only: ['dev'] });
+      const partial: StackJson = JSON.parse(
+        readFileSync(join(outdir, 'stacks', 'state-bootstrap', 'cdk.tf.json'), 'utf8'),
+      );
+      const aliases = (json: StackJson) => resourcesOf(json, 'aws_kms_alias').map(([, a]) => a.name);
+      expect(aliases(partial)).toContain('alias/hub/terraform-state/monitoring-central');
+      expect(partial).toEqual(stack);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

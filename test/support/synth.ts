@@ -13,7 +13,7 @@ import { ENVIRONMENTS, MONITORING } from '../../config';
 import { loadConfig, loadEnvironments } from '../../config/load';
 import { MonitoringConfig } from '../../config/monitoring-schema';
 import { Environment } from '../../config/schema';
-import { buildStacks } from '../../stacks/build';
+import { ConfiguredSet, buildStacks } from '../../stacks/build';
 
 /** A synthesized stack: the parsed `cdk.tf.json`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -29,10 +29,14 @@ function readStacks(outdir: string): Map<string, StackJson> {
   return stacks;
 }
 
-/** Synthesizes `environments` (default: every environment in config/) and returns stack JSON by id. */
+/**
+ * Synthesizes `environments` (default: every environment in config/) and returns stack JSON by
+ * id; `configured` is the whole configuration they were selected from (default: themselves).
+ */
 export function synthStacks(
   environments?: readonly Environment[],
   monitoring: readonly MonitoringConfig[] = [],
+  configured?: ConfiguredSet,
 ): Map<string, StackJson> {
   if (!environments) {
     const shared = process.env.HUB_TEST_SYNTH_DIR;
@@ -43,7 +47,7 @@ export function synthStacks(
   const outdir = mkdtempSync(join(tmpdir(), 'hub-synth-'));
   try {
     const app = new App({ outdir });
-    buildStacks(app, environments, monitoring);
+    buildStacks(app, environments, monitoring, configured);
     app.synth();
     return readStacks(outdir);
   } finally {

@@ -1,7 +1,8 @@
 /**
  * Costs in the synthesized stacks: every AWS provider tags what it creates with the
  * project, environment and event; a configured budget filters on the environment's tag
- * and alerts as config says; the cost allocation tags are activated once per account.
+ * and alerts as config says; the cost allocation tags are activated once per account
+ * (test/stacks/cost-allocation-tags-stack.test.ts: one stack per account).
  */
 import { ENVIRONMENTS } from '../../../config';
 import { budgetWarnings, planEnvironment } from '../../../config/cost-plan';
@@ -27,7 +28,7 @@ describe('cost allocation tags', () => {
     },
   );
 
-  it('are activated once, in an account-wide stack of their own', () => {
+  it("are activated once, in the account's cost-allocation-tags stack", () => {
     const tags = resourcesOf(stacks.get('cost-allocation-tags')!, 'aws_ce_cost_allocation_tag').map(
       ([, t]) => t,
     );
