@@ -25,7 +25,7 @@ const SOURCE_ROOTS = ['config/', 'lib/', 'stacks/', 'tools/'];
  * take hours: the narrow files that pin down the module's behaviour.
  */
 export const MODULE_TESTS: Readonly<Record<string, readonly string[]>> = {
-  // config/index.ts validates every environment on import: every mutant of a check is static.
+  // Nearly every test imports config/: these files pin the checks down, loading environments inside each test.
   'config/checks.ts': [
     'test/config/boundaries.test.ts',
     'test/config/bad-configs.test.ts',

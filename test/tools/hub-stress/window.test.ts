@@ -211,6 +211,13 @@ describe('SpawnWindow', () => {
     expect(window.mayStart(3, 0)).toBe(false);
   });
 
+  it('told a spawn limit of one, sends one spawn at a time and never probes', () => {
+    const window = new SpawnWindow(10, 1);
+    expect([window.limit, window.max, window.proven]).toEqual([1, 1, 1]);
+    expect(window.isProbe(0)).toBe(false);
+    expect(window.mayStart(1, 0)).toBe(false);
+  });
+
   it.each([0, -2, 2.5, Number.NaN])('rejects a known spawn limit of %p', (known) => {
     expect(() => new SpawnWindow(10, known)).toThrow(`known spawn limit ${known} must be an integer >= 1`);
   });
