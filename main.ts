@@ -5,16 +5,17 @@
  *
  * HUB_ENVIRONMENTS=prod,dev synthesizes only those environments.
  *
- * Example values (account 123456789012, example.org names) outside development: when the
- * cdktf CLI runs this app (`cdktf deploy`, `diff`, `synth`, which pass their context in
- * CDKTF_CONTEXT_JSON) the synth is meant for deploying and refuses them, one line per
- * field, unless HUB_ALLOW_PLACEHOLDERS=1. Run directly (`npm run synth`) it lists them as
- * warnings and writes the stacks, so the shipped examples synthesize offline.
+ * Example values (account 123456789012, example.org names) outside development and in the
+ * monitoring deployments written: when the cdktf CLI runs this app (`cdktf deploy`, `diff`,
+ * `synth`, which pass their context in CDKTF_CONTEXT_JSON) the synth is meant for deploying
+ * and refuses them, one line per field, unless HUB_ALLOW_PLACEHOLDERS=1. Run directly
+ * (`npm run synth`) it lists them as warnings and writes the stacks, so the shipped
+ * examples synthesize offline.
  */
 import { join } from 'path';
 import { ENVIRONMENTS, MONITORING } from './config';
 import { budgetWarnings } from './config/cost-plan';
-import { ConfigError, loadEnvironments, placeholderProblems } from './config/load';
+import { ConfigError, loadConfig, monitoringPlaceholderProblems, placeholderProblems } from './config/load';
 import { allPools } from './config/checks';
 import { formatQuotaNeeds, vcpuQuotaNeeds } from './lib/vcpu-quota';
 import { synthesize } from './stacks/synthesize';
@@ -33,13 +34,18 @@ try {
     only,
     refusePlaceholders: forDeploy,
   });
-  const environments = loadEnvironments(ENVIRONMENTS).filter((env) => !only || only.includes(env.name));
+  const selected = (name: string) => !only || only.includes(name);
+  const config = loadConfig(ENVIRONMENTS, MONITORING);
+  const environments = config.environments.filter((env) => selected(env.name));
   const lines = [`synthesized ${stacks.length} stacks into ${join(outdir, 'stacks')}/: ${stacks.join(', ')}`];
   lines.push('EC2 on-demand vCPU quota each environment needs with every pool at max size:');
   for (const env of environments)
     lines.push(`  ${env.name}: ${formatQuotaNeeds(vcpuQuotaNeeds(allPools(env).map((p) => p.pool)))}`);
   console.log(lines.join('\n'));
-  const placeholders = placeholderProblems(environments);
+  const placeholders = [
+    ...placeholderProblems(environments),
+    ...monitoringPlaceholderProblems(config.monitoring.filter((m) => m.environments.some(selected))),
+  ];
   if (placeholders.length > 0) {
     console.error(
       [

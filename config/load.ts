@@ -7,7 +7,7 @@ import { cidrsOverlap, parseCidr } from '../lib/cidr';
 import { ConfigIssue, checkEnvironment } from './checks';
 import { checkMonitoring } from './monitoring-checks';
 import { MonitoringConfig, monitoringSchema } from './monitoring-schema';
-import { placeholderIssues } from './placeholders';
+import { exampleValues, placeholderIssues } from './placeholders';
 import { Environment, environmentSchema } from './schema';
 
 export class ConfigError extends Error {
@@ -58,15 +58,6 @@ export function parseEnvironment(label: string, input: unknown): Environment {
   return result.data;
 }
 
-export interface LoadOptions {
-  /**
-   * Environments whose example values (config/placeholders.ts) are refused outside
-   * development: the ones a synth meant for deploying writes. @default none: allowed, for
-   * offline synths and tests
-   */
-  readonly refusePlaceholdersIn?: readonly string[];
-}
-
 /** `prod.hub.domain.name: ...` for a field's problem. */
 function located(envName: string, issue: ConfigIssue): string {
   return `${[envName, ...issue.path.map(String)].join('.')}: ${issue.message}`;
@@ -77,16 +68,22 @@ export function placeholderProblems(environments: readonly Environment[]): strin
   return environments.flatMap((env) => placeholderIssues(env).map((issue) => located(env.name, issue)));
 }
 
+/** The example values still in monitoring deployments, one line per field. */
+export function monitoringPlaceholderProblems(deployments: readonly MonitoringConfig[]): string[] {
+  return deployments.flatMap((monitoring) =>
+    exampleValues(monitoring, ['monitoring', monitoring.name]).map(
+      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    ),
+  );
+}
+
 /**
  * Validates all environments and the rules between them (unique names, disjoint VPCs,
  * host names, OAuth clients and secrets of their own). Every problem comes out at once:
  * the rules between environments run on every environment whose structure is valid, even
  * when its own cross-field rules failed.
  */
-export function loadEnvironments(
-  inputs: Readonly<Record<string, unknown>>,
-  options: LoadOptions = {},
-): Environment[] {
+export function loadEnvironments(inputs: Readonly<Record<string, unknown>>): Environment[] {
   const problems: string[] = [];
   const structured: Environment[] = [];
   const environments: Environment[] = [];
@@ -102,8 +99,6 @@ export function loadEnvironments(
     if (issues.length === 0) environments.push(result.data);
   }
   problems.push(...crossEnvironmentProblems(structured));
-  const refused = options.refusePlaceholdersIn ?? [];
-  problems.push(...placeholderProblems(structured.filter((env) => refused.includes(env.name))));
   if (problems.length > 0) throw new ConfigError(problems);
   return environments;
 }

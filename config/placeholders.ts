@@ -3,7 +3,8 @@
  * documentation account 123456789012 (in the account, ARNs, bucket and key names) and the
  * reserved example domains (RFC 2606: example.org, .com, .net), which also cover the
  * example login at login.example.org. They synthesize fine, so a synth for deploying must
- * refuse them outside development (README, "Deploying for real").
+ * refuse them outside development, and in the monitoring deployments it writes (README,
+ * "Deploying for real").
  */
 import { ConfigIssue } from './checks';
 import { Environment } from './schema';
@@ -20,18 +21,19 @@ function placeholderReason(value: string): string | undefined {
   return undefined;
 }
 
+/** Every string below `node` that is an example value, with its path. */
+export function exampleValues(node: unknown, path: (string | number)[] = []): ConfigIssue[] {
+  if (typeof node === 'string') {
+    const reason = placeholderReason(node);
+    return reason ? [{ path, message: reason }] : [];
+  }
+  if (Array.isArray(node)) return node.flatMap((item, i) => exampleValues(item, [...path, i]));
+  if (node !== null && typeof node === 'object')
+    return Object.entries(node).flatMap(([key, value]) => exampleValues(value, [...path, key]));
+  return [];
+}
+
 /** Every field of a non-development environment that still holds an example value; [] in development. */
 export function placeholderIssues(env: Environment): ConfigIssue[] {
-  if (env.tier === 'development') return [];
-  const issues: ConfigIssue[] = [];
-  const walk = (node: unknown, path: (string | number)[]): void => {
-    if (typeof node === 'string') {
-      const reason = placeholderReason(node);
-      if (reason) issues.push({ path, message: reason });
-    } else if (Array.isArray(node)) node.forEach((item, i) => walk(item, [...path, i]));
-    else if (node !== null && typeof node === 'object')
-      for (const [key, value] of Object.entries(node)) walk(value, [...path, key]);
-  };
-  walk(env, []);
-  return issues;
+  return env.tier === 'development' ? [] : exampleValues(env);
 }

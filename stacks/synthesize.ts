@@ -2,7 +2,13 @@ import { App } from 'cdktf';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { ConfigError, loadEnvironments, loadMonitoring } from '../config/load';
+import {
+  ConfigError,
+  loadEnvironments,
+  loadMonitoring,
+  monitoringPlaceholderProblems,
+  placeholderProblems,
+} from '../config/load';
 import { MonitoringConfig } from '../config/monitoring-schema';
 import { Environment } from '../config/schema';
 import { pinnedChartData } from '../lib/platform/chart-values';
@@ -23,7 +29,8 @@ export interface SynthesizeOptions {
   readonly only?: readonly string[];
   /**
    * Refuse example values (account 123456789012, example.org names) in the selected
-   * environments outside development, as a synth meant for deploying must. @default false
+   * environments outside development and in the monitoring deployments that come with them,
+   * as a synth meant for deploying must. @default false
    */
   readonly refusePlaceholders?: boolean;
   /** The Helm values folder, checked before anything is built. @default VALUES_DIR */
@@ -51,9 +58,7 @@ function validate(options: SynthesizeOptions): {
   });
   let environments: Environment[] = [];
   try {
-    environments = loadEnvironments(options.environments, {
-      refusePlaceholdersIn: options.refusePlaceholders ? (options.only ?? names) : [],
-    });
+    environments = loadEnvironments(options.environments);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
@@ -77,12 +82,19 @@ function validate(options: SynthesizeOptions): {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
   }
-  if (problems.length > 0) throw new ConfigError(problems);
   const selected = (name: string) => !options.only || options.only.includes(name);
+  const selectedMonitoring = monitoring.filter((m) => m.environments.some(selected));
+  if (options.refusePlaceholders) {
+    problems.push(
+      ...placeholderProblems(environments.filter((env) => selected(env.name))),
+      ...monitoringPlaceholderProblems(selectedMonitoring),
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     configured: { environments, monitoring },
     selected: environments.filter((env) => selected(env.name)),
-    monitoring: monitoring.filter((m) => m.environments.some(selected)),
+    monitoring: selectedMonitoring,
   };
 }
 

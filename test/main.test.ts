@@ -53,9 +53,24 @@ describe('main.ts', () => {
     expect(run.stderr).toContain(
       "  - hackweek.hub.domain.name: 'icesat2.hackweek.example.org' is an example domain",
     );
+    // The monitoring deployment hackweek reports to is written too, so its examples are refused.
+    expect(run.stderr).toContain(
+      "  - monitoring.central.grafana.domain.name: 'grafana.monitoring.example.org' is an example domain",
+    );
+    expect(run.stderr).toContain(
+      "  - monitoring.central.account: '123456789012' uses the example account 123456789012",
+    );
     // dev may keep them, and environments not being deployed are not refused.
     expect(run.stderr).not.toMatch(/ - (dev|prod|staging)\./);
     expect(existsSync(run.outdir)).toBe(false);
+  });
+
+  it('keeps the monitoring deployment out of a deploy synth of environments that do not report to it', () => {
+    const run = runMain({ HUB_ENVIRONMENTS: 'dev', CDKTF_CONTEXT_JSON: '{}' });
+    expect(run.stderr).not.toContain('monitoring.central');
+    expect(run.status).toBe(0);
+    expect(readdirSync(join(run.outdir, 'stacks'))).not.toContain('monitoring-cluster-central');
+    rmSync(run.outdir, { recursive: true, force: true });
   });
 
   it('lists example values as warnings in an offline synth, or under the CLI with HUB_ALLOW_PLACEHOLDERS=1', () => {
@@ -68,6 +83,9 @@ describe('main.ts', () => {
       expect(run.stderr).toContain('warning: example values, which `cdktf deploy` refuses');
       expect(run.stderr).toContain(
         "  - hackweek.account: '123456789012' uses the example account 123456789012",
+      );
+      expect(run.stderr).toContain(
+        "  - monitoring.central.account: '123456789012' uses the example account 123456789012",
       );
       expect(readdirSync(join(run.outdir, 'stacks'))).toContain('hub-cluster-hackweek');
       rmSync(run.outdir, { recursive: true, force: true });

@@ -55,9 +55,8 @@ describe('across environments', () => {
 
 describe('example values', () => {
   it('are refused field by field in the environments a deploy synthesizes, outside development', () => {
-    const problems = configProblems(() =>
-      loadEnvironments(ENVIRONMENTS, { refusePlaceholdersIn: ['staging', 'dev'] }),
-    );
+    const deployed = loadEnvironments(ENVIRONMENTS).filter((env) => ['staging', 'dev'].includes(env.name));
+    const problems = placeholderProblems(deployed);
     expect(problems).toEqual([
       "staging.account: '123456789012' uses the example account 123456789012",
       "staging.state.bucket: 'jupyterhub-aws-tfstate-123456789012' uses the example account 123456789012",
