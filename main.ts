@@ -3,7 +3,8 @@
  * `cdktf synth` run). The whole configuration and the values folder are validated first:
  * on any problem the problems are printed, nothing is written, and the process exits 1.
  *
- * HUB_ENVIRONMENTS=prod,dev synthesizes only those environments.
+ * HUB_ENVIRONMENTS=prod,dev synthesizes only those environments. HUB_TOKEN_STACKS=1 keeps
+ * cdktf's token creation stacks, so an unresolvable token's error says where it was made.
  *
  * Example values (account 123456789012, example.org names) outside development and in the
  * monitoring deployments written: when the cdktf CLI runs this app (`cdktf deploy`, `diff`,
@@ -33,6 +34,7 @@ try {
     outdir,
     only,
     refusePlaceholders: forDeploy,
+    tokenCreationStacks: process.env.HUB_TOKEN_STACKS === '1',
   });
   const selected = (name: string) => !only || only.includes(name);
   const config = loadConfig(ENVIRONMENTS, MONITORING);

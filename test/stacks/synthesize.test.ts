@@ -119,5 +119,14 @@ describe('synthesize', () => {
     });
     synthesize({ environments: ENVIRONMENTS, outdir: join(workdir(), 'out'), only: ['dev'] });
     expect(built?.creationStack).toEqual([]);
+    synthesize({
+      environments: ENVIRONMENTS,
+      outdir: join(workdir(), 'out'),
+      only: ['dev'],
+      tokenCreationStacks: true,
+    });
+    expect(built?.creationStack).toEqual(
+      expect.arrayContaining([expect.stringContaining('synthesize.test.ts')]),
+    );
   });
 });
