@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything `npm test` needs beyond `npm ci` (`npm run setup`; CI runs it too):
 # - the hub's Python environment (.venv) and checkov's (.venv-checkov), from pinned files;
-# - helm, actionlint and (when none is on the PATH) terraform, built from their Go modules;
+# - helm, actionlint and (when none is on the PATH) terraform, built from their Go modules,
+#   and each supported Kubernetes minor's default RBAC policy, from its own module;
 # - Debian's prometheus, prometheus-alertmanager and file (promtool, amtool, the real
 #   Prometheus of the end-to-end tests, the PNG check), through apt-get as root or with sudo;
 # - the pinned charts (`npm run charts`), unless UPSTREAM_CHARTS_DIR or ../shared has them.

@@ -28,8 +28,8 @@ export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<KubernetesVersion, s
  * (chart 4.4.0 ships v1.30.14). A kube-scheduler may be neither newer than the API server
  * nor more than one minor older, so the tag follows the cluster version. Tags as released
  * to registry.k8s.io: v1.34.7 in kubernetes' CHANGELOG-1.34, v1.35.7 pinned by
- * zero-to-jupyterhub's own dependency updates. Bumping a minor means checking the rules of
- * lib/jupyterhub/user-scheduler-access.ts against that minor's system:kube-scheduler role.
+ * zero-to-jupyterhub's own dependency updates. A new minor also needs its default RBAC
+ * policy in .ci/install-tools.sh: the user scheduler's role is tested against it.
  */
 export const KUBE_SCHEDULER_IMAGE_TAGS: Readonly<Record<KubernetesVersion, string>> = {
   '1.34': 'v1.34.7',

@@ -51,9 +51,8 @@ export const EVENT_OPERATOR_SCOPES: readonly string[] = [
 export const CLIENT_SECRET_NAME = 'hub-oauth-client';
 export const CLIENT_SECRET_KEY = 'client-secret';
 
-/** The user scheduler's service account and leader-election lease (the chart's names). */
+/** The user scheduler's service account (the chart's name). */
 export const USER_SCHEDULER_SERVICE_ACCOUNT = 'user-scheduler';
-export const USER_SCHEDULER_LOCK = 'user-scheduler-lock';
 
 /** Where the single-user image mounts home, and the shared folder inside it. */
 export const HOME_MOUNT_PATH = '/home/jovyan';

@@ -1,7 +1,7 @@
 import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
 import { ClusterRoleV1, ClusterRoleV1Rule } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
 import { Construct } from 'constructs';
-import { JUPYTERHUB_RELEASE, USER_SCHEDULER_LOCK, USER_SCHEDULER_SERVICE_ACCOUNT } from './names';
+import { JUPYTERHUB_RELEASE, USER_SCHEDULER_SERVICE_ACCOUNT } from './names';
 
 export interface UserSchedulerAccessProps {
   /** Namespace of the release, where the user scheduler's service account lives. */
@@ -11,33 +11,23 @@ export interface UserSchedulerAccessProps {
 const READ = ['get', 'list', 'watch'];
 
 /**
- * What the system:kube-scheduler role of Kubernetes 1.34 and 1.35, with the feature gates
- * EKS runs (the defaults), grants beyond the 1.30 one that chart 4.4.0 copies for its user
- * scheduler: volume attachments (read) and dynamic resource allocation (GA in 1.34: read
- * claims, device classes and slices; write only a claim's status). A newer kube-scheduler
- * lacking any of them waits forever for its informers' caches and schedules no user pod.
- * Nothing more: not leader-election candidates (CoordinatedLeaderElection, off by
- * default), not writes to claims themselves or pods/finalizers (DRAExtendedResource, alpha),
- * which upstream grants only with those gates on. Its own lease keeps upstream's verbs on
- * the scheduler's own lock.
+ * What the kube-scheduler of Kubernetes 1.34 and 1.35 reads beyond the 1.30 role that chart
+ * 4.4.0 copies for its user scheduler: volume attachments and, with dynamic resource
+ * allocation GA since 1.34, device classes, resource claims and resource slices. Lacking
+ * any of them it waits forever for its informers' caches and schedules no user pod.
+ * Upstream's own role also lets it write claims, their status and pod finalizers (used
+ * only to allocate a pod's resource claims) and lease candidates (coordinated leader
+ * election, off by default). User pods carry no resource claims, GPUs coming through the
+ * device plugin, so the user scheduler gets none of those writes.
+ * test/lib/jupyterhub/user-scheduler-upstream-role.test.ts checks this against each
+ * minor's own roles.
  */
 export const USER_SCHEDULER_EXTRA_RULES: readonly ClusterRoleV1Rule[] = [
-  {
-    apiGroups: ['coordination.k8s.io'],
-    resources: ['leases'],
-    resourceNames: [USER_SCHEDULER_LOCK],
-    verbs: ['get', 'update'],
-  },
   { apiGroups: ['storage.k8s.io'], resources: ['volumeattachments'], verbs: READ },
   {
     apiGroups: ['resource.k8s.io'],
     resources: ['deviceclasses', 'resourceclaims', 'resourceslices'],
     verbs: READ,
-  },
-  {
-    apiGroups: ['resource.k8s.io'],
-    resources: ['resourceclaims/status'],
-    verbs: [...READ, 'patch', 'update'],
   },
 ];
 

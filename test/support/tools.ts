@@ -2,7 +2,8 @@
  * Where tests find the real tools they run, each installed by the project's own scripts:
  * - the hub's Python environment (JupyterHub 5.5, KubeSpawner, the idle culler, moto) in
  *   `HUB_VENV`, default `.venv` at the repository root (`bash .ci/setup-python.sh`);
- * - helm, actionlint and, when none is on the PATH, terraform in `.tools/bin`
+ * - helm, actionlint and, when none is on the PATH, terraform in `.tools/bin`, and the
+ *   default ClusterRoles and bindings of each Kubernetes minor in `.tools/kubernetes`
  *   (`bash .ci/install-tools.sh`);
  * - configurable-http-proxy from node_modules (a pinned devDependency).
  * A missing tool is an error that says what to run, never a skipped test.
@@ -49,6 +50,22 @@ export function goTool(name: 'helm' | 'terraform' | 'actionlint'): string {
   const found = existsSync(pinned) ? pinned : onPath(name);
   if (!found) throw new Error(`${name} not found: build the pinned tools with \`bash .ci/install-tools.sh\``);
   return found;
+}
+
+/**
+ * A file of the default RBAC policy Kubernetes `minor` (e.g. 1.35) ships, as its own source
+ * pins it: `cluster-roles.yaml` or `cluster-role-bindings.yaml`.
+ */
+export function kubernetesPolicyFile(
+  minor: string,
+  file: 'cluster-roles.yaml' | 'cluster-role-bindings.yaml',
+): string {
+  const path = join(REPO_ROOT, '.tools', 'kubernetes', minor, file);
+  if (!existsSync(path))
+    throw new Error(
+      `${path} not found: \`bash .ci/install-tools.sh\` takes it for each minor it names (a new minor needs a kubernetes_roles line there)`,
+    );
+  return path;
 }
 
 /** A Debian-packaged tool (`promtool`, `prometheus`, `amtool`, ...) on the PATH or in /usr/bin. */

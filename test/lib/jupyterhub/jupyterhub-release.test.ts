@@ -366,7 +366,7 @@ describe('the user scheduler', () => {
     },
   );
 
-  it("gets the newer kube-scheduler's permissions the chart's 1.30 role lacks, bound to its service account", () => {
+  it("gets what the newer kube-scheduler reads beyond the chart's 1.30 role, bound to its service account", () => {
     const stack = platform('prod');
     const role = resourceAt(stack, 'kubernetes_cluster_role_v1', 'jupyterhub/user-scheduler-access/role');
     const granted = role.rule.flatMap((r: StackJson) =>
@@ -380,17 +380,14 @@ describe('the user scheduler', () => {
       expect.arrayContaining([
         'resource.k8s.io/resourceclaims:list',
         'resource.k8s.io/resourceclaims:watch',
-        'resource.k8s.io/resourceclaims/status:update',
         'resource.k8s.io/resourceslices:watch',
         'resource.k8s.io/deviceclasses:watch',
         'storage.k8s.io/volumeattachments:watch',
       ]),
     );
-    // No more than the upstream role grants with EKS's default feature gates: claims are
-    // written only through their status; no pods/finalizers, no leader-election candidates.
-    for (const grant of ['resource.k8s.io/resourceclaims:patch', 'resource.k8s.io/resourceclaims:update'])
-      expect(granted).not.toContain(grant);
-    expect(granted.filter((g: string) => /pods\/finalizers|leasecandidates/.test(g))).toEqual([]);
+    // Reads only: user pods carry no resource claims, so none of the writes upstream's role
+    // holds for allocating them (user-scheduler-upstream-role.test.ts compares the rest).
+    expect(granted.filter((g: string) => !/:(get|list|watch)$/.test(g))).toEqual([]);
     const binding = resourceAt(
       stack,
       'kubernetes_cluster_role_binding_v1',

@@ -65,22 +65,23 @@ const MAX_SESSION_DAYS = 1;
 
 const READ = ['get', 'list', 'watch'];
 /**
- * Upstream system:kube-scheduler grants per Kubernetes minor with EKS's (default) feature
- * gates, as `group/resource` -> verbs, for what a user-scheduler role may hold: the chart's
- * 1.30 role plus what newer minors added. A user-scheduler role may grant no more.
+ * The most a role bound to the user scheduler may grant per Kubernetes minor, as
+ * `group/resource` -> verbs: reads and pod writes the minor's own kube-scheduler holds with
+ * EKS's (default) feature gates, without the writes used only to allocate resource claims
+ * or for coordinated leader election, which user pods do not need.
+ * test/lib/jupyterhub/user-scheduler-upstream-role.test.ts holds it within each minor's
+ * upstream grants.
  */
-const KUBE_SCHEDULER_GRANTS: Record<string, Record<string, readonly string[]>> = Object.fromEntries(
+export const KUBE_SCHEDULER_GRANTS: Record<string, Record<string, readonly string[]>> = Object.fromEntries(
   ['1.34', '1.35'].map((minor) => [
     minor,
     {
-      'coordination.k8s.io/leases': ['create', 'get', 'update'],
       'storage.k8s.io/volumeattachments': READ,
       'storage.k8s.io/csinodes': READ,
       'storage.k8s.io/csidrivers': READ,
       'storage.k8s.io/csistoragecapacities': READ,
       'resource.k8s.io/deviceclasses': READ,
       'resource.k8s.io/resourceclaims': READ,
-      'resource.k8s.io/resourceclaims/status': [...READ, 'patch', 'update'],
       'resource.k8s.io/resourceslices': READ,
       '/pods': [...READ, 'delete'],
       '/pods/status': ['patch', 'update'],
@@ -632,9 +633,9 @@ export const JUPYTERHUB_RULES: Rule[] = [
   {
     id: 'jupyterhub.user-scheduler-least-privilege',
     severity: 'must',
-    title: "The user scheduler's ClusterRole grants no more than upstream kube-scheduler",
+    title: "The user scheduler's ClusterRole grants no more than kube-scheduler needs for user pods",
     rationale:
-      'Cluster-wide writes beyond what system:kube-scheduler holds (claims, pod finalizers, lease candidates) widen what a compromised scheduler pod can change.',
+      "Upstream's scheduler also writes resource claims, their status, pod finalizers and lease candidates, for claim allocation and coordinated leader election; user pods need neither, and each cluster-wide write is more a compromised scheduler pod can change.",
     anchors: [
       'kubernetes plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go (system:kube-scheduler)',
       'kubernetes/kubernetes#123512',
