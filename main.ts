@@ -16,7 +16,7 @@
 import { join } from 'path';
 import { ENVIRONMENTS, MONITORING } from './config';
 import { budgetWarnings } from './config/cost-plan';
-import { ConfigError, loadConfig, monitoringPlaceholderProblems, placeholderProblems } from './config/load';
+import { ConfigError } from './config/load';
 import { allPools } from './config/checks';
 import { formatQuotaNeeds, vcpuQuotaNeeds } from './lib/vcpu-quota';
 import { synthesize } from './stacks/synthesize';
@@ -28,7 +28,7 @@ const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
 const forDeploy = process.env.CDKTF_CONTEXT_JSON !== undefined && process.env.HUB_ALLOW_PLACEHOLDERS !== '1';
 
 try {
-  const stacks = synthesize({
+  const { stacks, environments, exampleValues } = synthesize({
     environments: ENVIRONMENTS,
     monitoring: MONITORING,
     outdir,
@@ -36,23 +36,16 @@ try {
     refusePlaceholders: forDeploy,
     tokenCreationStacks: process.env.HUB_TOKEN_STACKS === '1',
   });
-  const selected = (name: string) => !only || only.includes(name);
-  const config = loadConfig(ENVIRONMENTS, MONITORING);
-  const environments = config.environments.filter((env) => selected(env.name));
   const lines = [`synthesized ${stacks.length} stacks into ${join(outdir, 'stacks')}/: ${stacks.join(', ')}`];
   lines.push('EC2 on-demand vCPU quota each environment needs with every pool at max size:');
   for (const env of environments)
     lines.push(`  ${env.name}: ${formatQuotaNeeds(vcpuQuotaNeeds(allPools(env).map((p) => p.pool)))}`);
   console.log(lines.join('\n'));
-  const placeholders = [
-    ...placeholderProblems(environments),
-    ...monitoringPlaceholderProblems(config.monitoring.filter((m) => m.environments.some(selected))),
-  ];
-  if (placeholders.length > 0) {
+  if (exampleValues.length > 0) {
     console.error(
       [
         'warning: example values, which `cdktf deploy` refuses (README, "Deploying for real"):',
-        ...placeholders.map((p) => `  - ${p}`),
+        ...exampleValues.map((p) => `  - ${p}`),
       ].join('\n'),
     );
   }

@@ -45,16 +45,31 @@ export interface SynthesizeOptions {
 /** The chart values folders the stacks read, by folder name (each chart's name). */
 const VALUES_FOLDERS = Object.fromEntries(Object.values(CHARTS).map((pin) => [pin.chart, pin]));
 
+/** What a synth wrote. */
+export interface Synthesis {
+  /** The ids of the stacks written. */
+  readonly stacks: string[];
+  /** The environments synthesized. */
+  readonly environments: Environment[];
+  /**
+   * The example values left in them and in their monitoring deployments, one line per field
+   * (a synth with `refusePlaceholders` refuses them instead).
+   */
+  readonly exampleValues: string[];
+}
+
 /**
  * Every problem of the configuration (environments and monitoring) and the values folder,
  * all at once; else every configured environment and monitoring deployment, the
- * environments selected, and the monitoring deployments that come with them (all without a
- * selection; else those an environment selected reports to).
+ * environments selected, the monitoring deployments that come with them (all without a
+ * selection; else those an environment selected reports to), and the example values in
+ * those two.
  */
 function validate(options: SynthesizeOptions): {
   configured: ConfiguredSet;
   selected: Environment[];
   monitoring: MonitoringConfig[];
+  exampleValues: string[];
 } {
   const problems: string[] = [];
   const names = Object.entries(options.environments).map(([label, input]) => {
@@ -88,18 +103,19 @@ function validate(options: SynthesizeOptions): {
     problems.push(...error.problems);
   }
   const selected = (name: string) => !options.only || options.only.includes(name);
+  const selectedEnvironments = environments.filter((env) => selected(env.name));
   const selectedMonitoring = monitoring.filter((m) => m.environments.some(selected));
-  if (options.refusePlaceholders) {
-    problems.push(
-      ...placeholderProblems(environments.filter((env) => selected(env.name))),
-      ...monitoringPlaceholderProblems(selectedMonitoring),
-    );
-  }
+  const exampleValues = [
+    ...placeholderProblems(selectedEnvironments),
+    ...monitoringPlaceholderProblems(selectedMonitoring),
+  ];
+  if (options.refusePlaceholders) problems.push(...exampleValues);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     configured: { environments, monitoring },
-    selected: environments.filter((env) => selected(env.name)),
+    selected: selectedEnvironments,
     monitoring: selectedMonitoring,
+    exampleValues,
   };
 }
 
@@ -109,11 +125,11 @@ function validate(options: SynthesizeOptions): {
  * nothing is written unless all pass and every stack builds; a failed build leaves a
  * previous output as it was. After a synth, `<outdir>/stacks/` holds exactly the stacks
  * just written: folders of stacks this synth did not write are removed (a stack's own
- * terraform working files are kept). Returns the stack ids written.
+ * terraform working files are kept). Returns what it wrote.
  * Throws {@link ConfigError} listing every problem.
  */
-export function synthesize(options: SynthesizeOptions): string[] {
-  const { configured, selected: environments, monitoring } = validate(options);
+export function synthesize(options: SynthesizeOptions): Synthesis {
+  const { configured, selected: environments, monitoring, exampleValues } = validate(options);
   // The cross-layer checks run while stacks are built, before anything is written; only the
   // App's empty folders exist by then. Synthesizing in place keeps terraform's working
   // folders (.terraform/, lock files) from the previous synth, as the cdktf CLI does.
@@ -136,7 +152,7 @@ export function synthesize(options: SynthesizeOptions): string[] {
     throw error;
   }
   removeStaleStacks(join(outdir, 'stacks'), ids);
-  return ids;
+  return { stacks: ids, environments, exampleValues };
 }
 
 /** The build-time problems of each environment, built one at a time into a scratch folder. */

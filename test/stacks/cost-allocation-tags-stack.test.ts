@@ -72,7 +72,12 @@ describe('the cost allocation tags stacks', () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'hub-cost-tags-')), 'out');
     try {
       const inputs = { ...ENVIRONMENTS, dev: { ...ENVIRONMENTS.dev, account: LAB } };
-      const ids = synthesize({ environments: inputs, monitoring: MONITORING, outdir, only: ['staging'] });
+      const { stacks: ids } = synthesize({
+        environments: inputs,
+        monitoring: MONITORING,
+        outdir,
+        only: ['staging'],
+      });
       expect(costStackIds(ids)).toEqual(['cost-allocation-tags', `cost-allocation-tags-${LAB}`]);
       expect(costStackIds(readdirSync(join(outdir, 'stacks')))).toEqual(costStackIds(ids));
     } finally {

@@ -46,7 +46,7 @@ describe('synthesize', () => {
       new TerraformStack(app, 'kept');
       return new Map();
     });
-    expect(synthesize({ environments: ENVIRONMENTS, outdir, only: ['dev'] })).toEqual(['kept']);
+    expect(synthesize({ environments: ENVIRONMENTS, outdir, only: ['dev'] }).stacks).toEqual(['kept']);
     expect(existsSync(join(outdir, 'stacks', 'kept', 'cdk.tf.json'))).toBe(true);
     expect(existsSync(terraformDir)).toBe(true);
   });

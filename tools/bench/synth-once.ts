@@ -11,7 +11,7 @@ import { synthesize } from '../../stacks/synthesize';
 
 const outdir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
 try {
-  const stacks = synthesize({ environments: ENVIRONMENTS, monitoring: MONITORING, outdir });
+  const { stacks } = synthesize({ environments: ENVIRONMENTS, monitoring: MONITORING, outdir });
   const report = {
     stacks: stacks.length,
     processMs: performance.now(),
