@@ -17,7 +17,7 @@ import { hubToken } from './hub-token';
 import { KubeApi, kubeGet } from './kube-api';
 import { StepLog } from './step-log';
 import { hubApiUrl } from './up-command';
-import { lastUp, readUpRecord } from './up-record';
+import { readUpRecord, runningSince } from './up-record';
 
 export type ServerState = 'running' | 'pending' | 'stopping';
 
@@ -264,7 +264,7 @@ export async function status(
   };
   const record = readUpRecord(env.name);
   const down = record?.downAt ? { at: record.downAt, upAt: record.upAt } : undefined;
-  const since = options.since ? new Date(`${options.since}T00:00:00Z`) : lastUp(env.name);
+  const since = options.since ? new Date(`${options.since}T00:00:00Z`) : runningSince(record);
   const costPart = async (): Promise<StatusReport['cost']> =>
     since
       ? costSoFar(env, since, now)

@@ -27,10 +27,14 @@ export function readUpRecord(environment: string): UpRecord | undefined {
   return { environment, ...(JSON.parse(readFileSync(path, 'utf8')) as Partial<UpRecord>) };
 }
 
+/** When the event a record tells of began, if it is still running (no `down` completed since). */
+export function runningSince(record: UpRecord | undefined): Date | undefined {
+  return record?.upAt && !record.downAt ? new Date(record.upAt) : undefined;
+}
+
 /** When the running event began (`up` completed); undefined when none is running here. */
 export function lastUp(environment: string): Date | undefined {
-  const record = readUpRecord(environment);
-  return record?.upAt && !record.downAt ? new Date(record.upAt) : undefined;
+  return runningSince(readUpRecord(environment));
 }
 
 function write(record: UpRecord): void {
