@@ -12,6 +12,13 @@ import { problemsOf, profile } from '../support/environment-variants';
 
 const userPool = (env: EnvironmentInput) => env.nodePools.user!.user!;
 
+/** What checkClusterAccess reports for a cluster config, as `path: message`. */
+function clusterAccessIssues(config: Parameters<typeof checkClusterAccess>[0]): string[] {
+  const issues: string[] = [];
+  checkClusterAccess(config, (path, message) => issues.push(`${path.join('.')}: ${message}`));
+  return issues;
+}
+
 describe('environment check boundaries', () => {
   it.each([
     ['a /32 operator address', ['203.0.113.7/32']],
@@ -88,28 +95,26 @@ describe('environment check boundaries', () => {
   });
 
   it('checks the API allow-lists of a cluster config that leaves privateEndpointCidrs out', () => {
-    const issues: string[] = [];
     const monitoringLike = {
       region: 'us-west-2',
       network: { vpcCidr: '10.100.0.0/16', availabilityZones: ['us-west-2a', 'us-west-2b'] },
       cluster: { publicEndpointCidrs: ['0.0.0.0/0'] },
     };
-    checkClusterAccess(monitoringLike, (path, message) => issues.push(`${path.join('.')}: ${message}`));
-    expect(issues).toEqual([
+    expect(clusterAccessIssues(monitoringLike)).toEqual([
       "cluster.publicEndpointCidrs.0: 0.0.0.0/0 opens the Kubernetes API to the whole internet; list the operators' networks (/8 or narrower) or leave the list empty",
     ]);
   });
 
   it.each(['us-west-22a', 'us-west-2', 'us-east-1a'])('rejects %s as a zone of us-west-2', (zone) => {
     // The schemas admit only names such as us-west-2a; the check stands on its own for any caller.
-    const issues: string[] = [];
     const cluster = {
       region: 'us-west-2',
       network: { vpcCidr: '10.100.0.0/16', availabilityZones: ['us-west-2a', zone] },
       cluster: { publicEndpointCidrs: [] },
     };
-    checkClusterAccess(cluster, (path, message) => issues.push(`${path.join('.')}: ${message}`));
-    expect(issues).toEqual([`network.availabilityZones.1: '${zone}' is not a zone of us-west-2`]);
+    expect(clusterAccessIssues(cluster)).toEqual([
+      `network.availabilityZones.1: '${zone}' is not a zone of us-west-2`,
+    ]);
   });
 
   // On the core pool: a user or GPU pool's minSize must stay 0 (config/checks.ts raisedMinimum),
